@@ -1,0 +1,136 @@
+/**
+ * End to end, as a site owner ships it: the chat server started as `npm start` does, the demo
+ * page served from ANOTHER origin (the site's) loading `/live-chat.js` from the chat server,
+ * two people in two browser contexts of Debian's Chromium.
+ */
+import assert from 'node:assert/strict';
+import { readFileSync, mkdtempSync, rmSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, test } from 'node:test';
+import type { Browser, Page } from 'playwright-core';
+import { eventually, freePort, launchChromium, repoRoot, startChatServer, type RunningServer } from '../helpers/processes.ts';
+
+let chat: RunningServer;
+let site: Server;
+let siteUrl: string;
+let browser: Browser;
+let dataDir: string;
+let chatPort: number;
+const pageErrors: string[] = [];
+
+/** The demo page as the site's own origin serves it: script and socket on the chat server. */
+function sitePage(chatUrl: string): string {
+  return readFileSync(join(repoRoot, 'demo', 'index.html'), 'utf8').replace('src="/live-chat.js"', `src="${chatUrl}/live-chat.js"`);
+}
+
+before(async () => {
+  dataDir = mkdtempSync(join(tmpdir(), 'live-chat-e2e-'));
+  chatPort = await freePort();
+  chat = await startChatServer({ PORT: String(chatPort), DATA_DIR: dataDir });
+  site = createServer((req, res) => {
+    res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
+    res.end(sitePage(chat.url));
+  });
+  await new Promise<void>((r) => site.listen(0, 'localhost', r));
+  siteUrl = `http://localhost:${(site.address() as { port: number }).port}/?server=${encodeURIComponent(chat.url)}`;
+  browser = await launchChromium();
+});
+
+after(async () => {
+  await browser?.close();
+  await chat?.stop();
+  await new Promise((r) => site?.close(r));
+  rmSync(dataDir, { recursive: true, force: true });
+});
+
+async function openAs(name: string, role: string): Promise<Page> {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 860 } });
+  const page = await context.newPage();
+  page.on('pageerror', (e) => pageErrors.push(`${name}: ${e.message}`));
+  await page.goto(siteUrl);
+  await page.fill('#name', name);
+  await page.selectOption('#role', role);
+  await page.click('#pick button[type=submit]');
+  await page.locator('[part~="input"]').waitFor();
+  await eventually(async () => assert.equal(await page.locator('[part~="input"]').isEnabled(), true));
+  return page;
+}
+
+const messagesWith = (page: Page, text: string) => page.locator('[part~="message"]').filter({ hasText: text });
+const number = (s: string | null) => Number((s ?? '').replace(/[^\d]/g, ''));
+
+async function send(page: Page, text: string) {
+  const input = page.locator('[part~="input"]');
+  await input.fill(text);
+  await input.press('Enter');
+}
+
+/** Every message node on the page has a distinct id (no message shown twice). */
+async function assertNoDuplicates(page: Page) {
+  const ids = await page.locator('[part~="message"]').evaluateAll((els) => els.map((el) => el.closest('[data-id]')?.getAttribute('data-id') ?? el.getAttribute('data-id')));
+  assert.ok(ids.length > 0, 'no messages on the page');
+  assert.equal(new Set(ids).size, ids.length, `duplicate message ids: ${ids.join(', ')}`);
+}
+
+test('two people chat across origins: message, badge, viewers, likes, coins, leaderboard, restart', { timeout: 180_000 }, async () => {
+  const alice = await openAs('Alice', 'host');
+  const bob = await openAs('Bob', '');
+
+  // Occupancy: both pages see two viewers.
+  for (const page of [alice, bob]) {
+    await eventually(async () => assert.equal(number(await page.locator('[part~="viewer-count"]').textContent()), 2));
+  }
+
+  // Alice writes; Bob sees it with her name and the HOST badge.
+  await send(alice, 'Hello from Alice 👋');
+  const atBob = messagesWith(bob, 'Hello from Alice 👋');
+  await eventually(async () => assert.equal(await atBob.count(), 1));
+  assert.match((await atBob.locator('[part~="author"]').textContent()) ?? '', /Alice/);
+  assert.equal(await atBob.locator('[part~="badge-host"]').count(), 1);
+  assert.equal(await messagesWith(alice, 'Hello from Alice 👋').locator('[part~="badge-host"]').count(), 1);
+
+  // The first message earned a coin: the chip shows in both pages, Alice tops the board in both.
+  for (const page of [alice, bob]) {
+    await eventually(async () => assert.equal(await messagesWith(page, 'Hello from Alice 👋').locator('[part~="coin"]').count(), 1));
+    await eventually(async () => assert.match((await page.locator('[part~="leaderboard-row"]').first().textContent()) ?? '', /Alice/));
+  }
+
+  // Bob answers: no coin chip on Alice's page is invented for him beyond his own first coin.
+  await send(bob, 'Hi Alice!');
+  await eventually(async () => assert.equal(await messagesWith(alice, 'Hi Alice!').count(), 1));
+
+  // Session likes: Bob taps the heart, the count rises in both pages.
+  const likesBefore = number(await alice.locator('[part~="like-count"]').textContent());
+  await bob.locator('[part~="heart-button"]').click();
+  for (const page of [alice, bob]) {
+    await eventually(async () => assert.ok(number(await page.locator('[part~="like-count"]').textContent()) > likesBefore));
+  }
+
+  // The server goes away: both pages show the reconnecting banner and keep what they had.
+  await chat.stop();
+  for (const page of [alice, bob]) {
+    await eventually(async () => assert.equal(await page.locator('[part~="banner"]').isVisible(), true));
+  }
+  // Bob types while offline: the message waits in the outbox.
+  await send(bob, 'Sent while offline');
+
+  // It comes back on the same port and data: pages reconnect, history shows once, outbox flushes once.
+  chat = await startChatServer({ PORT: String(chatPort), DATA_DIR: dataDir });
+  for (const page of [alice, bob]) {
+    await eventually(async () => assert.equal(await page.locator('[part~="banner"]').isVisible(), false), 30_000);
+    await eventually(async () => assert.equal(await messagesWith(page, 'Sent while offline').count(), 1), 20_000);
+    assert.equal(await messagesWith(page, 'Hello from Alice 👋').count(), 1);
+    assert.equal(await messagesWith(page, 'Hi Alice!').count(), 1);
+    await assertNoDuplicates(page);
+  }
+
+  // A fresh page after the restart gets the same history from SQLite.
+  const carol = await openAs('Carol', 'winner');
+  await eventually(async () => assert.equal(await messagesWith(carol, 'Hello from Alice 👋').count(), 1));
+  await eventually(async () => assert.equal(await messagesWith(carol, 'Sent while offline').count(), 1));
+  await assertNoDuplicates(carol);
+
+  assert.deepEqual(pageErrors, [], 'uncaught errors in the pages');
+});
