@@ -162,6 +162,8 @@ export interface UserProgress {
   dailyXp: number;
   dailyXpCap: number;
   coinBalance: number;
+  /** Extension: ISO 8601 UTC time the coin cooldown ends; null when a coin is due now. */
+  nextCoinAt?: string | null;
 }
 
 /* ------------------------------------------------------------------------------------------ */

@@ -1,0 +1,149 @@
+/**
+ * Builds the reference server: Express for HTTP, Socket.IO for real time, the SQLite ledger
+ * and the hot store (DESIGN.md "Layout"). Importing this file does nothing; `createServer`
+ * opens the database and wires everything, but never listens: the caller runs
+ * `server.http.listen(port)` (see `cli.ts`) and awaits `server.ready` before serving traffic.
+ */
+import { createServer as createHttpServer, type Server as HttpServer } from 'node:http';
+import express, { type Express } from 'express';
+import { pino, type Logger } from 'pino';
+import { createAdapter } from '@socket.io/redis-adapter';
+import { Redis } from 'ioredis';
+import { Server } from 'socket.io';
+import type { Config } from './config.ts';
+import { identify } from './http/auth.ts';
+import { apiRouter } from './http/api.ts';
+import { cors } from './http/cors.ts';
+import { errorHandler, notFound } from './http/errors.ts';
+import { opsRouter } from './http/ops.ts';
+import { staticRouter } from './http/static.ts';
+import { createMetrics, type Metrics } from './metrics.ts';
+import { attachRealtime, type ChatServer } from './realtime/socket-server.ts';
+import { createServices, type Services } from './services/index.ts';
+import type { HotStore } from './stores/hot-store.ts';
+import type { Ledger } from './stores/ledger.ts';
+import { createMemoryHotStore } from './stores/memory-hot-store.ts';
+import { createRedisHotStore } from './stores/redis-hot-store.ts';
+import { createLedger, openDatabase } from './stores/sqlite-ledger.ts';
+
+export interface ServerDeps {
+  /** ms since the epoch; every rule that depends on time reads it (default `Date.now`). */
+  clock?: () => number;
+  /** Default: pino at `config.logLevel`. */
+  logger?: Logger;
+  /** Folder holding `demo/` and `dist/`; default: the package root. */
+  staticRoot?: string;
+}
+
+export interface ChatServerInstance {
+  app: Express;
+  /** Not listening yet. */
+  http: HttpServer;
+  io: ChatServer;
+  config: Config;
+  ledger: Ledger;
+  hot: HotStore;
+  services: Services;
+  metrics: Metrics;
+  logger: Logger;
+  /** Resolves once start-up work (the default room) is done. */
+  ready: Promise<void>;
+  /** Disconnects sockets, stops timers and the HTTP server, closes the hot store and SQLite. */
+  close(): Promise<void>;
+}
+
+/**
+ * @param config from `loadConfig(process.env)` (or built by a test).
+ * @throws when the SQLite file cannot be opened.
+ */
+export function createServer(config: Config, deps: ServerDeps = {}): ChatServerInstance {
+  const clock = deps.clock ?? Date.now;
+  const logger = deps.logger ?? pino({ name: 'live-chat', level: config.logLevel });
+  const ledger = createLedger(openDatabase(config.dataDir, config.sqliteSynchronous));
+  const hot = config.redisUrl ? createRedisHotStore(config.redisUrl) : createMemoryHotStore();
+  const metrics = createMetrics();
+  const services = createServices({ config, ledger, hot, clock, logger, metrics });
+
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', false);
+  app.use((_req, res, next) => {
+    res.setHeader('X-Content-Type-Options', 'nosniff');
+    next();
+  });
+  app.use(cors(config.corsOrigins));
+  app.use(opsRouter({ ledger, hot, metrics, hotStoreName: config.redisUrl ? 'redis' : 'memory' }));
+  app.use('/api', identify(services.identity), apiRouter(config, services));
+  app.use(staticRouter(deps.staticRoot));
+  app.use(notFound);
+  app.use(errorHandler(logger));
+
+  const http = createHttpServer(app);
+  const io: ChatServer = new Server(http, {
+    serveClient: false,
+    cors: { origin: config.corsOrigins === '*' ? '*' : config.corsOrigins, methods: ['GET', 'POST'] },
+  });
+  // With Redis, broadcasts reach sockets of every instance through the Redis adapter.
+  const adapterClients = config.redisUrl ? redisAdapterClients(config.redisUrl, logger) : null;
+  if (adapterClients) io.adapter(createAdapter(adapterClients.pub, adapterClients.sub));
+  const realtime = attachRealtime(io, { config, services, logger, metrics });
+  const ready = services.rooms.ensureDefault();
+
+  let closing: Promise<void> | null = null;
+  return {
+    app,
+    http,
+    io,
+    config,
+    ledger,
+    hot,
+    services,
+    metrics,
+    logger,
+    ready,
+    close() {
+      closing ??= (async () => {
+        realtime.close();
+        const closed = io.close();
+        http.closeAllConnections();
+        await closed;
+        await ready.catch(() => undefined);
+        await hot.close();
+        if (adapterClients) await Promise.all([closeRedis(adapterClients.pub), closeRedis(adapterClients.sub)]);
+        await ledger.close();
+      })();
+      return closing;
+    },
+  };
+}
+
+/**
+ * The publish and subscribe connections of the Socket.IO Redis adapter. The adapter leaves
+ * some of their promises (publish, (un)subscribe) unobserved; while Redis is down those would
+ * be unhandled rejections that stop the process, so they are observed (and logged) here.
+ */
+function redisAdapterClients(url: string, logger: Logger): { pub: Redis; sub: Redis } {
+  const pub = new Redis(url, { maxRetriesPerRequest: 2 });
+  const sub = pub.duplicate();
+  for (const client of [pub, sub]) {
+    client.on('error', () => {
+      /* reconnects by itself; /ready reports Redis through the hot store */
+    });
+    const methods = client as unknown as Record<string, (...args: unknown[]) => unknown>;
+    for (const name of ['publish', 'spublish', 'subscribe', 'psubscribe', 'unsubscribe', 'punsubscribe']) {
+      const original = methods[name]!.bind(client);
+      methods[name] = (...args: unknown[]) => {
+        const result = original(...args);
+        if (result instanceof Promise) result.catch((err: unknown) => logger.warn({ err, command: name }, 'redis adapter command failed'));
+        return result;
+      };
+    }
+  }
+  return { pub, sub };
+}
+
+/** QUIT when connected, else drop the connection (no waiting for a Redis that is gone). */
+export async function closeRedis(client: Redis): Promise<void> {
+  if (client.status === 'ready') await client.quit().catch(() => client.disconnect());
+  else client.disconnect();
+}

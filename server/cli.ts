@@ -1,0 +1,53 @@
+#!/usr/bin/env -S node --import tsx
+/**
+ * `live-chat-server`: reads the environment (`config.ts`), starts the server on `PORT`, logs
+ * `listening` with its URL, and on SIGTERM / SIGINT closes sockets and SQLite cleanly and
+ * exits 0. A bad setting exits 1 with a message naming the variable.
+ */
+import type { AddressInfo } from 'node:net';
+import { pino } from 'pino';
+import { createServer } from './app.ts';
+import { ConfigError, loadConfig, type Config } from './config.ts';
+
+let config: Config;
+try {
+  config = loadConfig(process.env);
+} catch (err) {
+  if (!(err instanceof ConfigError)) throw err;
+  process.stderr.write(`live-chat-server: invalid configuration: ${err.message}\n`);
+  process.exit(1);
+}
+
+const logger = pino({ name: 'live-chat', level: config.logLevel });
+const server = createServer(config, { logger });
+
+server.http.on('error', (err) => {
+  logger.fatal({ err }, 'cannot listen');
+  process.exit(1);
+});
+
+await server.ready;
+server.http.listen(config.port, config.host, () => {
+  const { port } = server.http.address() as AddressInfo;
+  const host = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host;
+  logger.info({ url: `http://${host}:${port}`, port, dataDir: config.dataDir }, 'listening');
+});
+
+let stopping = false;
+const stop = (signal: NodeJS.Signals) => {
+  if (stopping) return;
+  stopping = true;
+  logger.info({ signal }, 'shutting down');
+  server.close().then(
+    () => {
+      logger.info('stopped');
+      process.exit(0);
+    },
+    (err: unknown) => {
+      logger.error({ err }, 'shutdown failed');
+      process.exit(1);
+    },
+  );
+};
+process.on('SIGTERM', stop);
+process.on('SIGINT', stop);

@@ -1,0 +1,110 @@
+/**
+ * The `/api` routes (DESIGN.md "HTTP"). Each validates with the zod schemas of protocol.ts,
+ * calls a service and answers JSON; refusals go to the error handler as AppErrors.
+ *
+ * | route | answer | refusals |
+ * | --- | --- | --- |
+ * | `GET /api/rooms` | `{ rooms }` visible to the caller | |
+ * | `POST /api/rooms` | 201 `{ room }` | 401, 403 (not a host), 400, 409 (id taken) |
+ * | `GET /api/rooms/:roomId` | `{ room }` | 404, 403 (private) |
+ * | `GET /api/rooms/:roomId/messages?beforeSeq=&limit=` | `{ messages }` oldest first, limit ≤ 200 (default 50) | 400, 403, 404 |
+ * | `GET /api/rooms/:roomId/leaderboard?sessionId=` | `{ sessionId, entries }` (current session; null/[] before the first) | 403, 404 |
+ * | `GET /api/users/:userId/xp` | `UserProgress` (`{ userId, totalXp, level, dailyXp, coinBalance, … }`) | 404 (malformed id) |
+ * | `POST /api/xp/events` | `{ acceptedIds, duplicateIds }` | 404 (no `XP_API_KEY` configured), 401 (missing/wrong `X-Api-Key`), 400 (whole batch refused) |
+ * | `POST /api/dev/token` | `{ token, userId }` | 404 (`DEV_TOKENS=false`), 400 |
+ */
+import { createHash, timingSafeEqual } from 'node:crypto';
+import express, { Router } from 'express';
+import type { Config } from '../config.ts';
+import { fromZod, refuse } from '../errors.ts';
+import {
+  createRoomSchema,
+  devTokenSchema,
+  messagesQuerySchema,
+  roomIdSchema,
+  xpEventsBodySchema,
+  type LeaderboardEntry,
+} from '../protocol.ts';
+import type { Services } from '../services/index.ts';
+import { devUserId } from '../services/identity.ts';
+import { toWireRoom } from '../services/rooms.ts';
+import { identityOf } from './auth.ts';
+import { z } from 'zod';
+
+const userIdSchema = z.string().min(1).max(128);
+
+/** Constant-time comparison of an API key (hashes first, so lengths do not leak). */
+function sameKey(given: string, expected: string): boolean {
+  const a = createHash('sha256').update(given).digest();
+  const b = createHash('sha256').update(expected).digest();
+  return timingSafeEqual(a, b);
+}
+
+export function apiRouter(config: Config, services: Services): Router {
+  const { rooms, chat, sessions, rewards, identity: ids } = services;
+  const router = Router();
+  router.use(express.json({ limit: '1mb' }));
+
+  const roomParam = (value: unknown) => {
+    const parsed = roomIdSchema.safeParse(value);
+    if (!parsed.success) throw refuse.notFound('No such room');
+    return parsed.data;
+  };
+
+  router.get('/rooms', async (_req, res) => {
+    res.json({ rooms: (await rooms.list(identityOf(res))).map(toWireRoom) });
+  });
+
+  router.post('/rooms', async (req, res) => {
+    const identity = identityOf(res);
+    if (!identity) throw refuse.unauthorized('Sign in as a host to create rooms');
+    const body = createRoomSchema.safeParse(req.body);
+    if (!body.success) throw fromZod(body.error, 'body');
+    res.status(201).json({ room: toWireRoom(await rooms.create(identity, body.data)) });
+  });
+
+  router.get('/rooms/:roomId', async (req, res) => {
+    res.json({ room: toWireRoom(await rooms.getVisible(identityOf(res), roomParam(req.params.roomId))) });
+  });
+
+  router.get('/rooms/:roomId/messages', async (req, res) => {
+    const roomId = roomParam(req.params.roomId);
+    const query = messagesQuerySchema.safeParse(req.query);
+    if (!query.success) throw fromZod(query.error, 'query');
+    res.json({ messages: await chat.history(identityOf(res), roomId, query.data.beforeSeq, query.data.limit) });
+  });
+
+  router.get('/rooms/:roomId/leaderboard', async (req, res) => {
+    const room = await rooms.getVisible(identityOf(res), roomParam(req.params.roomId));
+    const wanted = req.query.sessionId;
+    if (wanted !== undefined && typeof wanted !== 'string') throw refuse.invalid('sessionId must be a string');
+    const session = wanted ? await sessions.get(room, wanted) : await sessions.current(room);
+    const entries: LeaderboardEntry[] = session ? await rewards.leaderboard(session.id, config.leaderboardSize) : [];
+    res.json({ sessionId: session?.id ?? null, entries });
+  });
+
+  router.get('/users/:userId/xp', async (req, res) => {
+    const userId = userIdSchema.safeParse(req.params.userId);
+    if (!userId.success) throw refuse.notFound('No such user');
+    res.json(await rewards.progress(userId.data));
+  });
+
+  router.post('/xp/events', async (req, res) => {
+    if (!config.xpApiKey) throw refuse.notFound('XP events are not enabled on this server (set XP_API_KEY)');
+    const key = req.headers['x-api-key'];
+    if (typeof key !== 'string' || !sameKey(key, config.xpApiKey)) throw refuse.unauthorized('Missing or wrong X-Api-Key');
+    const body = xpEventsBodySchema.safeParse(Array.isArray(req.body) ? { events: req.body } : req.body);
+    if (!body.success) throw fromZod(body.error, 'body');
+    res.json(await rewards.appendXpEvents(body.data.events));
+  });
+
+  router.post('/dev/token', async (req, res) => {
+    if (!config.devTokens) throw refuse.notFound('Dev tokens are disabled (DEV_TOKENS=false)');
+    const body = devTokenSchema.safeParse(req.body);
+    if (!body.success) throw fromZod(body.error, 'body');
+    const token = await ids.mintDevToken(body.data.name, body.data.roles ?? []);
+    res.json({ token, userId: devUserId(body.data.name) });
+  });
+
+  return router;
+}

@@ -1,0 +1,42 @@
+/**
+ * Static files: the demo page at `/` (repo-root `demo/`), and the built widget at
+ * `/live-chat.js` (`dist/live-chat.js`, from `vite build`). Paths resolve from the package
+ * root, not the working directory. The bundle is served with
+ * `Cross-Origin-Resource-Policy: cross-origin` so pages on other origins can load it.
+ */
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import express, { Router } from 'express';
+
+/** The package root (the folder holding `server/`). */
+export const packageRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+
+export function staticRouter(root = packageRoot): Router {
+  const router = Router();
+  const demoDir = path.join(root, 'demo');
+  const distDir = path.join(root, 'dist');
+
+  for (const file of ['live-chat.js', 'live-chat.js.map']) {
+    router.get(`/${file}`, (_req, res) => {
+      const full = path.join(distDir, file);
+      if (!existsSync(full)) {
+        res.status(404).type('text/plain').send(`${file} is not built yet: run \`npm run build\` (vite build) first.\n`);
+        return;
+      }
+      res.sendFile(full, {
+        headers: {
+          'Content-Type': file.endsWith('.js') ? 'text/javascript; charset=utf-8' : 'application/json',
+          'Cross-Origin-Resource-Policy': 'cross-origin',
+          'Cache-Control': 'no-cache',
+        },
+      });
+    });
+  }
+  router.get('/', (_req, res, next) => {
+    if (existsSync(path.join(demoDir, 'index.html'))) return next();
+    res.status(404).type('text/plain').send('demo/index.html is missing from this installation.\n');
+  });
+  router.use(express.static(demoDir, { index: 'index.html', dotfiles: 'ignore' }));
+  return router;
+}

@@ -1,0 +1,193 @@
+/**
+ * Chat: joining with history or replay, sending, likes and older history (issue 2; DESIGN.md
+ * "Wire contract" and "Rules").
+ *
+ * `send` order of checks: room (`not_found`), visibility (`forbidden`), posting right
+ * (`unauthorized`), text (`invalid` / `too_long`), idempotency (a known `clientId` answers the
+ * first message and reward, before any limit), chat window (`chat_closed`), moderator
+ * timeout (`timed_out`), slow mode (`slow_mode`, hosts/moderators exempt), rate limit
+ * (`rate_limited`). Then ONE ledger transaction stores the message with its seq, award and
+ * session counts; only after it commits does the caller ack and broadcast.
+ */
+import { refuse } from '../errors.ts';
+import type { Message, Reward, SendPayload } from '../protocol.ts';
+import type { RoomRecord, SessionRecord, StoredMessage } from '../stores/ledger.ts';
+import { iso, utcDay, type ServiceDeps } from './deps.ts';
+import { isStaff, type Identity, type IdentityService } from './identity.ts';
+import { toMessageReward, type RewardService } from './rewards.ts';
+import { assertWindowOpen, type RoomService } from './rooms.ts';
+import type { SessionService } from './sessions.ts';
+import { KeyedLock } from './keyed-lock.ts';
+import { checkMessageText } from './text.ts';
+
+/** The wire form of a stored message; a deleted one keeps its place with empty text. */
+export function toWireMessage(m: StoredMessage): Message {
+  const message: Message = {
+    id: m.id,
+    seq: m.seq,
+    roomId: m.roomId,
+    clientId: m.clientId,
+    user: m.user,
+    text: m.deleted ? '' : m.text,
+    createdAt: iso(m.createdAt),
+    likes: m.likes,
+    reward: toMessageReward(m.award),
+  };
+  if (m.deleted) message.deleted = true;
+  return message;
+}
+
+export interface JoinResult {
+  room: RoomRecord;
+  session: SessionRecord | null;
+  /** Oldest first. */
+  messages: Message[];
+  gap: boolean;
+}
+
+export interface SendResult {
+  message: Message;
+  /** The earning user's reward; null for guests. */
+  reward: Reward | null;
+  /** The message was stored before (same room, user and clientId): nothing new happened. */
+  duplicate: boolean;
+  /** The session this message started implicitly, if it did. */
+  sessionStarted: SessionRecord | null;
+  sessionId: string;
+}
+
+export interface ChatService {
+  /**
+   * What a joining user gets: the room, its current session, and messages — the last
+   * `HISTORY_LIMIT` (no `sinceSeq`), or those after `sinceSeq` when they are within the last
+   * `REPLAY_WINDOW` seqs; otherwise the last `HISTORY_LIMIT` with `gap: true`. A `sinceSeq`
+   * ahead of the room (a client of an older database) is a gap too.
+   * @throws `not_found`, `forbidden`
+   */
+  join(identity: Identity, roomId: string, sinceSeq: number | undefined): Promise<JoinResult>;
+  /** Older history: up to `limit` messages before `beforeSeq` (newest when absent), oldest first. */
+  history(identity: Identity | null, roomId: string, beforeSeq: number | undefined, limit: number): Promise<Message[]>;
+  /**
+   * See the module comment.
+   * @param publish called with a newly stored message right after it commits, in seq order
+   *   per room (never for a duplicate); the realtime layer broadcasts `message:new` from it.
+   */
+  send(identity: Identity, payload: SendPayload, publish?: (message: Message) => void): Promise<SendResult>;
+  /** Toggles the user's like of a message. @throws `not_found` (unknown or deleted), `unauthorized` */
+  like(identity: Identity, roomId: string, messageId: string): Promise<{ likes: number }>;
+}
+
+interface ChatDeps extends ServiceDeps {
+  identity: IdentityService;
+  rooms: RoomService;
+  sessions: SessionService;
+  rewards: RewardService;
+}
+
+export function createChatService(deps: ChatDeps): ChatService {
+  const { config, ledger, hot, clock, logger, metrics, identity: ids, rooms, sessions, rewards } = deps;
+  /** Per room: commit and publish are one step, so `message:new` leaves in seq order. */
+  const commits = new KeyedLock();
+
+  const history = async (roomId: string, beforeSeq: number | undefined, limit: number) =>
+    (await ledger.messagesBefore(roomId, beforeSeq, limit)).map(toWireMessage);
+
+  /** Messages after `sinceSeq` from the recent window, or from the ledger (warming the window). */
+  async function replay(room: RoomRecord, sinceSeq: number): Promise<Message[]> {
+    const cached = await hot.recentSince(room.id, sinceSeq);
+    const contiguous =
+      cached.length > 0 &&
+      cached.every((m, i) => m.seq === sinceSeq + 1 + i) &&
+      cached[cached.length - 1]!.seq >= room.lastSeq;
+    if (contiguous) return cached;
+    const messages = (await ledger.messagesAfter(room.id, sinceSeq, config.replayWindow)).map(toWireMessage);
+    await hot.pushRecent(room.id, messages, config.replayWindow);
+    return messages;
+  }
+
+  return {
+    async join(identity, roomId, sinceSeq) {
+      const room = await rooms.getVisible(identity, roomId);
+      const session = await sessions.current(room);
+      if (sinceSeq === undefined) {
+        return { room, session, messages: await history(room.id, undefined, config.historyLimit), gap: false };
+      }
+      if (sinceSeq === room.lastSeq) return { room, session, messages: [], gap: false };
+      if (sinceSeq > room.lastSeq || room.lastSeq - sinceSeq > config.replayWindow) {
+        return { room, session, messages: await history(room.id, undefined, config.historyLimit), gap: true };
+      }
+      return { room, session, messages: await replay(room, sinceSeq), gap: false };
+    },
+
+    async history(identity, roomId, beforeSeq, limit) {
+      const room = await rooms.getVisible(identity, roomId);
+      return history(room.id, beforeSeq, limit);
+    },
+
+    async send(identity, payload, publish) {
+      const room = await rooms.getVisible(identity, payload.roomId);
+      if (!ids.canPost(identity)) throw refuse.unauthorized('Sign in to chat');
+      const text = checkMessageText(payload.text, config.maxMessageLength);
+      const userId = identity.user.id;
+
+      const known = await ledger.findMessageByClientId(room.id, userId, payload.clientId);
+      if (known) return answer(known, true, null);
+
+      const now = clock();
+      assertWindowOpen(room, now);
+      const timeoutUntil = await hot.getTimeoutUntil(room.id, userId, now);
+      if (timeoutUntil !== null) throw refuse.timedOut(timeoutUntil - now);
+      const slowMode = room.slowModeSeconds > 0 && !isStaff(identity);
+      const checks = [{ key: `msg:${room.id}:${userId}`, limit: config.messagesPerMinute, windowMs: 60_000 }];
+      if (slowMode) checks.unshift({ key: `slow:${room.id}:${userId}`, limit: 1, windowMs: room.slowModeSeconds * 1000 });
+      const rate = await hot.takeRate(checks, now);
+      if (!rate.allowed) {
+        throw slowMode && rate.index === 0 ? refuse.slowMode(rate.retryAfterMs) : refuse.rateLimited(rate.retryAfterMs);
+      }
+
+      const result = await commits.run(room.id, async () => {
+        const appended = await ledger.appendChatMessage({
+          roomId: room.id,
+          user: identity.user,
+          guest: identity.guest,
+          clientId: payload.clientId,
+          text,
+          now,
+          day: utcDay(now),
+          opensAt: room.opensAt,
+          decide: identity.guest ? null : rewards.decide,
+        });
+        if (!appended.duplicate) publish?.(toWireMessage(appended.message));
+        return appended;
+      });
+      if (result.duplicate) return answer(result.message, true, null);
+
+      const stored = result.message;
+      metrics.messages.inc();
+      logger.info({ room: room.id, user: userId, seq: stored.seq }, 'message');
+      if (result.sessionStarted) logger.info({ room: room.id, session: result.sessionStarted.id }, 'session started (first message)');
+      await hot.pushRecent(room.id, [toWireMessage(stored)], config.replayWindow);
+      await rewards.recordAward(stored);
+      return answer(stored, false, result.sessionStarted);
+    },
+
+    async like(identity, roomId, messageId) {
+      const room = await rooms.getVisible(identity, roomId);
+      if (!ids.canPost(identity)) throw refuse.unauthorized('Sign in to like messages');
+      const result = await ledger.toggleLike(room.id, messageId, identity.user.id);
+      if (!result) throw refuse.notFound('No such message in this room');
+      await hot.patchRecent(room.id, messageId, { likes: result.likes });
+      return { likes: result.likes };
+    },
+  };
+
+  function answer(stored: StoredMessage, duplicate: boolean, sessionStarted: SessionRecord | null): SendResult {
+    return {
+      message: toWireMessage(stored),
+      reward: stored.award ? rewards.toReward(stored.award) : null,
+      duplicate,
+      sessionStarted,
+      sessionId: stored.sessionId,
+    };
+  }
+}

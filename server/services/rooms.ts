@@ -1,0 +1,142 @@
+/**
+ * Rooms: the default `lobby`, creation, visibility of private rooms, the chat window
+ * (`opensAt` / `closesAt`) and room settings (DESIGN.md "HTTP", issue 2 "Rooms").
+ */
+import { randomBytes } from 'node:crypto';
+import { AppError, refuse } from '../errors.ts';
+import type { CreateRoomBody, Room, RoomUpdatePayload } from '../protocol.ts';
+import type { RoomPatch, RoomRecord } from '../stores/ledger.ts';
+import { iso, type ServiceDeps } from './deps.ts';
+import { isStaff, type Identity } from './identity.ts';
+import { slugify } from './text.ts';
+
+/** The room every server has from its first start. */
+export const DEFAULT_ROOM = { id: 'lobby', title: 'Lobby' } as const;
+
+/** The wire form of a room. */
+export function toWireRoom(r: RoomRecord): Room {
+  return {
+    id: r.id,
+    title: r.title,
+    private: r.private,
+    opensAt: iso(r.opensAt),
+    closesAt: iso(r.closesAt),
+    slowModeSeconds: r.slowModeSeconds,
+    createdAt: iso(r.createdAt),
+  };
+}
+
+/** Where `now` lies relative to a room's chat window. */
+export type WindowState = { open: true } | { open: false; opensInMs: number } | { open: false; closed: true };
+
+export function windowState(room: Pick<RoomRecord, 'opensAt' | 'closesAt'>, now: number): WindowState {
+  if (room.opensAt !== null && now < room.opensAt) return { open: false, opensInMs: room.opensAt - now };
+  if (room.closesAt !== null && now >= room.closesAt) return { open: false, closed: true };
+  return { open: true };
+}
+
+/**
+ * Throws `chat_closed` outside the window: with `retryAfterMs` until it opens when it has not
+ * opened yet, without when it has closed.
+ */
+export function assertWindowOpen(room: RoomRecord, now: number): void {
+  const state = windowState(room, now);
+  if (state.open) return;
+  if ('opensInMs' in state) throw refuse.chatClosed('Chat has not opened yet', state.opensInMs);
+  throw refuse.chatClosed('Chat has closed');
+}
+
+const parseTime = (value: string | null | undefined): number | null | undefined =>
+  value === undefined ? undefined : value === null ? null : Date.parse(value);
+
+function checkWindow(opensAt: number | null, closesAt: number | null): void {
+  if (opensAt !== null && closesAt !== null && closesAt <= opensAt) {
+    throw refuse.invalid('closesAt must be after opensAt');
+  }
+}
+
+function roomIdFor(title: string): string {
+  return `${slugify(title) || 'room'}-${randomBytes(3).toString('hex')}`;
+}
+
+export interface RoomService {
+  /** Creates `lobby` when missing. Idempotent. */
+  ensureDefault(): Promise<void>;
+  /** @throws `not_found` */
+  get(roomId: string): Promise<RoomRecord>;
+  /** @throws `not_found`, or `forbidden` for a private room the identity may not see. */
+  getVisible(identity: Identity | null, roomId: string): Promise<RoomRecord>;
+  /** Rooms the identity may see (anonymous HTTP callers: public rooms). */
+  list(identity: Identity | null): Promise<RoomRecord[]>;
+  /**
+   * Creates a room. Hosts only.
+   * @throws `unauthorized` (no identity / guest), `forbidden` (not a host), `invalid` (409 when
+   *   the id is taken, 400 for a window that closes before it opens).
+   */
+  create(identity: Identity | null, body: CreateRoomBody): Promise<RoomRecord>;
+  /** Changes title, slow mode or window. Hosts and moderators only (`forbidden`). */
+  update(identity: Identity, payload: RoomUpdatePayload): Promise<RoomRecord>;
+}
+
+export function createRoomService({ ledger, clock }: ServiceDeps): RoomService {
+  const get = async (roomId: string) => {
+    const room = await ledger.getRoom(roomId);
+    if (!room) throw refuse.notFound(`No room "${roomId}"`);
+    return room;
+  };
+  const visible = (identity: Identity | null, room: RoomRecord) =>
+    !room.private || (identity !== null && (isStaff(identity) || identity.rooms.includes(room.id)));
+
+  return {
+    async ensureDefault() {
+      await ledger.createRoom({
+        ...DEFAULT_ROOM,
+        private: false,
+        opensAt: null,
+        closesAt: null,
+        slowModeSeconds: 0,
+        createdAt: clock(),
+      });
+    },
+    get,
+    async getVisible(identity, roomId) {
+      const room = await get(roomId);
+      if (!visible(identity, room)) throw refuse.forbidden('This room is private');
+      return room;
+    },
+    async list(identity) {
+      return (await ledger.listRooms()).filter((r) => visible(identity, r));
+    },
+    async create(identity, body) {
+      if (!identity || identity.guest) throw refuse.unauthorized('Sign in as a host to create rooms');
+      if (!identity.roles.includes('host')) throw refuse.forbidden('Only hosts can create rooms');
+      const opensAt = parseTime(body.opensAt) ?? null;
+      const closesAt = parseTime(body.closesAt) ?? null;
+      checkWindow(opensAt, closesAt);
+      const id = body.id ?? roomIdFor(body.title);
+      const created = await ledger.createRoom({
+        id,
+        title: body.title,
+        private: body.private ?? false,
+        opensAt,
+        closesAt,
+        slowModeSeconds: 0,
+        createdAt: clock(),
+      });
+      if (!created) throw new AppError('invalid', 409, `Room id "${id}" is taken`);
+      return get(id);
+    },
+    async update(identity, payload) {
+      if (!isStaff(identity)) throw refuse.forbidden('Only hosts and moderators can change the room');
+      const room = await get(payload.roomId);
+      const patch: RoomPatch = {
+        title: payload.title,
+        slowModeSeconds: payload.slowModeSeconds,
+        opensAt: parseTime(payload.opensAt),
+        closesAt: parseTime(payload.closesAt),
+      };
+      checkWindow(patch.opensAt === undefined ? room.opensAt : patch.opensAt, patch.closesAt === undefined ? room.closesAt : patch.closesAt);
+      return (await ledger.updateRoom(room.id, patch)) ?? get(room.id);
+    },
+  };
+}

@@ -1,0 +1,109 @@
+/**
+ * Hot state: fast, shared, expendable (DESIGN.md "Storage"). Memory by default; a Redis store
+ * will implement the same interface and run the same contract suite
+ * (`test/server/stores/hot-store.contract.ts`).
+ *
+ * Everything here is either short-lived by nature (rate windows, presence, typing, timeouts)
+ * or a cache of what the ledger says (daily XP counters, coin cooldowns, session
+ * leaderboards, the recent-message window). Callers treat a cache miss (`null`) as "ask the
+ * ledger and warm the cache", so a restart neither resets a cap nor empties a leaderboard.
+ *
+ * Every method that depends on time takes `now` (ms since the epoch) from the caller's
+ * injected clock; stores never read the system clock.
+ */
+import type { Message, UserRef } from '../protocol.ts';
+
+/** One sliding-window limit: at most `limit` units per `windowMs` under `key`. */
+export interface RateCheck {
+  key: string;
+  limit: number;
+  windowMs: number;
+  /** Units this hit costs; default 1. */
+  weight?: number;
+}
+
+export type RateResult =
+  | { allowed: true }
+  /** `index` is the position of the first refusing check; `retryAfterMs` when it frees up. */
+  | { allowed: false; index: number; retryAfterMs: number };
+
+/** A user's row of a session leaderboard, unranked. */
+export interface ScoreEntry {
+  userId: string;
+  name: string;
+  avatarUrl: string | null;
+  coins: number;
+  messages: number;
+  /** Seq of the message that brought the user to this score; monotonic per user. */
+  lastSeq: number;
+}
+
+/**
+ * Leaderboard order: coins desc, then messages desc, then who got there first (lower
+ * `lastSeq`), then user id for a total order.
+ */
+export function compareScores(a: ScoreEntry, b: ScoreEntry): number {
+  return b.coins - a.coins || b.messages - a.messages || a.lastSeq - b.lastSeq || (a.userId < b.userId ? -1 : 1);
+}
+
+export interface HotStore {
+  /** Resolves when the store answers; rejects otherwise (`/ready`). */
+  ping(): Promise<void>;
+  close(): Promise<void>;
+
+  /**
+   * Sliding-window rate limits, all or nothing: when every check has room, each records
+   * its weight at `now`; otherwise nothing is recorded and the first refusal is answered.
+   */
+  takeRate(checks: RateCheck[], now: number): Promise<RateResult>;
+
+  /** A moderator timeout of a user in a room, until `until` (ms). */
+  setTimeoutUntil(roomId: string, userId: string, until: number): Promise<void>;
+  /** The timeout's end (ms) when it is still running at `now`, else null. */
+  getTimeoutUntil(roomId: string, userId: string, now: number): Promise<number | null>;
+
+  /** Cached chat XP of a user on a UTC day; null when not cached. */
+  getDailyXp(userId: string, day: string): Promise<number | null>;
+  /** Raises the cached daily XP to `xp` (never lowers it: daily XP only grows). */
+  setDailyXp(userId: string, day: string, xp: number): Promise<void>;
+  /** Cached time (ms) of the user's last coin award; null when not cached. */
+  getLastCoinAt(userId: string): Promise<number | null>;
+  /** Raises the cached last-coin time to `at` (never lowers it). */
+  setLastCoinAt(userId: string, at: number): Promise<void>;
+
+  /**
+   * Merges entries into a session leaderboard and marks it loaded (complete). Per user the
+   * entry with the higher `lastSeq` wins, so a late, older write never regresses a score.
+   */
+  loadLeaderboard(sessionId: string, entries: ScoreEntry[]): Promise<void>;
+  /** Merges one entry (same rule); does not mark the board loaded. */
+  upsertScore(sessionId: string, entry: ScoreEntry): Promise<void>;
+  /** The top `n` entries in {@link compareScores} order; null when the board is not loaded. */
+  topScores(sessionId: string, n: number): Promise<ScoreEntry[] | null>;
+
+  /**
+   * Adds a socket of a user to a room's presence. `first` is true when it is the user's
+   * first socket there (announce `presence:join`).
+   */
+  addPresence(roomId: string, user: UserRef, socketId: string): Promise<{ first: boolean }>;
+  /** Removes a socket; `last` is true when it was the user's last one there. */
+  removePresence(roomId: string, userId: string, socketId: string): Promise<{ last: boolean }>;
+  /** Occupancy: distinct users with at least one socket in the room. */
+  occupancy(roomId: string): Promise<number>;
+
+  /** Marks a user typing in a room until `until` (ms). */
+  setTyping(roomId: string, user: UserRef, until: number): Promise<void>;
+  clearTyping(roomId: string, userId: string): Promise<void>;
+  /** Users still typing at `now`, in the order they started. */
+  typingUsers(roomId: string, now: number): Promise<UserRef[]>;
+
+  /**
+   * Adds messages to a room's recent window (kept sorted by seq, at most `max`, the newest
+   * win). Re-adding a seq replaces it.
+   */
+  pushRecent(roomId: string, messages: Message[], max: number): Promise<void>;
+  /** Messages of the window with seq > `sinceSeq`, oldest first (may be incomplete). */
+  recentSince(roomId: string, sinceSeq: number): Promise<Message[]>;
+  /** Replaces fields of a message held in the window (likes, deletion); no-op when absent. */
+  patchRecent(roomId: string, messageId: string, patch: Partial<Message>): Promise<void>;
+}

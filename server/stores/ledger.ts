@@ -1,0 +1,198 @@
+/**
+ * The ledger: what must survive a restart (DESIGN.md "Storage"), behind an async interface
+ * that knows nothing of SQLite, so a PostgreSQL ledger can implement it later.
+ *
+ * Rules every implementation keeps:
+ * - `xp_events` / `coin_events` are append-only, keyed by a deterministic id, inserted
+ *   "or ignore": replaying an event never changes a total.
+ * - Totals (`xp_totals`, `coin_balances`) change in the same transaction as their events,
+ *   so for every user `total = Σ events` at every moment.
+ * - {@link Ledger.appendChatMessage} stores the message, decides and writes its award, and
+ *   counts it for the session in ONE transaction: the transaction is the authority for the
+ *   daily XP cap and the coin cooldown, so concurrency cannot beat them.
+ *
+ * Times are ms since the epoch (UTC); `day` is a UTC day `YYYY-MM-DD`.
+ */
+import type { CoinReason, UserRef } from '../protocol.ts';
+
+export interface RoomRecord {
+  id: string;
+  title: string;
+  private: boolean;
+  /** ms, or null: open from the start. */
+  opensAt: number | null;
+  /** ms, or null: never closes. */
+  closesAt: number | null;
+  slowModeSeconds: number;
+  createdAt: number;
+  /** Seq of the room's newest message; 0 when empty. */
+  lastSeq: number;
+}
+
+export type RoomPatch = Partial<Pick<RoomRecord, 'title' | 'opensAt' | 'closesAt' | 'slowModeSeconds'>>;
+
+export interface SessionRecord {
+  id: string;
+  roomId: string;
+  startedAt: number;
+  endedAt: number | null;
+  /** Hearts (`room:like`) given during the session. */
+  likes: number;
+}
+
+/** What the award rule sees, read inside the transaction. */
+export interface AwardState {
+  /** Chat XP the user already earned this UTC day. */
+  dailyChatXp: number;
+  /** ms of the user's last chat coin award, or null. */
+  lastCoinAt: number | null;
+  now: number;
+}
+
+/** What the award rule decides for one message. */
+export interface AwardDecision {
+  xp: number;
+  coins: number;
+  coinReason: CoinReason;
+}
+
+/** An award as stored with its message: the decision plus the user's standing after it. */
+export interface AwardSnapshot extends AwardDecision {
+  totalXp: number;
+  dailyXp: number;
+  coinBalance: number;
+  sessionCoins: number;
+  sessionMessages: number;
+  sessionId: string;
+}
+
+export interface StoredMessage {
+  id: string;
+  seq: number;
+  roomId: string;
+  sessionId: string;
+  clientId: string;
+  user: UserRef;
+  guest: boolean;
+  /** '' once deleted by a moderator. */
+  text: string;
+  createdAt: number;
+  likes: number;
+  deleted: boolean;
+  /** null for messages that took part in no award (guests). */
+  award: AwardSnapshot | null;
+}
+
+export interface AppendChatMessageInput {
+  roomId: string;
+  user: UserRef;
+  guest: boolean;
+  clientId: string;
+  /** Already normalised and length-checked. */
+  text: string;
+  now: number;
+  /** UTC day of `now`. */
+  day: string;
+  /** The room's window start (ms) — a session older than it is replaced by a new one. */
+  opensAt: number | null;
+  /** The award rule, called inside the transaction; null: no award (guests). */
+  decide: ((state: AwardState) => AwardDecision) | null;
+}
+
+export interface AppendChatMessageResult {
+  message: StoredMessage;
+  /** True when (room, user, clientId) was already stored: nothing was written. */
+  duplicate: boolean;
+  /** A session was started implicitly for this message. */
+  sessionStarted: SessionRecord | null;
+}
+
+/** One user's row in a session leaderboard, before ranking. */
+export interface ScoreRecord {
+  userId: string;
+  name: string;
+  avatarUrl: string | null;
+  coins: number;
+  messages: number;
+  /** Seq of the message that brought the user to this score: earlier ranks first on ties. */
+  lastSeq: number;
+}
+
+export interface UserStanding {
+  userId: string;
+  totalXp: number;
+  coinBalance: number;
+  /** Chat XP earned on `day`. */
+  dailyChatXp: number;
+  lastCoinAt: number | null;
+}
+
+export interface XpEventRecord {
+  /** The caller's id; the ledger namespaces it so it can never collide with chat awards. */
+  id: string;
+  userId: string;
+  kind: string;
+  delta: number;
+  roomId: string | null;
+  metadata: Record<string, unknown> | null;
+  now: number;
+}
+
+/** Totals against the sums of their events, for audits and tests. */
+export interface UserAudit {
+  userId: string;
+  totalXp: number;
+  xpEventsSum: number;
+  coinBalance: number;
+  coinEventsSum: number;
+}
+
+export interface Ledger {
+  /** Resolves when the store answers a trivial query; rejects otherwise. */
+  ping(): Promise<void>;
+  close(): Promise<void>;
+
+  /** Inserts a room; false when the id is taken. */
+  createRoom(room: Omit<RoomRecord, 'lastSeq'>): Promise<boolean>;
+  getRoom(roomId: string): Promise<RoomRecord | null>;
+  listRooms(): Promise<RoomRecord[]>;
+  updateRoom(roomId: string, patch: RoomPatch): Promise<RoomRecord | null>;
+
+  /** The room's newest session, open or ended; null before the first. */
+  latestSession(roomId: string): Promise<SessionRecord | null>;
+  getSession(sessionId: string): Promise<SessionRecord | null>;
+  /**
+   * The room's current session, started now when there is none, the newest has ended, or it
+   * started before `opensAt` (≤ now): the chat window opening starts a new session.
+   */
+  ensureSession(roomId: string, now: number, opensAt: number | null): Promise<{ session: SessionRecord; started: boolean }>;
+  /** Ends the open session (if any) and starts a new one. */
+  startSession(roomId: string, now: number): Promise<SessionRecord>;
+  /** Ends the open session; null when none was open. */
+  endSession(roomId: string, now: number): Promise<SessionRecord | null>;
+  /** Adds hearts to a session; answers the session's new total. */
+  addSessionLikes(sessionId: string, count: number): Promise<number>;
+
+  /** See the module comment: message + award + session counts in one transaction. */
+  appendChatMessage(input: AppendChatMessageInput): Promise<AppendChatMessageResult>;
+  findMessageByClientId(roomId: string, userId: string, clientId: string): Promise<StoredMessage | null>;
+  getMessage(roomId: string, messageId: string): Promise<StoredMessage | null>;
+  /** The last `limit` messages with seq < `beforeSeq` (all when undefined), oldest first. */
+  messagesBefore(roomId: string, beforeSeq: number | undefined, limit: number): Promise<StoredMessage[]>;
+  /** Up to `limit` messages with seq > `sinceSeq`, oldest first. */
+  messagesAfter(roomId: string, sinceSeq: number, limit: number): Promise<StoredMessage[]>;
+  /** Adds the user's like, or removes it when present; null when the message is unknown or deleted. */
+  toggleLike(roomId: string, messageId: string, userId: string): Promise<{ likes: number; liked: boolean } | null>;
+  /** Marks a message deleted and blanks its text (awards stay); null when unknown. */
+  deleteMessage(roomId: string, messageId: string): Promise<StoredMessage | null>;
+
+  /** A user's totals, daily chat XP on `day` and last coin time, all from the ledger. */
+  userStanding(userId: string, day: string): Promise<UserStanding>;
+  /** Every user's score in a session (unranked). Guests are not on leaderboards. */
+  sessionScores(sessionId: string): Promise<ScoreRecord[]>;
+  /** Appends outside XP events in one transaction, idempotent by id. */
+  appendXpEvents(events: XpEventRecord[]): Promise<{ acceptedIds: string[]; duplicateIds: string[] }>;
+  /** Users that have any XP or coin event. */
+  listUsers(): Promise<string[]>;
+  audit(userId: string): Promise<UserAudit>;
+}

@@ -1,0 +1,216 @@
+/**
+ * The in-memory {@link HotStore}: the reference implementation, for one server process.
+ * Every method finishes synchronously inside its promise, so each call is atomic.
+ *
+ * Memory stays bounded: rate windows and typing entries are pruned when touched and swept
+ * every few thousand calls; at most {@link MAX_LEADERBOARDS} session leaderboards are cached
+ * (the oldest is dropped and reloaded from the ledger when needed); daily counters keep only
+ * the newest UTC day.
+ */
+import type { Message, UserRef } from '../protocol.ts';
+import { compareScores, type HotStore, type RateCheck, type RateResult, type ScoreEntry } from './hot-store.ts';
+
+const MAX_LEADERBOARDS = 1000;
+const SWEEP_EVERY = 5000;
+
+interface Board {
+  loaded: boolean;
+  entries: Map<string, ScoreEntry>;
+}
+
+/** Builds an empty in-memory hot store. */
+export function createMemoryHotStore(): HotStore {
+  /** key → hit times (ms), one element per weight unit, oldest first. */
+  const rates = new Map<string, { windowMs: number; hits: number[] }>();
+  const timeouts = new Map<string, number>();
+  let dailyDay = '';
+  const daily = new Map<string, number>();
+  const lastCoin = new Map<string, number>();
+  const boards = new Map<string, Board>();
+  /** room → user → { user, sockets } */
+  const presence = new Map<string, Map<string, { user: UserRef; sockets: Set<string> }>>();
+  /** room → user → { user, until } in insertion order */
+  const typing = new Map<string, Map<string, { user: UserRef; until: number }>>();
+  /** room → messages sorted by seq */
+  const recent = new Map<string, Message[]>();
+  let calls = 0;
+  let closed = false;
+
+  const prune = (hits: number[], now: number, windowMs: number) => {
+    let drop = 0;
+    while (drop < hits.length && hits[drop]! <= now - windowMs) drop++;
+    if (drop > 0) hits.splice(0, drop);
+  };
+
+  /** Drops empty rate windows, ended timeouts and expired typing entries. */
+  const sweep = (now: number) => {
+    for (const [key, w] of rates) {
+      prune(w.hits, now, w.windowMs);
+      if (w.hits.length === 0) rates.delete(key);
+    }
+    for (const [key, until] of timeouts) if (until <= now) timeouts.delete(key);
+    for (const [roomId, users] of typing) {
+      for (const [userId, t] of users) if (t.until <= now) users.delete(userId);
+      if (users.size === 0) typing.delete(roomId);
+    }
+  };
+  const tick = (now: number) => {
+    if (++calls % SWEEP_EVERY === 0) sweep(now);
+  };
+
+  const board = (sessionId: string): Board => {
+    let b = boards.get(sessionId);
+    if (!b) {
+      b = { loaded: false, entries: new Map() };
+      boards.set(sessionId, b);
+      if (boards.size > MAX_LEADERBOARDS) boards.delete(boards.keys().next().value!);
+    }
+    return b;
+  };
+  const merge = (b: Board, e: ScoreEntry) => {
+    const current = b.entries.get(e.userId);
+    if (!current || current.lastSeq <= e.lastSeq) b.entries.set(e.userId, { ...e });
+  };
+
+  return {
+    async ping() {
+      if (closed) throw new Error('hot store is closed');
+    },
+    async close() {
+      closed = true;
+    },
+
+    async takeRate(checks: RateCheck[], now: number): Promise<RateResult> {
+      tick(now);
+      const windows = checks.map((c) => {
+        let w = rates.get(c.key);
+        if (!w) {
+          w = { windowMs: c.windowMs, hits: [] };
+          rates.set(c.key, w);
+        }
+        w.windowMs = Math.max(w.windowMs, c.windowMs);
+        prune(w.hits, now, c.windowMs);
+        return w;
+      });
+      for (const [index, c] of checks.entries()) {
+        const hits = windows[index]!.hits;
+        const weight = c.weight ?? 1;
+        if (hits.length + weight > c.limit) {
+          // The oldest hits that must expire before `weight` more fit.
+          const mustExpire = hits.length + weight - c.limit;
+          // A weight over the limit can never fit: answer the whole window.
+          const freeAt = weight > c.limit ? now + c.windowMs : hits[mustExpire - 1]! + c.windowMs;
+          return { allowed: false, index, retryAfterMs: Math.max(1, freeAt - now) };
+        }
+      }
+      for (const [index, c] of checks.entries()) {
+        const hits = windows[index]!.hits;
+        for (let i = 0; i < (c.weight ?? 1); i++) hits.push(now);
+      }
+      return { allowed: true };
+    },
+
+    async setTimeoutUntil(roomId, userId, until) {
+      timeouts.set(`${roomId}\u0000${userId}`, until);
+    },
+    async getTimeoutUntil(roomId, userId, now) {
+      const until = timeouts.get(`${roomId}\u0000${userId}`);
+      return until !== undefined && until > now ? until : null;
+    },
+
+    async getDailyXp(userId, day) {
+      return day === dailyDay ? (daily.get(userId) ?? null) : null;
+    },
+    async setDailyXp(userId, day, xp) {
+      if (day < dailyDay) return;
+      if (day > dailyDay) {
+        daily.clear();
+        dailyDay = day;
+      }
+      daily.set(userId, Math.max(daily.get(userId) ?? 0, xp));
+    },
+    async getLastCoinAt(userId) {
+      return lastCoin.get(userId) ?? null;
+    },
+    async setLastCoinAt(userId, at) {
+      lastCoin.set(userId, Math.max(lastCoin.get(userId) ?? -Infinity, at));
+    },
+
+    async loadLeaderboard(sessionId, entries) {
+      const b = board(sessionId);
+      for (const e of entries) merge(b, e);
+      b.loaded = true;
+    },
+    async upsertScore(sessionId, entry) {
+      merge(board(sessionId), entry);
+    },
+    async topScores(sessionId, n) {
+      const b = boards.get(sessionId);
+      if (!b?.loaded) return null;
+      return [...b.entries.values()]
+        .sort(compareScores)
+        .slice(0, n)
+        .map((e) => ({ ...e }));
+    },
+
+    async addPresence(roomId, user, socketId) {
+      let users = presence.get(roomId);
+      if (!users) presence.set(roomId, (users = new Map()));
+      let entry = users.get(user.id);
+      const first = !entry;
+      if (!entry) users.set(user.id, (entry = { user, sockets: new Set() }));
+      entry.sockets.add(socketId);
+      return { first };
+    },
+    async removePresence(roomId, userId, socketId) {
+      const users = presence.get(roomId);
+      const entry = users?.get(userId);
+      if (!users || !entry || !entry.sockets.delete(socketId)) return { last: false };
+      if (entry.sockets.size > 0) return { last: false };
+      users.delete(userId);
+      if (users.size === 0) presence.delete(roomId);
+      return { last: true };
+    },
+    async occupancy(roomId) {
+      return presence.get(roomId)?.size ?? 0;
+    },
+
+    async setTyping(roomId, user, until) {
+      let users = typing.get(roomId);
+      if (!users) typing.set(roomId, (users = new Map()));
+      const current = users.get(user.id);
+      if (current) current.until = until;
+      else users.set(user.id, { user, until });
+    },
+    async clearTyping(roomId, userId) {
+      typing.get(roomId)?.delete(userId);
+    },
+    async typingUsers(roomId, now) {
+      const users = typing.get(roomId);
+      if (!users) return [];
+      for (const [userId, t] of users) if (t.until <= now) users.delete(userId);
+      return [...users.values()].map((t) => t.user);
+    },
+
+    async pushRecent(roomId, messages, max) {
+      const list = recent.get(roomId) ?? [];
+      for (const m of messages) {
+        let i = list.length;
+        while (i > 0 && list[i - 1]!.seq > m.seq) i--;
+        if (i > 0 && list[i - 1]!.seq === m.seq) list[i - 1] = structuredClone(m);
+        else list.splice(i, 0, structuredClone(m));
+      }
+      if (list.length > max) list.splice(0, list.length - max);
+      recent.set(roomId, list);
+    },
+    async recentSince(roomId, sinceSeq) {
+      const list = recent.get(roomId) ?? [];
+      return list.filter((m) => m.seq > sinceSeq).map((m) => structuredClone(m));
+    },
+    async patchRecent(roomId, messageId, patch) {
+      const list = recent.get(roomId);
+      const index = list?.findIndex((m) => m.id === messageId) ?? -1;
+      if (list && index >= 0) list[index] = { ...list[index]!, ...structuredClone(patch) };
+    },
+  };
+}

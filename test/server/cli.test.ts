@@ -1,0 +1,126 @@
+/**
+ * The `live-chat-server` process (server/cli.ts): an acknowledged message survives `kill -9`,
+ * SIGTERM stops cleanly with exit 0, and a bad setting exits 1 naming the variable.
+ */
+import assert from 'node:assert/strict';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { rmSync } from 'node:fs';
+import path from 'node:path';
+import { after, describe, it } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { io as connectClient } from 'socket.io-client';
+import type { Message } from '../../server/protocol.ts';
+import { tempDir } from './helpers.ts';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+const cli = path.join(root, 'server', 'cli.ts');
+
+interface Proc {
+  child: ChildProcess;
+  url: string;
+  output: () => string;
+  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+}
+
+function run(env: Record<string, string>): { child: ChildProcess; output: () => string; exited: Proc['exited'] } {
+  const child = spawn(process.execPath, ['--import', 'tsx', cli], {
+    cwd: root,
+    env: { ...process.env, NODE_ENV: 'test', HOST: '127.0.0.1', PORT: '0', LOG_LEVEL: 'info', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout!.on('data', (d) => (output += d));
+  child.stderr!.on('data', (d) => (output += d));
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+    child.once('exit', (code, signal) => resolve({ code, signal })),
+  );
+  return { child, output: () => output, exited };
+}
+
+/** Starts the CLI and waits for its `listening` log line (≤ 30 s). */
+async function start(dataDir: string): Promise<Proc> {
+  const p = run({ DATA_DIR: dataDir });
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    const line = p
+      .output()
+      .split('\n')
+      .map((l) => {
+        try {
+          return JSON.parse(l) as { msg?: string; url?: string };
+        } catch {
+          return null;
+        }
+      })
+      .find((l) => l?.msg === 'listening');
+    if (line?.url) return { ...p, url: line.url.replace('localhost', '127.0.0.1') };
+    if (p.child.exitCode !== null || Date.now() > deadline) {
+      p.child.kill('SIGKILL');
+      throw new Error(`server did not start:\n${p.output()}`);
+    }
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+describe('live-chat-server process', { concurrency: true }, () => {
+  const dirs: string[] = [];
+  const procs: ChildProcess[] = [];
+  after(() => {
+    for (const p of procs) if (p.exitCode === null && p.signalCode === null) p.kill('SIGKILL');
+    for (const d of dirs) rmSync(d, { recursive: true, force: true });
+  });
+
+  it('keeps an acknowledged message through kill -9, and stops cleanly on SIGTERM', async () => {
+    const dataDir = tempDir();
+    dirs.push(dataDir);
+    const first = await start(dataDir);
+    procs.push(first.child);
+    const { token } = (await (
+      await fetch(`${first.url}/api/dev/token`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ name: 'Crash Carl' }),
+      })
+    ).json()) as { token: string };
+    const socket = connectClient(first.url, { transports: ['websocket'], auth: { token }, reconnection: false, forceNew: true });
+    const join = (await socket.timeout(5000).emitWithAck('room:join', { roomId: 'lobby' })) as { ok: boolean };
+    assert.equal(join.ok, true);
+    const ack = (await socket
+      .timeout(5000)
+      .emitWithAck('message:send', { roomId: 'lobby', clientId: crypto.randomUUID(), text: 'written before the crash' })) as {
+      ok: boolean;
+      message: Message;
+    };
+    assert.equal(ack.ok, true);
+    first.child.kill('SIGKILL');
+    assert.equal((await first.exited).signal, 'SIGKILL');
+    socket.disconnect();
+
+    const second = await start(dataDir);
+    procs.push(second.child);
+    const res = await fetch(`${second.url}/api/rooms/lobby/messages`);
+    const { messages } = (await res.json()) as { messages: Message[] };
+    assert.deepEqual(
+      messages.map((m) => [m.id, m.seq, m.text]),
+      [[ack.message.id, ack.message.seq, 'written before the crash']],
+    );
+    const xp = (await (await fetch(`${second.url}/api/users/dev-crash-carl/xp`)).json()) as { totalXp: number; coinBalance: number };
+    assert.equal(xp.totalXp, 1);
+    assert.equal(xp.coinBalance, 1);
+
+    second.child.kill('SIGTERM');
+    const exit = await second.exited;
+    assert.equal(exit.code, 0, second.output());
+    assert.match(second.output(), /"msg":"stopped"/);
+  });
+
+  it('exits 1 naming the variable when a setting is bad', async () => {
+    const dataDir = tempDir();
+    dirs.push(dataDir);
+    const [port, prod] = [run({ DATA_DIR: dataDir, PORT: 'eighty' }), run({ DATA_DIR: dataDir, NODE_ENV: 'production', JWT_SECRET: '' })];
+    assert.equal((await port.exited).code, 1);
+    assert.match(port.output(), /invalid configuration: PORT: expected a whole number/);
+    assert.equal((await prod.exited).code, 1);
+    assert.match(prod.output(), /invalid configuration: JWT_SECRET: required when NODE_ENV=production/);
+  });
+});

@@ -1,0 +1,237 @@
+/**
+ * The hot-store contract: every `HotStore` implementation (memory now, Redis later) must pass
+ * this suite. Run it with `hotStoreContract('redis', async () => createRedisHotStore(url))`.
+ *
+ * Each test gets a fresh store from `makeStore` and closes it afterwards; stores must not
+ * read the system clock (every time is passed in), which the tests rely on.
+ */
+import assert from 'node:assert/strict';
+import { afterEach, describe, it } from 'node:test';
+import type { Message, UserRef } from '../../../server/protocol.ts';
+import type { HotStore, ScoreEntry } from '../../../server/stores/hot-store.ts';
+
+const T0 = Date.parse('2030-01-15T12:00:00.000Z');
+
+const user = (id: string): UserRef => ({ id, name: id.toUpperCase(), avatarUrl: null, badges: [] });
+const score = (userId: string, coins: number, messages: number, lastSeq: number): ScoreEntry => ({
+  userId,
+  name: userId,
+  avatarUrl: null,
+  coins,
+  messages,
+  lastSeq,
+});
+const message = (seq: number, roomId = 'r1'): Message => ({
+  id: `m${seq}`,
+  seq,
+  roomId,
+  clientId: `client-${seq}`,
+  user: user('u1'),
+  text: `text ${seq}`,
+  createdAt: new Date(T0 + seq).toISOString(),
+  likes: 0,
+  reward: null,
+});
+
+export function hotStoreContract(name: string, makeStore: () => Promise<HotStore> | HotStore): void {
+  describe(`HotStore contract: ${name}`, () => {
+    let open: HotStore[] = [];
+    const store = async () => {
+      const s = await makeStore();
+      open.push(s);
+      return s;
+    };
+    afterEach(async () => {
+      await Promise.all(open.map((s) => s.close()));
+      open = [];
+    });
+
+    it('answers ping', async () => {
+      await (await store()).ping();
+    });
+
+    describe('rate windows', () => {
+      it('allows `limit` hits per sliding window, then answers when the oldest expires', async () => {
+        const s = await store();
+        const check = [{ key: 'k', limit: 3, windowMs: 60_000 }];
+        assert.deepEqual(await s.takeRate(check, T0), { allowed: true });
+        assert.deepEqual(await s.takeRate(check, T0 + 10_000), { allowed: true });
+        assert.deepEqual(await s.takeRate(check, T0 + 20_000), { allowed: true });
+        assert.deepEqual(await s.takeRate(check, T0 + 30_000), { allowed: false, index: 0, retryAfterMs: 30_000 });
+        assert.deepEqual(await s.takeRate(check, T0 + 60_000), { allowed: true }, 'the first hit has expired');
+        assert.deepEqual(await s.takeRate(check, T0 + 60_001), { allowed: false, index: 0, retryAfterMs: 9_999 });
+      });
+
+      it('is all or nothing over several checks, and reports the first refusing one', async () => {
+        const s = await store();
+        const a = { key: 'a', limit: 5, windowMs: 1000 };
+        const b = { key: 'b', limit: 1, windowMs: 1000 };
+        assert.deepEqual(await s.takeRate([a, b], T0), { allowed: true });
+        const refused = await s.takeRate([a, b], T0 + 1);
+        assert.equal(refused.allowed, false);
+        assert.equal(refused.allowed === false && refused.index, 1);
+        // `a` recorded nothing for the refused call: 4 more fit.
+        for (let i = 0; i < 4; i++) assert.equal((await s.takeRate([a], T0 + 2)).allowed, true);
+        assert.equal((await s.takeRate([a], T0 + 2)).allowed, false);
+      });
+
+      it('counts weights and keeps keys apart', async () => {
+        const s = await store();
+        assert.equal((await s.takeRate([{ key: 'w', limit: 10, windowMs: 1000, weight: 7 }], T0)).allowed, true);
+        const over = await s.takeRate([{ key: 'w', limit: 10, windowMs: 1000, weight: 4 }], T0 + 1);
+        assert.deepEqual(over, { allowed: false, index: 0, retryAfterMs: 999 });
+        assert.equal((await s.takeRate([{ key: 'w', limit: 10, windowMs: 1000, weight: 3 }], T0 + 1)).allowed, true);
+        assert.equal((await s.takeRate([{ key: 'other', limit: 1, windowMs: 1000 }], T0 + 1)).allowed, true);
+        const never = await s.takeRate([{ key: 'big', limit: 2, windowMs: 1000, weight: 3 }], T0);
+        assert.equal(never.allowed, false);
+        assert.ok(never.allowed === false && Number.isFinite(never.retryAfterMs));
+      });
+    });
+
+    it('keeps timeouts until they end', async () => {
+      const s = await store();
+      assert.equal(await s.getTimeoutUntil('r', 'u', T0), null);
+      await s.setTimeoutUntil('r', 'u', T0 + 5000);
+      assert.equal(await s.getTimeoutUntil('r', 'u', T0 + 4999), T0 + 5000);
+      assert.equal(await s.getTimeoutUntil('r', 'u', T0 + 5000), null);
+      assert.equal(await s.getTimeoutUntil('other', 'u', T0), null);
+    });
+
+    it('caches daily XP per UTC day, only ever raising it', async () => {
+      const s = await store();
+      assert.equal(await s.getDailyXp('u', '2030-01-15'), null);
+      await s.setDailyXp('u', '2030-01-15', 5);
+      await s.setDailyXp('u', '2030-01-15', 3);
+      assert.equal(await s.getDailyXp('u', '2030-01-15'), 5);
+      assert.equal(await s.getDailyXp('v', '2030-01-15'), null);
+      await s.setDailyXp('u', '2030-01-16', 1);
+      assert.equal(await s.getDailyXp('u', '2030-01-16'), 1);
+    });
+
+    it('caches the last coin time, only ever raising it', async () => {
+      const s = await store();
+      assert.equal(await s.getLastCoinAt('u'), null);
+      await s.setLastCoinAt('u', T0 + 10);
+      await s.setLastCoinAt('u', T0);
+      assert.equal(await s.getLastCoinAt('u'), T0 + 10);
+    });
+
+    describe('session leaderboards', () => {
+      it('answers null until loaded, then ranks coins, messages, who got there first', async () => {
+        const s = await store();
+        assert.equal(await s.topScores('s1', 10), null);
+        await s.loadLeaderboard('s1', [score('a', 2, 5, 10), score('b', 3, 1, 11), score('c', 2, 5, 7), score('d', 2, 6, 12)]);
+        const top = await s.topScores('s1', 10);
+        assert.deepEqual(
+          top?.map((e) => e.userId),
+          ['b', 'd', 'c', 'a'],
+        );
+        assert.deepEqual(
+          (await s.topScores('s1', 2))?.map((e) => e.userId),
+          ['b', 'd'],
+        );
+        assert.deepEqual(await s.topScores('s2', 10), null);
+        await s.loadLeaderboard('s2', []);
+        assert.deepEqual(await s.topScores('s2', 10), []);
+      });
+
+      it('merges by lastSeq: a late, older write never regresses a score', async () => {
+        const s = await store();
+        await s.upsertScore('s1', score('a', 1, 1, 5));
+        assert.equal(await s.topScores('s1', 10), null, 'an upsert does not make a board complete');
+        await s.loadLeaderboard('s1', [score('a', 0, 0, 3), score('b', 1, 1, 4)]);
+        await s.upsertScore('s1', score('b', 1, 2, 9));
+        await s.upsertScore('s1', score('b', 1, 1, 6));
+        const top = await s.topScores('s1', 10);
+        assert.deepEqual(top, [score('b', 1, 2, 9), score('a', 1, 1, 5)]);
+      });
+
+      it('hands out copies', async () => {
+        const s = await store();
+        await s.loadLeaderboard('s1', [score('a', 1, 1, 1)]);
+        const top = (await s.topScores('s1', 10))!;
+        top[0]!.coins = 99;
+        assert.equal((await s.topScores('s1', 10))![0]!.coins, 1);
+      });
+    });
+
+    it('tracks presence per user with first/last socket and occupancy', async () => {
+      const s = await store();
+      assert.deepEqual(await s.addPresence('r', user('a'), 's1'), { first: true });
+      assert.deepEqual(await s.addPresence('r', user('a'), 's2'), { first: false });
+      assert.deepEqual(await s.addPresence('r', user('b'), 's3'), { first: true });
+      assert.deepEqual(await s.addPresence('r2', user('a'), 's1'), { first: true });
+      assert.equal(await s.occupancy('r'), 2);
+      assert.deepEqual(await s.removePresence('r', 'a', 's1'), { last: false });
+      assert.deepEqual(await s.removePresence('r', 'a', 's1'), { last: false }, 'removing twice is harmless');
+      assert.deepEqual(await s.removePresence('r', 'a', 's2'), { last: true });
+      assert.equal(await s.occupancy('r'), 1);
+      assert.deepEqual(await s.removePresence('r', 'zz', 's9'), { last: false });
+      assert.equal(await s.occupancy('empty'), 0);
+    });
+
+    it('lists typing users until they expire or stop', async () => {
+      const s = await store();
+      await s.setTyping('r', user('a'), T0 + 5000);
+      await s.setTyping('r', user('b'), T0 + 3000);
+      assert.deepEqual(
+        (await s.typingUsers('r', T0)).map((u) => u.id),
+        ['a', 'b'],
+      );
+      assert.deepEqual(
+        (await s.typingUsers('r', T0 + 3000)).map((u) => u.id),
+        ['a'],
+      );
+      await s.setTyping('r', user('a'), T0 + 9000);
+      await s.clearTyping('r', 'a');
+      assert.deepEqual(await s.typingUsers('r', T0 + 3000), []);
+      assert.deepEqual(await s.typingUsers('nowhere', T0), []);
+    });
+
+    describe('recent-message window', () => {
+      it('keeps messages sorted by seq, the newest `max`, replacing a seq pushed again', async () => {
+        const s = await store();
+        await s.pushRecent('r1', [message(3), message(1)], 4);
+        await s.pushRecent('r1', [message(2)], 4);
+        await s.pushRecent('r1', [{ ...message(2), text: 'again' }], 4);
+        assert.deepEqual(
+          (await s.recentSince('r1', 0)).map((m) => [m.seq, m.text]),
+          [
+            [1, 'text 1'],
+            [2, 'again'],
+            [3, 'text 3'],
+          ],
+        );
+        await s.pushRecent('r1', [message(4), message(5), message(6)], 4);
+        assert.deepEqual(
+          (await s.recentSince('r1', 0)).map((m) => m.seq),
+          [3, 4, 5, 6],
+        );
+        assert.deepEqual(
+          (await s.recentSince('r1', 4)).map((m) => m.seq),
+          [5, 6],
+        );
+        assert.deepEqual(await s.recentSince('r2', 0), []);
+      });
+
+      it('patches a held message and ignores unknown ones', async () => {
+        const s = await store();
+        await s.pushRecent('r1', [message(1), message(2)], 10);
+        await s.patchRecent('r1', 'm2', { likes: 3 });
+        await s.patchRecent('r1', 'm2', { text: '', deleted: true });
+        await s.patchRecent('r1', 'nope', { likes: 9 });
+        const [m1, m2] = await s.recentSince('r1', 0);
+        assert.equal(m1!.likes, 0);
+        assert.deepEqual([m2!.likes, m2!.text, m2!.deleted], [3, '', true]);
+      });
+
+      it('hands out copies', async () => {
+        const s = await store();
+        await s.pushRecent('r1', [message(1)], 10);
+        const [m] = await s.recentSince('r1', 0);
+        m!.text = 'changed';
+        assert.equal((await s.recentSince('r1', 0))[0]!.text, 'text 1');
+      });
+    });
+  });
+}
