@@ -1,0 +1,117 @@
+import { css } from 'lit';
+
+export const styles = css`
+  :host {
+    display: block;
+    padding: 10px var(--lc-space) 8px;
+    border-top: 1px solid var(--lc-color-border);
+  }
+  form,
+  .field,
+  .foot,
+  .xp {
+    display: flex;
+    align-items: center;
+    gap: 8px;
+  }
+  .field {
+    flex: 1;
+    min-width: 0;
+    height: 40px;
+    padding: 0 14px;
+    border: 1px solid var(--lc-color-border);
+    border-radius: 20px;
+    background: var(--lc-color-surface);
+  }
+  .field:focus-within {
+    outline: 2px solid var(--lc-color-accent);
+  }
+  input {
+    flex: 1;
+    min-width: 0;
+    height: 100%;
+    border: 0;
+    outline: 0;
+    background: none;
+    color: inherit;
+    font: inherit;
+  }
+  input::placeholder,
+  .count,
+  .foot {
+    color: var(--lc-color-muted);
+    font-size: 12px;
+  }
+  input::placeholder {
+    font-size: var(--lc-font-size);
+  }
+  .over,
+  .error {
+    color: var(--lc-color-danger);
+    font-weight: 700;
+  }
+  .round {
+    display: grid;
+    place-items: center;
+    width: 40px;
+    height: 40px;
+    border-radius: 50%;
+  }
+  .round svg {
+    width: 18px;
+    height: 18px;
+  }
+  .round:disabled {
+    opacity: 0.45;
+  }
+  .heart {
+    background: var(--lc-color-surface);
+    color: var(--lc-color-like);
+  }
+  .send {
+    background: var(--lc-color-accent);
+    color: var(--lc-color-on-accent);
+  }
+  :host(:dir(rtl)) .send svg {
+    transform: scaleX(-1);
+  }
+  .foot {
+    flex-wrap: wrap;
+    gap: 4px 12px;
+    margin-top: 6px;
+    line-height: 18px;
+  }
+  .status {
+    flex: 1 1 12em;
+    margin: 0;
+  }
+  .xp {
+    gap: 6px;
+    margin-inline-start: auto;
+  }
+  .level {
+    padding: 0 6px;
+    border-radius: 9px;
+    background: var(--lc-color-surface);
+    color: var(--lc-color-text);
+    font-weight: 700;
+  }
+  progress {
+    width: 56px;
+    height: 6px;
+    border: 0;
+    border-radius: 3px;
+    overflow: hidden;
+    appearance: none;
+  }
+  progress,
+  ::-webkit-progress-bar {
+    background: var(--lc-color-border);
+  }
+  ::-webkit-progress-value {
+    background: var(--lc-color-accent);
+  }
+  ::-moz-progress-bar {
+    background: var(--lc-color-accent);
+  }
+`;

@@ -1,0 +1,137 @@
+import { html, nothing } from 'lit';
+import { charCount, composerMode, COUNTER_FROM, MAX_MESSAGE_LENGTH } from '../state/composer.ts';
+import { define, LcElement } from './base-element.ts';
+import { icons } from './icons.ts';
+import { styles } from './lc-composer.styles.ts';
+import { base } from './shared.styles.ts';
+
+/**
+ * The composer: the input (Enter sends), a character counter near the 2000-character limit,
+ * the heart button (session likes) and the send button; a status line for the chat window
+ * ("Chat opens in 12:34", "Chat has closed"), guests ("Sign in to chat"), the connection,
+ * and errors ("Try again in 12 s"); and the user's XP: level, progress to the next level,
+ * and chat XP today against the daily cap ("32 / 50 XP today").
+ *
+ * While reconnecting, the input stays usable: messages wait in the outbox, shown as pending.
+ *
+ * @summary Where the user writes.
+ * @slot sign-in - Shown to guests who cannot post, e.g. the site's sign-in button.
+ * @csspart input - The text input.
+ * @csspart char-counter - Characters left, shown near the limit.
+ * @csspart heart-button - Sends a heart to the room.
+ * @csspart send-button - Sends the message.
+ * @csspart composer-status - The status line: window, guest, connection, or error (`role="alert"`).
+ * @csspart xp - Level, level progress and XP today (signed-in users).
+ * @cssproperty --lc-color-accent - The send button and the XP bar.
+ */
+export class LcComposer extends LcElement {
+  #room = this.watch((s) => s.room.$room);
+  #me = this.watch((s) => s.me.$me);
+  #connection = this.watch((s) => s.connection.$connection);
+  #outbox = this.watch((s) => s.outbox.$outbox);
+  #draft = this.watch((s) => s.ui.$draft);
+  #error = this.watch((s) => s.ui.$composerError);
+  #ticker?: ReturnType<typeof setInterval>;
+
+  static override styles = [base, styles];
+
+  /** Moves keyboard focus to the input. */
+  override focus(): void {
+    this.renderRoot.querySelector('input')?.focus();
+  }
+
+  /** Re-renders every second: countdowns and "try again in N s" stay current. */
+  override connectedCallback(): void {
+    super.connectedCallback();
+    this.#ticker = setInterval(() => this.requestUpdate(), 1000);
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    clearInterval(this.#ticker);
+  }
+
+  #submit(e: Event): void {
+    e.preventDefault();
+    if (this.stores?.actions.send(this.#draft.value ?? '')) this.stores.ui.$draft.set('');
+  }
+
+  #input(e: Event): void {
+    const value = (e.target as HTMLInputElement).value;
+    this.stores?.ui.$draft.set(value);
+  }
+
+  override render() {
+    const { t, countdown, compact } = this.locale;
+    const now = Date.now();
+    const room = this.#room.value;
+    const me = this.#me.value;
+    const status = this.#connection.value?.status;
+    const mode = composerMode(room, me, this.#connection.value, now);
+    const draft = this.#draft.value ?? '';
+    const left = MAX_MESSAGE_LENGTH - charCount(draft);
+    const stored = this.#error.value;
+    const error = stored?.until && stored.until <= now ? null : stored;
+    const open = mode === 'open';
+    const queued = this.#outbox.value?.length ?? 0;
+    const statusText = error
+      ? this.locale.error(error.error, error.until)
+      : mode === 'guest'
+        ? t.signIn
+        : mode === 'countdown'
+          ? t.opensIn(countdown(Date.parse(room!.opensAt!) - now))
+          : mode === 'closed'
+            ? t.closed
+            : mode === 'connecting'
+              ? t.connecting
+              : status === 'reconnecting'
+                ? t.offline(queued)
+                : '';
+    const p = me?.progress;
+    return html`<form @submit=${this.#submit}>
+        <label class="field">
+          <span class="sr">${t.placeholder}</span>
+          <input
+            part="input"
+            .value=${draft}
+            @input=${this.#input}
+            placeholder=${open ? t.placeholder : mode === 'guest' ? t.signIn : ''}
+            ?disabled=${!open}
+            aria-describedby="status"
+            aria-invalid=${left < 0 || error ? 'true' : 'false'}
+            autocomplete="off"
+            enterkeyhint="send"
+          />
+          ${open && left <= COUNTER_FROM
+            ? html`<span class="count ${left < 0 ? 'over' : ''}" part="char-counter">${left}<span class="sr"> ${t.charsLeft}</span></span>`
+            : nothing}
+        </label>
+        <button class="round heart" part="heart-button" type="button" aria-label=${t.heart} ?disabled=${!room || status === 'error'} @click=${() => this.stores?.actions.heart()}>
+          ${icons.heart}
+        </button>
+        <button class="round send" part="send-button" type="submit" aria-label=${t.send} ?disabled=${!open || !draft.trim() || left < 0}>
+          ${icons.send}
+        </button>
+      </form>
+      <div class="foot">
+        <p id="status" class="status ${error ? 'error' : ''}" part="composer-status" role=${error ? 'alert' : 'status'}>
+          ${statusText}${mode === 'guest' ? html` <slot name="sign-in"></slot>` : nothing}
+        </p>
+        ${p
+          ? html`<div class="xp" part="xp">
+              <span class="level">${t.levelShort(p.level)}</span>
+              <progress aria-label=${t.level(p.level)} max=${Math.max(1, p.nextLevelXp - p.levelStartXp)} .value=${p.totalXp - p.levelStartXp}></progress>
+              <span>${t.xpToday(compact(p.dailyXp), compact(p.dailyXpCap))}</span>
+            </div>`
+          : nothing}
+      </div>`;
+  }
+}
+
+define('lc-composer', LcComposer);
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'lc-composer': LcComposer;
+  }
+}

@@ -1,0 +1,199 @@
+import { html, nothing, type PropertyValues } from 'lit';
+import type { Message } from '../../server/protocol.ts';
+import { MAX_MESSAGES } from '../state/messages.ts';
+import type { PendingMessage } from '../state/outbox.ts';
+import { define, LcElement } from './base-element.ts';
+import { icons } from './icons.ts';
+import { styles } from './lc-message-list.styles.ts';
+import type { LcMessage } from './lc-message.ts';
+import './lc-message.ts';
+import { base } from './shared.styles.ts';
+
+/** ms between two announcements of new messages to screen readers. */
+const ANNOUNCE_EVERY_MS = 1500;
+/** px from the bottom that still count as "at the bottom". */
+const NEAR_BOTTOM_PX = 48;
+
+const MESSAGE_PARTS = 'avatar,author,badge,badge-host,badge-winner,badge-moderator,time,message-text,coin,like-button';
+
+/** One row of the list: a message, or the user's own one waiting in the outbox. */
+interface Item {
+  /** The message id, or the `clientId` of a pending one. */
+  key: string;
+  message: Message;
+  pending?: PendingMessage['state'];
+}
+
+/**
+ * The message list: a `role="log"` of at most 200 messages (older ones are dropped), the
+ * user's pending messages at the end, following the bottom unless the reader scrolled up
+ * (then a "New messages" pill counts what arrived). New messages from others are announced
+ * to screen readers politely and in batches, at most every 1.5 s ("3 new messages"), through
+ * a visually hidden status region; the log itself is `aria-live="off"` so a fast chat does
+ * not flood.
+ *
+ * Message nodes are keyed by id (a node moves with its message, keeping focus and state) and
+ * reconciled by hand rather than with Lit's `repeat`: the list only appends and drops from
+ * the top, and the directive would cost 0.8 KB of the bundle budget.
+ *
+ * @summary The scrolling list of messages.
+ * @csspart message - Each message (`lc-message`, with `data-id` and `data-seq`; pending ones `data-pending`).
+ * @csspart new-messages - The "New messages" pill shown while scrolled up.
+ * @csspart empty - The empty-room text.
+ * @csspart avatar - Re-exported from each message, as are `author`, `badge`, `badge-host`,
+ *   `badge-winner`, `badge-moderator`, `time`, `message-text`, `coin`, `like-button`.
+ */
+export class LcMessageList extends LcElement {
+  #messages = this.watch((s) => s.messages.$messages);
+  #outbox = this.watch((s) => s.outbox.$outbox);
+  #me = this.watch((s) => s.me.$me);
+  #liked = this.watch((s) => s.ui.$liked);
+
+  /** Messages that arrived while the reader was scrolled up. */
+  #unseen = 0;
+  /** What the polite live region says (the batched announcement). */
+  #announcement = '';
+  /** ms since epoch for relative times, refreshed every 15 s. */
+  #now = Date.now();
+  #clock?: ReturnType<typeof setInterval>;
+
+  #atBottom = true;
+  #lastSeq?: number;
+  #outboxSize = 0;
+  #heard: Message[] = [];
+  #announceTimer?: ReturnType<typeof setTimeout>;
+  #items: Item[] = [];
+
+  static override styles = [base, styles];
+
+  override connectedCallback(): void {
+    super.connectedCallback();
+    this.#clock = setInterval(() => {
+      this.#now = Date.now();
+      this.requestUpdate();
+    }, 15_000);
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    clearInterval(this.#clock);
+    clearTimeout(this.#announceTimer);
+    this.#announceTimer = undefined;
+  }
+
+  /** Scrolls to the newest message and clears the "New messages" pill. */
+  scrollToEnd(): void {
+    this.#atBottom = true;
+    this.#unseen = 0;
+    this.requestUpdate();
+    const log = this.renderRoot.querySelector('.log');
+    log?.scrollTo({ top: log.scrollHeight });
+  }
+
+  override willUpdate(changed: PropertyValues): void {
+    super.willUpdate(changed);
+    const list = this.#messages.value ?? [];
+    const outbox = this.#outbox.value ?? [];
+    const lastSeq = list.at(-1)?.seq;
+    const me = this.#me.value?.user.id;
+    // The user's own new message always brings the view down.
+    if (outbox.length > this.#outboxSize) this.#atBottom = true;
+    this.#outboxSize = outbox.length;
+    if (this.#lastSeq !== undefined && lastSeq !== undefined && lastSeq > this.#lastSeq) {
+      const fresh = list.filter((m) => m.seq > this.#lastSeq! && m.user.id !== me);
+      if (!this.#atBottom) this.#unseen += fresh.length;
+      this.#hear(fresh);
+    }
+    this.#lastSeq = lastSeq;
+    const user = this.#me.value?.user;
+    const pending = user
+      ? outbox.map((p): Item => ({
+          key: p.clientId,
+          pending: p.state,
+          message: { id: p.clientId, seq: 0, roomId: p.roomId, clientId: p.clientId, user, text: p.text, createdAt: new Date(p.createdAt).toISOString(), likes: 0, reward: null },
+        }))
+      : [];
+    this.#items = [...list.map((message) => ({ key: message.id, message })), ...pending].slice(-MAX_MESSAGES);
+  }
+
+  /**
+   * Puts one `lc-message` per item into `box`, in order: nodes of messages that left go
+   * first, so the ones that stay are not moved (a move would drop focus), then new ones go in.
+   */
+  #sync(box: Element): void {
+    const keys = new Set(this.#items.map((i) => i.key));
+    const old = new Map<string, LcMessage>();
+    for (const node of [...box.children] as LcMessage[]) {
+      if (keys.has(node.dataset.id!)) old.set(node.dataset.id!, node);
+      else node.remove();
+    }
+    const liked = this.#liked.value;
+    let at = box.firstElementChild;
+    for (const { key, message, pending } of this.#items) {
+      let node = old.get(key);
+      if (!node) {
+        node = document.createElement('lc-message');
+        node.setAttribute('part', 'message');
+        node.setAttribute('exportparts', MESSAGE_PARTS);
+        node.dataset.id = key;
+      }
+      Object.assign(node, { stores: this.stores, message, pending, now: this.#now, liked: !!liked?.has(key) });
+      node.toggleAttribute('data-pending', !!pending);
+      if (pending) delete node.dataset.seq;
+      else node.dataset.seq = String(message.seq);
+      if (node === at) at = at.nextElementSibling;
+      else box.insertBefore(node, at);
+    }
+  }
+
+  override async updated(): Promise<void> {
+    this.#sync(this.renderRoot.querySelector('.items')!);
+    if (!this.#atBottom) return;
+    // The messages render after this list: wait for them before measuring.
+    await Promise.all([...this.renderRoot.querySelectorAll('lc-message')].map((m) => m.updateComplete));
+    const log = this.renderRoot.querySelector('.log');
+    if (log && this.#atBottom) log.scrollTop = log.scrollHeight;
+  }
+
+  /** Collects messages for the next batched announcement. */
+  #hear(fresh: Message[]): void {
+    if (!fresh.length) return;
+    this.#heard.push(...fresh);
+    this.#announceTimer ??= setTimeout(() => {
+      this.#announceTimer = undefined;
+      const [first, ...more] = this.#heard;
+      this.#heard = [];
+      this.#announcement = more.length ? this.locale.t.newMessages(more.length + 1) : `${first!.user.name}: ${first!.text.slice(0, 140)}`;
+      this.requestUpdate();
+    }, ANNOUNCE_EVERY_MS);
+  }
+
+  #onScroll(e: Event): void {
+    const log = e.currentTarget as HTMLElement;
+    this.#atBottom = log.scrollHeight - log.scrollTop - log.clientHeight < NEAR_BOTTOM_PX;
+    if (this.#atBottom && this.#unseen) {
+      this.#unseen = 0;
+      this.requestUpdate();
+    }
+  }
+
+  override render() {
+    const { t } = this.locale;
+    return html`<div class="log" role="log" aria-live="off" aria-label=${t.messages} tabindex="0" @scroll=${this.#onScroll}>
+        <div class="items"></div>
+        ${this.#items.length ? nothing : html`<p class="empty" part="empty">${t.empty}</p>`}
+      </div>
+      <div class="sr" role="status" aria-live="polite">${this.#announcement}</div>
+      ${this.#unseen
+        ? html`<button class="pill" part="new-messages" @click=${this.scrollToEnd}>${icons.down}${t.jumpToNew} (${this.#unseen})</button>`
+        : nothing}`;
+  }
+}
+
+define('lc-message-list', LcMessageList);
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'lc-message-list': LcMessageList;
+  }
+}

@@ -1,0 +1,95 @@
+import { css } from 'lit';
+
+export const styles = css`
+  :host {
+    display: block;
+  }
+  .row {
+    display: grid;
+    grid-template-columns: auto minmax(0, 1fr) auto;
+    gap: 0 10px;
+    padding: 6px var(--lc-space);
+  }
+  .row:hover {
+    background: var(--lc-color-hover);
+  }
+  .meta {
+    display: flex;
+    flex-wrap: wrap;
+    align-items: center;
+    gap: 2px 6px;
+    line-height: 18px;
+  }
+  .author {
+    max-width: 100%;
+    overflow: hidden;
+    text-overflow: ellipsis;
+    white-space: nowrap;
+    font-weight: 650;
+  }
+  .badge {
+    padding: 0 6px;
+    border-radius: 9px;
+    font-size: 10px;
+    font-weight: 750;
+    letter-spacing: 0.04em;
+    line-height: 16px;
+  }
+  .host {
+    background: var(--lc-badge-host-color);
+    color: var(--lc-badge-host-text-color);
+  }
+  .winner {
+    background: var(--lc-badge-winner-color);
+    color: var(--lc-badge-winner-text-color);
+  }
+  .moderator {
+    background: var(--lc-badge-moderator-color);
+    color: var(--lc-badge-moderator-text-color);
+  }
+  .time {
+    color: var(--lc-color-muted);
+    font-size: 12px;
+  }
+  .coin {
+    display: flex;
+    align-items: center;
+    gap: 4px;
+    padding: 0 7px 0 2px;
+    border-radius: 9px;
+    background: var(--lc-coin-chip-bg);
+    color: var(--lc-coin-chip-text-color);
+    font-size: 11px;
+    font-weight: 750;
+  }
+  .text {
+    margin: 0;
+    overflow-wrap: anywhere;
+    white-space: pre-wrap;
+  }
+  .like {
+    align-self: center;
+    display: flex;
+    align-items: center;
+    gap: 4px;
+    min-height: 28px;
+    padding: 0 8px;
+    border-radius: 14px;
+    color: var(--lc-color-muted);
+    font-size: 12px;
+  }
+  .like:hover,
+  .like[aria-pressed='true'] {
+    color: var(--lc-color-like);
+  }
+  .like svg {
+    width: 14px;
+  }
+  .pending {
+    opacity: 0.6;
+  }
+  .deleted .text {
+    font-style: italic;
+    color: var(--lc-color-muted);
+  }
+`;

@@ -1,0 +1,18 @@
+import type { Reward } from '../../server/protocol.ts';
+
+/**
+ * `lc-reward`: the user earned a reward (XP and/or coins) for a message; fired once per
+ * reward even though the server reports it both in the ack and as a `reward` event.
+ * `detail` is the server's `Reward` (DESIGN.md). Bubbles, composed.
+ */
+export class LcRewardEvent extends Event {
+  constructor(readonly detail: Reward) {
+    super('lc-reward', { bubbles: true, composed: true });
+  }
+}
+
+declare global {
+  interface GlobalEventHandlersEventMap {
+    'lc-reward': LcRewardEvent;
+  }
+}

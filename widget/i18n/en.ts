@@ -1,0 +1,62 @@
+/**
+ * English: the reference catalogue. Every UI string of the widget is here; other languages
+ * implement the same {@link Catalogue} shape. Counts arrive already formatted with `Intl`
+ * (e.g. "12.3K"), so a string only places them and picks the plural.
+ */
+export const en = {
+  chat: 'Chat',
+  live: 'Live',
+  viewersLabel: 'Viewers',
+  likesLabel: 'Likes',
+  messages: 'Chat messages',
+  empty: 'No messages yet. Say hello!',
+  newMessages: (n: number) => (n === 1 ? '1 new message' : `${n} new messages`),
+  jumpToNew: 'New messages',
+  deleted: 'Message deleted',
+  pending: 'Sending…',
+  like: 'Like',
+  host: 'Host',
+  winner: 'Winner',
+  moderator: 'Moderator',
+  hostShort: 'HOST',
+  winnerShort: 'WINNER',
+  moderatorShort: 'MOD',
+  earned: (n: number) => (n === 1 ? 'earned 1 coin' : `earned ${n} coins`),
+  placeholder: 'Say something…',
+  send: 'Send',
+  heart: 'Send a heart',
+  signIn: 'Sign in to chat',
+  opensIn: (t: string) => `Chat opens in ${t}`,
+  closed: 'Chat has closed',
+  connecting: 'Connecting…',
+  reconnecting: 'Reconnecting…',
+  offline: (n: number) => (n ? `Offline: ${n} waiting to be sent` : 'Offline: messages will be sent when back online'),
+  charsLeft: 'characters left',
+  leaderboard: 'Top chatters',
+  noLeaders: 'Send a message to get on the board',
+  coins: (n: string) => `${n} coins`,
+  messagesCount: (n: string) => `${n} messages`,
+  you: 'you',
+  climbed: 'moved up',
+  level: (n: number) => `Level ${n}`,
+  levelShort: (n: number) => `Lv ${n}`,
+  levelUp: (n: number) => `Level ${n}!`,
+  xpToday: (n: string, cap: string) => `${n} / ${cap} XP today`,
+  close: 'Close',
+  noServer: 'Chat is not set up on this page.',
+  errors: {
+    unauthorized: 'Sign in to chat',
+    forbidden: "You can't chat in this room.",
+    not_found: 'This room does not exist.',
+    invalid: "That message can't be sent.",
+    too_long: (max: number) => `Messages can be at most ${max} characters.`,
+    rate_limited: (s: number) => `You're sending too fast. Try again in ${s} s.`,
+    slow_mode: (s: number) => `Slow mode is on. Try again in ${s} s.`,
+    timed_out: (s: number) => `You're timed out. Try again in ${s} s.`,
+    chat_closed: 'Chat is closed.',
+    internal: 'Something went wrong. Try again.',
+  },
+};
+
+/** The shape every language catalogue implements. */
+export type Catalogue = typeof en;

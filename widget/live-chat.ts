@@ -1,0 +1,234 @@
+import { ContextProvider } from '@lit/context';
+import { html, LitElement, nothing, type PropertyValues } from 'lit';
+import { define } from './components/base-element.ts';
+import './components/lc-banner.ts';
+import './components/lc-composer.ts';
+import './components/lc-header.ts';
+import './components/lc-leaderboard.ts';
+import './components/lc-message-list.ts';
+import './components/lc-toast.ts';
+import { styles } from './live-chat.styles.ts';
+import { createLocale } from './i18n/locale.ts';
+import { tokens } from './components/shared.styles.ts';
+import { createChatStores } from './state/chat-stores.ts';
+import { storesContext } from './state/context.ts';
+import { StoreController } from './state/store-controller.ts';
+import type { ChatTransport } from './transport/chat-transport.ts';
+import { ConnectionController } from './transport/connection-controller.ts';
+
+const HEADER_PARTS = 'live,title,viewer-count,like-count,leaderboard-toggle';
+const LIST_PARTS = 'message,new-messages,empty,avatar,author,badge,badge-host,badge-winner,badge-moderator,time,message-text,coin,like-button';
+const COMPOSER_PARTS = 'input,char-counter,heart-button,send-button,composer-status,xp';
+const BOARD_PARTS = 'leaderboard-row,rank-up,leaderboard-gain,close-button';
+
+/**
+ * `<live-chat>`: an embeddable chat for a live event. Drop the script on a page and write
+ * `<live-chat server="https://chat.example.com" room="lobby"></live-chat>`; give it (or its
+ * container) a height. It connects to the reference server over Socket.IO, shows the room's
+ * header, messages, composer, session leaderboard and level-up toasts, and reconnects by
+ * itself (DESIGN.md, "Wire contract"): messages typed offline wait and go out once.
+ *
+ * Without a `server` (or a `transport`), it shows an error state and fires `lc-error`
+ * (`source: 'setup'`) instead of throwing.
+ *
+ * @summary An embeddable live-event chat with XP, coins and a session leaderboard.
+ *
+ * @attr server - Base URL of the chat server, e.g. `https://chat.example.com` (any origin).
+ * @attr room - Room id to join. Default `lobby`.
+ * @attr token - A JWT for the user (`auth: { token }`); without one the user is a guest who can read.
+ * @attr theme - `light` (default), `dark`, or `auto` (follows `prefers-color-scheme`).
+ * @attr lang - Language of the interface (`en`, `sv`, …); default: the page's `<html lang>`.
+ * @attr dir - `ltr` or `rtl`; default: from the language.
+ * @attr hide-leaderboard - Hides the session leaderboard.
+ *
+ * @prop {() => Promise<string | null>} tokenProvider - Called before every (re)connection and after an `unauthorized`, to refresh the token; overrides `token`.
+ * @prop {ChatTransport} transport - Talks to something other than a Socket.IO server (e.g. the `FakeTransport` of stories and tests); overrides `server`.
+ *
+ * @fires {LcSendEvent} lc-send - The user sends a message; cancelable (`preventDefault()` vetoes it). `detail: { roomId, clientId, text }`.
+ * @fires {LcMessageEvent} lc-message - A message arrived live (not history). `detail: { message, own }`.
+ * @fires {LcLikeEvent} lc-like - The user liked a message or sent a heart. `detail: { roomId, messageId | null, likes, liked }`.
+ * @fires {LcErrorEvent} lc-error - Something failed. `detail: { error: { code, message, retryAfterMs? }, source }`.
+ * @fires {LcConnectionChangeEvent} lc-connection-change - `detail: { status, previous }`; status is `idle`, `connecting`, `online`, `reconnecting` or `error`.
+ * @fires {LcRewardEvent} lc-reward - The user earned XP or coins; `detail` is the server's `Reward`.
+ * @fires {LcLevelUpEvent} lc-level-up - The user reached a new level. `detail: { level, reward }`.
+ *
+ * @slot sign-in - Shown to guests who cannot post, next to "Sign in to chat" (e.g. the site's sign-in button).
+ *
+ * @csspart base - The frame around everything.
+ * @csspart header - The header (`lc-header`); inside it `live`, `title`, `viewer-count`, `like-count`, `leaderboard-toggle`.
+ * @csspart live - The live indicator.
+ * @csspart title - The room title.
+ * @csspart viewer-count - Viewers (occupancy).
+ * @csspart like-count - Session likes.
+ * @csspart leaderboard-toggle - Opens the leaderboard panel (narrow layout).
+ * @csspart banner - The reconnecting / error banner.
+ * @csspart message-list - The message list (`lc-message-list`).
+ * @csspart message - Each message, with `data-id` and `data-seq` (pending ones: `data-pending`).
+ * @csspart avatar - Avatars (messages and leaderboard).
+ * @csspart author - A message's author name.
+ * @csspart badge - Every badge; also `badge-host`, `badge-winner`, `badge-moderator`.
+ * @csspart badge-host - HOST badge.
+ * @csspart badge-winner - WINNER badge.
+ * @csspart badge-moderator - MOD badge.
+ * @csspart time - A message's relative time.
+ * @csspart message-text - A message's text.
+ * @csspart coin - The gold "+1" coin chip of a message that earned coins.
+ * @csspart like-button - A message's like button and count.
+ * @csspart new-messages - The "New messages" pill while scrolled up.
+ * @csspart empty - The empty-room text.
+ * @csspart composer - The composer (`lc-composer`).
+ * @csspart input - The message input.
+ * @csspart char-counter - Characters left, near the 2000 limit.
+ * @csspart heart-button - Sends a heart.
+ * @csspart send-button - Sends the message.
+ * @csspart composer-status - Window / guest / connection / error line.
+ * @csspart xp - Level, progress and "32 / 50 XP today".
+ * @csspart leaderboard - The leaderboard (`lc-leaderboard`).
+ * @csspart leaderboard-row - A leaderboard row (`data-user-id`).
+ * @csspart rank-up - The green arrow of a row that climbed.
+ * @csspart leaderboard-gain - The floating "+1" of a row that earned.
+ * @csspart close-button - Closes the leaderboard panel.
+ * @csspart toast - The level-up toast.
+ *
+ * @cssproperty --lc-font - Font family.
+ * @cssproperty --lc-font-size - Base font size. Default 14px.
+ * @cssproperty --lc-radius - Corner radius of the frame. Default 14px.
+ * @cssproperty --lc-radius-small - Smaller radius.
+ * @cssproperty --lc-space - Base spacing.
+ * @cssproperty --lc-shadow - The frame's shadow.
+ * @cssproperty --lc-color-bg - Background.
+ * @cssproperty --lc-color-surface - Raised surfaces (input, chips).
+ * @cssproperty --lc-color-hover - Row hover.
+ * @cssproperty --lc-color-border - Borders.
+ * @cssproperty --lc-color-text - Text.
+ * @cssproperty --lc-color-muted - Secondary text (4.5:1 on the background).
+ * @cssproperty --lc-color-accent - Accent: send button, focus ring, XP bar.
+ * @cssproperty --lc-color-on-accent - Text and icons on the accent.
+ * @cssproperty --lc-color-like - Hearts and liked messages.
+ * @cssproperty --lc-color-live - The live indicator.
+ * @cssproperty --lc-color-success - Up-arrows.
+ * @cssproperty --lc-color-danger - Errors.
+ * @cssproperty --lc-color-warning-bg - Reconnecting banner background.
+ * @cssproperty --lc-color-warning-text - Reconnecting banner text.
+ * @cssproperty --lc-badge-host-color - HOST badge background.
+ * @cssproperty --lc-badge-host-text-color - HOST badge text.
+ * @cssproperty --lc-badge-winner-color - WINNER badge background.
+ * @cssproperty --lc-badge-winner-text-color - WINNER badge text.
+ * @cssproperty --lc-badge-moderator-color - MOD badge background.
+ * @cssproperty --lc-badge-moderator-text-color - MOD badge text.
+ * @cssproperty --lc-coin-color - The gold coin.
+ * @cssproperty --lc-coin-chip-bg - Coin chip background.
+ * @cssproperty --lc-coin-chip-text-color - Coin chip text.
+ * @cssproperty --lc-toast-bg - Level-up toast background.
+ * @cssproperty --lc-toast-text-color - Level-up toast text.
+ */
+export class LiveChat extends LitElement {
+  static override properties = {
+    server: {},
+    room: {},
+    token: {},
+    theme: {},
+    hideLeaderboard: { type: Boolean, attribute: 'hide-leaderboard' },
+    tokenProvider: { attribute: false },
+    transport: { attribute: false },
+  };
+
+  /** Base URL of the chat server. */
+  server: string | null = null;
+  /** Room id to join. */
+  room = 'lobby';
+  /** The user's JWT; null: guest. */
+  token: string | null = null;
+  /** Colour theme. */
+  theme: 'light' | 'dark' | 'auto' = 'light';
+  /** Hides the session leaderboard. */
+  hideLeaderboard = false;
+  /** Refreshes the token before every (re)connection; overrides `token`. */
+  declare tokenProvider?: () => Promise<string | null>;
+  /** A transport to use instead of connecting to `server` (stories, tests, custom backends). */
+  declare transport?: ChatTransport;
+
+  /** This element's stores (read-only use: subscribe to follow the chat from outside). */
+  readonly stores = createChatStores();
+
+  #connection = new ConnectionController(this);
+  #panelOpen = new StoreController(this, () => this.stores.ui.$panelOpen);
+  #locale = new StoreController(this, () => this.stores.$locale);
+
+  static override styles = [tokens, styles];
+
+  static override get observedAttributes(): string[] {
+    return [...super.observedAttributes, 'lang', 'dir'];
+  }
+
+  constructor() {
+    super();
+    new ContextProvider(this, { context: storesContext, initialValue: this.stores });
+    this.stores.actions = this.#connection;
+  }
+
+  override attributeChangedCallback(name: string, old: string | null, value: string | null): void {
+    super.attributeChangedCallback(name, old, value);
+    if (name === 'lang' || name === 'dir') this.requestUpdate();
+  }
+
+  /** Moves keyboard focus to the message input. */
+  override focus(): void {
+    this.renderRoot.querySelector('lc-composer')?.focus();
+  }
+
+  override willUpdate(changed: PropertyValues<this>): void {
+    super.willUpdate(changed);
+    const lang = this.lang || this.closest<HTMLElement>('[lang]')?.lang || document.documentElement.lang || navigator.language;
+    const dir = this.getAttribute('dir');
+    const key = `${lang} ${dir}`;
+    if (key !== this.#localeKey) {
+      this.#localeKey = key;
+      this.stores.$locale.set(createLocale(lang, dir));
+    }
+  }
+  #localeKey = 'en null';
+
+  #onKeydown(e: KeyboardEvent): void {
+    if (e.key !== 'Escape') return;
+    const ui = this.stores.ui;
+    if (ui.$panelOpen.get()) {
+      ui.$panelOpen.set(false);
+      this.renderRoot.querySelector('lc-header')?.focusToggle();
+    } else {
+      ui.$toast.set(null);
+    }
+  }
+
+  override render() {
+    const { lang, dir } = this.#locale.value!;
+    const board = !this.hideLeaderboard;
+    return html`<div class="frame ${this.theme}" part="base" lang=${lang} dir=${dir} @keydown=${this.#onKeydown}>
+      <lc-header part="header" exportparts=${HEADER_PARTS} ?leaderboard=${board}></lc-header>
+      <lc-banner exportparts="banner"></lc-banner>
+      <div class="body ${board ? 'side' : ''} ${board && this.#panelOpen.value ? 'panel' : ''}">
+        <lc-message-list part="message-list" exportparts=${LIST_PARTS}></lc-message-list>
+        ${board ? html`<lc-leaderboard part="leaderboard" exportparts=${BOARD_PARTS}></lc-leaderboard>` : nothing}
+      </div>
+      <lc-composer part="composer" exportparts=${COMPOSER_PARTS}><slot name="sign-in" slot="sign-in"></slot></lc-composer>
+      <lc-toast exportparts="toast"></lc-toast>
+    </div>`;
+  }
+}
+
+define('live-chat', LiveChat);
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'live-chat': LiveChat;
+  }
+}
+
+export * from './events/index.ts';
+export type { ChatTransport, ClientError, ClientErrorCode, TransportAck, TransportStatus } from './transport/chat-transport.ts';
+export { createSocketTransport } from './transport/socket-transport.ts';
+export { createChatStores, type ChatStores } from './state/chat-stores.ts';
+export type { ConnectionStatus } from './state/connection.ts';
+export { registerCatalogue } from './i18n/locale.ts';
+export type { Catalogue } from './i18n/en.ts';
+export type * from '../server/protocol.ts';

@@ -1,0 +1,19 @@
+/**
+ * What inner elements may ask of the connection. `<live-chat>` hands its connection
+ * controller to them as `stores.actions`; a lone element in a story gets the no-op default.
+ */
+export interface ChatActions {
+  /** Sends a message (see `ConnectionController.send`); false when nothing was queued. */
+  send(text: string): boolean;
+  /** Toggles the user's like on a message. */
+  like(messageId: string): void;
+  /** Sends one heart to the room (session likes). */
+  heart(): void;
+}
+
+/** Actions that do nothing: the default until a `<live-chat>` connects its controller. */
+export const noActions: ChatActions = {
+  send: () => false,
+  like() {},
+  heart() {},
+};

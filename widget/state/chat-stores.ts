@@ -1,0 +1,34 @@
+import { atom } from 'nanostores';
+import { noActions, type ChatActions } from './actions.ts';
+import { createLocale, type Locale } from '../i18n/locale.ts';
+import { createConnectionStore } from './connection.ts';
+import { createMeStore } from './me.ts';
+import { createMessageStore } from './messages.ts';
+import { createOutboxStore } from './outbox.ts';
+import { createLeaderboardStore, createRoomStore, createStatsStore } from './room.ts';
+import { createUiStore } from './ui.ts';
+
+/**
+ * Makes one set of stores for one `<live-chat>` (STYLE.md rule 6). Components only read
+ * them; the connection controller writes them through their actions.
+ *
+ * Stories and tests may build one, fill it, and hand it to a lone inner element:
+ * `html\`<lc-leaderboard .stores=${stores}></lc-leaderboard>\``.
+ */
+export function createChatStores() {
+  return {
+    messages: createMessageStore(),
+    outbox: createOutboxStore(),
+    room: createRoomStore(),
+    stats: createStatsStore(),
+    leaderboard: createLeaderboardStore(),
+    me: createMeStore(),
+    connection: createConnectionStore(),
+    ui: createUiStore(),
+    /** Strings and `Intl` formatters for the element's language and direction. */
+    $locale: atom<Locale>(createLocale('en')),
+    /** Set by `<live-chat>` to its connection controller. */
+    actions: noActions as ChatActions,
+  };
+}
+export type ChatStores = ReturnType<typeof createChatStores>;

@@ -1,0 +1,31 @@
+import type { Me, Room } from '../../server/protocol.ts';
+import type { ConnectionState } from './connection.ts';
+
+/** Longest message, in characters (Unicode code points): DESIGN.md, "Rules". */
+export const MAX_MESSAGE_LENGTH = 2000;
+/** The character counter shows from this many characters left. */
+export const COUNTER_FROM = 200;
+
+/**
+ * What the composer can do now (issue 2):
+ * - `connecting`: no room joined yet;
+ * - `error`: the connection gave up (see the banner);
+ * - `guest`: `me.canPost` is false ("Sign in to chat");
+ * - `countdown`: before the room's `opensAt` ("Chat opens in 12:34");
+ * - `closed`: after the room's `closesAt` ("Chat has closed");
+ * - `open`: sending works; while reconnecting, sends wait in the outbox.
+ */
+export type ComposerMode = 'connecting' | 'error' | 'guest' | 'countdown' | 'closed' | 'open';
+
+/** The composer's mode from the stores' values at `now` (ms since epoch). */
+export function composerMode(room: Room | null | undefined, me: Me | null | undefined, connection: ConnectionState | undefined, now: number): ComposerMode {
+  if (connection?.status === 'error') return 'error';
+  if (!room || !me) return 'connecting';
+  if (!me.canPost) return 'guest';
+  if (room.opensAt && now < Date.parse(room.opensAt)) return 'countdown';
+  if (room.closesAt && now >= Date.parse(room.closesAt)) return 'closed';
+  return 'open';
+}
+
+/** Length in characters as the server counts them (code points, so an emoji is 1 or 2). */
+export const charCount = (text: string): number => [...text.trim()].length;

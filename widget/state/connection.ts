@@ -1,0 +1,24 @@
+import { atom } from 'nanostores';
+import type { ClientError } from '../transport/chat-transport.ts';
+
+/**
+ * Where the connection is:
+ * - `idle`: not configured yet (no `server` / `transport`), or disconnected on purpose;
+ * - `connecting`: first connection and join in progress;
+ * - `online`: connected and joined, sends go out at once;
+ * - `reconnecting`: lost after having been online; sends wait in the outbox;
+ * - `error`: gave up (bad token, unknown room, no server attribute); see `error`.
+ */
+export type ConnectionStatus = 'idle' | 'connecting' | 'online' | 'reconnecting' | 'error';
+
+export interface ConnectionState {
+  status: ConnectionStatus;
+  /** Why the status is `error` (or the last connect failure while `reconnecting`). */
+  error: ClientError | null;
+}
+
+/** The connection store; only the connection controller writes to it. */
+export function createConnectionStore() {
+  return { $connection: atom<ConnectionState>({ status: 'idle', error: null }) };
+}
+export type ConnectionStore = ReturnType<typeof createConnectionStore>;
