@@ -26,6 +26,9 @@ export const styles = css`
   .field:focus-within {
     outline: 2px solid var(--lc-color-accent);
   }
+  input:focus-visible {
+    outline: none;
+  }
   input {
     flex: 1;
     min-width: 0;
@@ -91,7 +94,7 @@ export const styles = css`
   }
   .level {
     padding: 0 6px;
-    border-radius: 9px;
+    border-radius: var(--lc-radius-small);
     background: var(--lc-color-surface);
     color: var(--lc-color-text);
     font-weight: 700;

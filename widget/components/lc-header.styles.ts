@@ -14,7 +14,7 @@ export const styles = css`
     align-items: center;
     gap: 6px;
     padding: 3px 8px;
-    border-radius: 9px;
+    border-radius: var(--lc-radius-small);
     background: var(--lc-color-surface);
     color: var(--lc-color-muted);
     font-size: 11px;

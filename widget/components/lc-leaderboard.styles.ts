@@ -81,6 +81,7 @@ export const styles = css`
     white-space: nowrap;
   }
   .name span {
+    min-width: 0;
     overflow: hidden;
     text-overflow: ellipsis;
   }
@@ -88,7 +89,10 @@ export const styles = css`
     font-weight: 400;
   }
   .sub {
+    overflow: hidden;
     font-size: 12px;
+    white-space: nowrap;
+    text-overflow: ellipsis;
   }
   .up {
     color: var(--lc-color-success);

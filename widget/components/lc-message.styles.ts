@@ -29,7 +29,7 @@ export const styles = css`
   }
   .badge {
     padding: 0 6px;
-    border-radius: 9px;
+    border-radius: var(--lc-radius-small);
     font-size: 10px;
     font-weight: 750;
     letter-spacing: 0.04em;
@@ -56,7 +56,7 @@ export const styles = css`
     align-items: center;
     gap: 4px;
     padding: 0 7px 0 2px;
-    border-radius: 9px;
+    border-radius: var(--lc-radius-small);
     background: var(--lc-coin-chip-bg);
     color: var(--lc-coin-chip-text-color);
     font-size: 11px;
@@ -85,8 +85,9 @@ export const styles = css`
   .like svg {
     width: 14px;
   }
-  .pending {
-    opacity: 0.6;
+  .pending .text {
+    color: var(--lc-color-muted);
+    font-style: italic;
   }
   .deleted .text {
     font-style: italic;

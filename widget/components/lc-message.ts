@@ -65,7 +65,7 @@ export class LcMessage extends LcElement {
             (b) => html`<span class="badge ${b}" part="badge badge-${b}" role="img" aria-label=${t[b]}>${t[`${b}Short`]}</span>`,
           )}
           ${this.pending
-            ? html`<span class="time">${t.pending}</span>`
+            ? html`<span class="time">${this.pending === 'queued' ? t.queued : t.pending}</span>`
             : html`<time part="time" class="time" datetime=${m.createdAt} title=${new Date(m.createdAt).toLocaleString(this.locale.lang)}
                 >${relative(m.createdAt, this.now)}</time
               >`}

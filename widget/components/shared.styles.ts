@@ -13,6 +13,7 @@ export const tokens = css`
     --lc-font: ui-sans-serif, system-ui, -apple-system, 'Segoe UI', Roboto, 'Helvetica Neue', Arial, sans-serif;
     --lc-font-size: 14px;
     --lc-radius: 14px;
+    --lc-radius-small: 9px;
     --lc-space: 14px;
     --lc-shadow: 0 1px 2px rgb(16 18 24 / 0.06), 0 8px 28px rgb(16 18 24 / 0.1);
     --lc-color-bg: light-dark(#fff, #16181d);

@@ -14,6 +14,7 @@ export const en = {
   jumpToNew: 'New messages',
   deleted: 'Message deleted',
   pending: 'Sending…',
+  queued: 'Waiting for connection',
   like: 'Like',
   host: 'Host',
   winner: 'Winner',

@@ -12,6 +12,7 @@ export const sv: Catalogue = {
   jumpToNew: 'Nya meddelanden',
   deleted: 'Meddelandet är borttaget',
   pending: 'Skickar…',
+  queued: 'Väntar på anslutning',
   like: 'Gilla',
   host: 'Värd',
   winner: 'Vinnare',

@@ -1,0 +1,134 @@
+/**
+ * `<lc-message>` alone: avatar (picture or initials), name, badges, relative time, text as
+ * text, the gold coin chip, the like button; pending and deleted messages.
+ */
+import type { Meta, StoryObj } from '@storybook/web-components-vite';
+import '../widget/components/lc-message.ts';
+import { badgeUsers, emptyRoom, message, texts, users } from '../widget/fixtures.ts';
+import type { Message } from '../server/protocol.ts';
+import type { PendingMessage } from '../widget/state/outbox.ts';
+import { html, storesFrom, surface, type SurfaceArgs } from './support.ts';
+
+interface MessageArgs extends SurfaceArgs {
+  /** The `liked` attribute: the user liked it (`aria-pressed`). */
+  liked: boolean;
+}
+
+/** One or more messages, stacked as in the list. */
+const messages = (args: MessageArgs, list: Message[], pending?: PendingMessage['state']) => {
+  const stores = storesFrom(emptyRoom(), { lang: args.lang });
+  return surface(
+    args,
+    html`${list.map(
+      (m) => html`<lc-message .stores=${stores} .message=${m} .pending=${pending} ?liked=${args.liked}></lc-message>`,
+    )}`,
+  );
+};
+
+const meta = {
+  title: 'Elements/lc-message',
+  component: 'lc-message',
+  args: { theme: 'light', lang: 'en', width: 420, liked: false },
+  argTypes: {
+    theme: { control: 'inline-radio', options: ['light', 'dark'] },
+    lang: { control: 'inline-radio', options: ['en', 'sv', 'ar'] },
+    width: { control: { type: 'range', min: 280, max: 1000, step: 10 } },
+  },
+  render: (args) => messages(args, [message(1, 'Good luck everyone! 🍀', users.ivy, { likes: 3 })]),
+} satisfies Meta<MessageArgs>;
+export default meta;
+type Story = StoryObj<MessageArgs>;
+
+/** A plain message with a picture avatar and 3 likes. */
+export const Default: Story = {};
+
+/** No picture: initials on a colour from the user id; a broken picture falls back to them too. */
+export const InitialsAvatar: Story = {
+  render: (args) => messages(args, [message(1, 'No picture here', users.jon), message(2, 'My picture is broken', users.broken)]),
+};
+
+/** Every badge combination: none, HOST, WINNER, MOD, the pairs, all three. */
+export const EveryBadge: Story = {
+  render: (args) => messages(args, badgeUsers.map((u, i) => message(i + 1, `Hi, I am ${u.name}`, u))),
+};
+
+/** Coin chips: +1 and +3; no chip when nothing was earned. */
+export const CoinChip: Story = {
+  render: (args) =>
+    messages(args, [
+      message(1, 'Earned a coin', users.ivy, { reward: { xp: 1, coins: 1 } }),
+      message(2, 'Earned three', users.bo, { reward: { xp: 1, coins: 3 } }),
+      message(3, 'Earned nothing (cooldown)', users.kim, { reward: { xp: 1, coins: 0 } }),
+    ]),
+};
+
+/** Likes: none, a few, compact thousands, and liked by the user. */
+export const Likes: Story = {
+  render: (args) =>
+    messages(args, [
+      message(1, 'No likes yet', users.dev),
+      message(2, 'A few likes', users.kim, { likes: 12 }),
+      message(3, 'Very popular', users.anna, { likes: 12_345 }),
+    ]),
+};
+
+/** Liked by the user (`liked`: the heart is filled, `aria-pressed="true"`). */
+export const Liked: Story = { args: { liked: true } };
+
+/** The user's own message on its way (`pending="sending"`). */
+export const Sending: Story = {
+  render: (args) => messages(args, [message(0, 'On its way…', users.dev)], 'sending'),
+};
+
+/** The user's own message waiting for the connection (`pending="queued"`). */
+export const Queued: Story = {
+  render: (args) => messages(args, [message(0, 'Typed while offline', users.dev)], 'queued'),
+};
+
+/** A message a moderator deleted. */
+export const Deleted: Story = {
+  render: (args) => messages(args, [message(1, '', users.jon, { deleted: true })]),
+};
+
+/** A long name, a long unbroken word, a long URL and a paragraph, at 320 px. */
+export const LongWordsAndNames: Story = {
+  args: { width: 320 },
+  render: (args) =>
+    messages(args, [
+      message(1, texts.longWord, users.long, { reward: { xp: 1, coins: 1 }, likes: 4 }),
+      message(2, texts.url, users.hal),
+      message(3, texts.long, users.kim, { likes: 120 }),
+    ]),
+};
+
+/** Markup in a message is shown as characters, never as HTML. */
+export const MarkupStaysText: Story = {
+  render: (args) => messages(args, [message(1, texts.xss, users.broken)]),
+};
+
+/** Right to left: Arabic and Hebrew text, mirrored layout. */
+export const RightToLeft: Story = {
+  args: { lang: 'ar' },
+  render: (args) =>
+    messages(args, [
+      message(1, texts.rtl, users.rtl, { reward: { xp: 1, coins: 1 }, likes: 5 }),
+      message(2, texts.hebrew, users.hal),
+    ]),
+};
+
+/** Swedish badges and relative time. */
+export const Swedish: Story = {
+  args: { lang: 'sv' },
+  render: (args) => messages(args, [message(1, 'Lycka till allihop!', users.hal, { reward: { xp: 1, coins: 1 }, likes: 2 })]),
+};
+
+/** Dark theme, badges and a coin chip. */
+export const Dark: Story = {
+  args: { theme: 'dark' },
+  render: (args) =>
+    messages(args, [
+      message(1, 'Dark and shiny', users.gia, { reward: { xp: 1, coins: 1 }, likes: 8 }),
+      message(2, 'Moderating', users.finn),
+      message(3, 'Hello', users.jon),
+    ]),
+};
