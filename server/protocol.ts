@@ -136,6 +136,8 @@ export interface Reward {
   /** Coins earned in the current session of the room. */
   sessionCoins: number;
   coinReason: CoinReason;
+  /** Extension: the message this reward is for; clients dedupe rewards by it (ack + event, several tabs). */
+  messageId?: string;
   /** Extension: total XP at which the current level starts, for a progress bar. */
   levelStartXp?: number;
   /** Extension: total XP at which the next level starts. */
@@ -231,6 +233,8 @@ export interface JoinAck {
   stats: RoomStats;
   /** True when `sinceSeq` is older than the replay window: reload history. */
   gap: boolean;
+  /** Extension: the server's rules the composer shows (MAX_MESSAGE_LENGTH, in characters). */
+  limits?: { maxMessageLength: number };
 }
 export interface SendAck {
   message: Message;
