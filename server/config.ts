@@ -119,7 +119,7 @@ const variables = {
   DAILY_XP_CAP: int(0, 1_000_000_000),
   COINS_PER_MESSAGE: int(0, 1_000_000),
   COIN_COOLDOWN_SECONDS: int(0, 365 * 24 * 3600),
-  STATS_INTERVAL_MS: int(0, 60_000),
+  STATS_INTERVAL_MS: int(250, 60_000),
   LEADERBOARD_SIZE: int(1, 100),
 } as const;
 

@@ -35,6 +35,12 @@ export interface Metrics {
   refusals: Counter<'code'>;
 }
 
+/**
+ * Creates this server's counters and gauge in a fresh registry (so two servers in one process
+ * do not collide) and merges in the process-wide Node metrics.
+ * @returns {@link Metrics}; names are `live_chat_*` as listed in docs/server.md "Observability".
+ *   Never throws (the process registry is created once).
+ */
 export function createMetrics(): Metrics {
   const own = new Registry();
   const registers = [own];

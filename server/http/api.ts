@@ -1,6 +1,7 @@
 /**
  * The `/api` routes (DESIGN.md "HTTP"). Each validates with the zod schemas of protocol.ts,
- * calls a service and answers JSON; refusals go to the error handler as AppErrors.
+ * calls a service and answers JSON; refusals go to the error handler as AppErrors
+ * (`{@link errorHandler}` in `http/errors.ts`).
  *
  * | route | answer | refusals |
  * | --- | --- | --- |
@@ -40,6 +41,15 @@ function sameKey(given: string, expected: string): boolean {
   return timingSafeEqual(a, b);
 }
 
+/**
+ * Builds the `/api` router (the table above; mount it under `/api` after {@link identify}).
+ * Parses JSON bodies up to 1 MB.
+ * @param config reads `leaderboardSize`, `xpApiKey` (unset: `POST /api/xp/events` is 404) and
+ *   `devTokens` (false: `POST /api/dev/token` is 404).
+ * @param services every route calls one of them; nothing is stored here.
+ * @returns an Express router whose handlers throw AppErrors (`unauthorized`, `forbidden`,
+ *   `not_found`, `invalid`, `too_long`) for {@link errorHandler} to answer.
+ */
 export function apiRouter(config: Config, services: Services): Router {
   const { rooms, chat, sessions, rewards, identity: ids } = services;
   const router = Router();

@@ -7,6 +7,13 @@ import type { RequestHandler, Response } from 'express';
 import type { Identity, IdentityService } from '../services/identity.ts';
 import { refuse } from '../errors.ts';
 
+/**
+ * Express middleware that puts the caller's identity in `res.locals.identity` (read it with
+ * {@link identityOf}).
+ * @param ids verifies the Bearer token (HS256 with `JWT_SECRET`, or a key of `JWKS_URL`).
+ * @returns middleware that sets `null` without an `Authorization` header, and throws
+ *   `unauthorized` (401) for a header that is not `Bearer <token>` or a forged/expired token.
+ */
 export function identify(ids: IdentityService): RequestHandler {
   return async (req, res, next) => {
     const header = req.headers.authorization;

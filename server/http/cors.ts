@@ -6,6 +6,12 @@
 import type { RequestHandler } from 'express';
 import type { Config } from '../config.ts';
 
+/**
+ * Whether a cross-origin caller may use the HTTP routes and Socket.IO.
+ * @param origins `CORS_ORIGINS`: `'*'` or a list of exact origins (`https://a.example`).
+ * @param origin the request's `Origin` header, compared exactly (scheme, host and port).
+ * @returns true for `'*'` or a listed origin; never throws.
+ */
 export function corsAllows(origins: Config['corsOrigins'], origin: string): boolean {
   return origins === '*' || origins.includes(origin);
 }

@@ -13,6 +13,15 @@ export const notFound: RequestHandler = (req, _res, next) => {
   next(refuse.notFound(`No route ${req.method} ${req.path}`));
 };
 
+/**
+ * The Express error handler (register last).
+ * @param logger gets every error that is not an AppError (`request failed`, with method and
+ *   path), i.e. bugs and store failures.
+ * @returns a handler answering `{ error: { code, message } }`: an AppError's status and wire
+ *   form (429s with `Retry-After` in whole seconds); a body-parser failure as 400 `invalid` or
+ *   413 `too_long`; anything else 500 `internal` with a generic message (nothing answered when
+ *   headers were already sent).
+ */
 export function errorHandler(logger: Logger): ErrorRequestHandler {
   return (err: unknown, req, res, _next) => {
     let error = err;

@@ -7,6 +7,14 @@ import type { Metrics } from '../metrics.ts';
 import type { HotStore } from '../stores/hot-store.ts';
 import type { Ledger } from '../stores/ledger.ts';
 
+/**
+ * Builds the operations router (mount at the root, before `/api`; no authentication).
+ * @param deps.ledger / deps.hot pinged by `/ready`: `{ status: 'ready' | 'unavailable',
+ *   checks: { sqlite: 'ok' | 'down', [hotStoreName]: 'ok' | 'down' } }`, 503 when either is down.
+ * @param deps.metrics its `registry` is served by `/metrics` (Prometheus text format).
+ * @param deps.hotStoreName the key of the hot store in `checks`: `memory` or `redis`.
+ * @returns an Express router; it never throws (a failing store is reported, not raised).
+ */
 export function opsRouter(deps: { ledger: Ledger; hot: HotStore; metrics: Metrics; hotStoreName: string }): Router {
   const router = Router();
   router.get('/health', (_req, res) => {

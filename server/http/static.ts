@@ -12,6 +12,13 @@ import express, { Router } from 'express';
 /** The package root (the folder holding `server/`). */
 export const packageRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 
+/**
+ * Builds the static router (mount last, before the 404 handler).
+ * @param root the folder holding `demo/` and `dist/`; default {@link packageRoot}.
+ * @returns an Express router: `/live-chat.js` and its map (404 text telling to run
+ *   `npm run build` when not built), `/` and other files of `demo/` (404 text when
+ *   `demo/index.html` is missing; dotfiles ignored). Other paths fall through to `next()`.
+ */
 export function staticRouter(root = packageRoot): Router {
   const router = Router();
   const demoDir = path.join(root, 'demo');

@@ -1,52 +1,84 @@
 /**
- * Per-room coalescing of broadcasts such as `room:stats` and `leaderboard:update`: at most one
- * flush per room per `intervalMs` (250 ms → at most 4 a second), the first change flushed at
- * once, later ones folded into one trailing flush that reads the state at that moment.
+ * Per-room coalescing of broadcasts such as `room:stats` and `leaderboard:update` (DESIGN.md
+ * "Rules": at most 4 a second per room): at most one flush per room per `intervalMs` (250 ms),
+ * the first change flushed at once, later ones folded into one trailing flush at the end of
+ * the interval that reads the state at that moment (so it carries the latest value).
  *
- * This paces network traffic, so it uses real timers, not the injected domain clock.
+ * A room's entry lives while its interval runs: an interval that ends with nothing pending
+ * drops the entry, so rooms nobody touches any more cost nothing.
+ *
+ * This paces network traffic, so it uses timers, not the injected domain clock; tests pass
+ * their own {@link CoalescerTimers} to step through intervals without sleeping.
  */
+
+/** The timer functions the coalescer uses; default: the global `setTimeout`/`clearTimeout`. */
+export interface CoalescerTimers {
+  setTimeout(run: () => void, ms: number): unknown;
+  clearTimeout(handle: unknown): void;
+}
+
+const realTimers: CoalescerTimers = {
+  setTimeout: (run, ms) => setTimeout(run, ms),
+  clearTimeout: (handle) => clearTimeout(handle as NodeJS.Timeout),
+};
+
+interface RoomState {
+  /** Ends the current interval. */
+  timer: unknown;
+  /** A change arrived during the interval: flush when it ends. */
+  pending: boolean;
+}
+
 export class RoomCoalescer {
-  private readonly rooms = new Map<string, { last: number; timer: NodeJS.Timeout | null }>();
+  private readonly rooms = new Map<string, RoomState>();
   private closed = false;
 
   /**
    * @param intervalMs minimum ms between two flushes of one room.
    * @param flush sends the room's current state; a rejection is passed to `onError`.
+   * @param onError gets a failed flush's error and the room.
+   * @param timers injectable for tests; real timers by default.
    */
   constructor(
     private readonly intervalMs: number,
     private readonly flush: (roomId: string) => Promise<void>,
     private readonly onError: (err: unknown, roomId: string) => void,
+    private readonly timers: CoalescerTimers = realTimers,
   ) {}
 
-  /** Asks for a flush of `roomId` as soon as the interval allows. */
+  /** Asks for a flush of `roomId`: now when its interval is not running, else at its end. */
   schedule(roomId: string): void {
     if (this.closed) return;
-    let state = this.rooms.get(roomId);
-    if (!state) this.rooms.set(roomId, (state = { last: -Infinity, timer: null }));
-    if (state.timer) return;
-    const wait = state.last + this.intervalMs - performance.now();
-    if (wait <= 0) {
-      this.run(roomId, state);
+    const state = this.rooms.get(roomId);
+    if (state) {
+      state.pending = true;
       return;
     }
-    const s = state;
-    state.timer = setTimeout(() => {
-      s.timer = null;
-      this.run(roomId, s);
-    }, wait);
+    const fresh: RoomState = { timer: null, pending: false };
+    this.rooms.set(roomId, fresh);
+    this.run(roomId, fresh);
+  }
+
+  /** Rooms whose interval is running (pending or just flushed). */
+  get activeRooms(): number {
+    return this.rooms.size;
   }
 
   /** Cancels pending flushes; later `schedule` calls do nothing. */
   close(): void {
     this.closed = true;
-    for (const state of this.rooms.values()) if (state.timer) clearTimeout(state.timer);
+    for (const state of this.rooms.values()) this.timers.clearTimeout(state.timer);
     this.rooms.clear();
   }
 
-  private run(roomId: string, state: { last: number }): void {
-    if (this.closed) return;
-    state.last = performance.now();
+  /** Flushes now and starts an interval; at its end, flushes again if asked, else forgets the room. */
+  private run(roomId: string, state: RoomState): void {
+    state.pending = false;
+    state.timer = this.timers.setTimeout(() => {
+      if (this.closed) return;
+      if (state.pending) this.run(roomId, state);
+      else this.rooms.delete(roomId);
+    }, this.intervalMs);
     this.flush(roomId).catch((err: unknown) => this.onError(err, roomId));
   }
 }

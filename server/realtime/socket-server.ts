@@ -10,7 +10,7 @@
 import type { Logger } from 'pino';
 import type { Server, Socket } from 'socket.io';
 import type { Config } from '../config.ts';
-import { refuse } from '../errors.ts';
+import { AppError, refuse } from '../errors.ts';
 import type { Metrics } from '../metrics.ts';
 import {
   joinSchema,
@@ -144,6 +144,12 @@ export function attachRealtime(io: ChatServer, deps: RealtimeDeps): { close(): v
         const joined = await chat.join(me, roomId, sinceSeq);
         if (!rejoin) {
           const { first } = await presence.enter(roomId, me.user, socket.id);
+          if (socket.disconnected) {
+            // The socket went while we awaited: its disconnect handler found nothing to remove
+            // yet, so take back the entry here or the viewer would be counted forever.
+            await presence.exit(roomId, me.user.id, socket.id);
+            throw new AppError('internal', 500, 'The socket disconnected while joining');
+          }
           if (first) socket.to(roomChannel(roomId)).emit('presence:join', { roomId, user: me.user });
           stats.schedule(roomId);
         }
@@ -160,6 +166,7 @@ export function attachRealtime(io: ChatServer, deps: RealtimeDeps): { close(): v
           leaderboard: board,
           stats: roomStats,
           gap: joined.gap,
+          limits: { maxMessageLength: config.maxMessageLength },
         };
       } catch (err) {
         if (!rejoin) await leave(socket, roomId);
@@ -178,11 +185,13 @@ export function attachRealtime(io: ChatServer, deps: RealtimeDeps): { close(): v
       const result = await chat.send(me, payload, (message) => {
         io.to(roomChannel(payload.roomId)).emit('message:new', message);
       });
+      // Sent again for a retried clientId: the first attempt may have failed before sending
+      // it. Clients dedupe rewards by `messageId`.
+      if (result.reward && (result.reward.xp !== 0 || result.reward.coins !== 0)) {
+        io.to(userChannel(me.user.id)).emit('reward', result.reward);
+      }
+      if (!me.guest || result.sessionStarted) leaderboard.schedule(payload.roomId);
       if (!result.duplicate) {
-        if (result.reward && (result.reward.xp !== 0 || result.reward.coins !== 0)) {
-          io.to(userChannel(me.user.id)).emit('reward', result.reward);
-        }
-        if (!me.guest || result.sessionStarted) leaderboard.schedule(payload.roomId);
         if (result.sessionStarted) stats.schedule(payload.roomId);
         const typingNow = await presence.typing(payload.roomId);
         if (typingNow.some((u) => u.id === me.user.id)) {

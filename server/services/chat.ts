@@ -8,6 +8,11 @@
  * timeout (`timed_out`), slow mode (`slow_mode`, hosts/moderators exempt), rate limit
  * (`rate_limited`). Then ONE ledger transaction stores the message with its seq, award and
  * session counts; only after it commits does the caller ack and broadcast.
+ *
+ * After the commit, the hot caches (recent window, session leaderboard) are updated. When that
+ * fails (e.g. Redis is down) the sender gets `internal` and retries with the same `clientId`;
+ * the retry is answered as a duplicate AND writes the caches again (both writes are
+ * idempotent), so the leaderboard and the `reward` event catch up.
  */
 import { refuse } from '../errors.ts';
 import type { Message, Reward, SendPayload } from '../protocol.ts';
@@ -49,11 +54,13 @@ export interface SendResult {
   message: Message;
   /** The earning user's reward; null for guests. */
   reward: Reward | null;
-  /** The message was stored before (same room, user and clientId): nothing new happened. */
+  /**
+   * The message was stored before (same room, user and clientId): nothing new was stored or
+   * awarded; `message` and `reward` are the first attempt's.
+   */
   duplicate: boolean;
   /** The session this message started implicitly, if it did. */
   sessionStarted: SessionRecord | null;
-  sessionId: string;
 }
 
 export interface ChatService {
@@ -84,6 +91,14 @@ interface ChatDeps extends ServiceDeps {
   rewards: RewardService;
 }
 
+/**
+ * Builds the chat service (the module comment gives the rules).
+ * @param deps the stores, config (`maxMessageLength` in characters, `messagesPerMinute`,
+ *   `historyLimit`, `replayWindow`), the clock (ms), and the identity, room, session and reward
+ *   services it calls.
+ * @returns a {@link ChatService}; its methods reject with AppErrors for refusals and with the
+ *   store's error when a store fails (answered `internal`). Building it never throws.
+ */
 export function createChatService(deps: ChatDeps): ChatService {
   const { config, ledger, hot, clock, logger, metrics, identity: ids, rooms, sessions, rewards } = deps;
   /** Per room: commit and publish are one step, so `message:new` leaves in seq order. */
@@ -131,7 +146,7 @@ export function createChatService(deps: ChatDeps): ChatService {
       const userId = identity.user.id;
 
       const known = await ledger.findMessageByClientId(room.id, userId, payload.clientId);
-      if (known) return answer(known, true, null);
+      if (known) return retried(room, known);
 
       const now = clock();
       assertWindowOpen(room, now);
@@ -160,7 +175,7 @@ export function createChatService(deps: ChatDeps): ChatService {
         if (!appended.duplicate) publish?.(toWireMessage(appended.message));
         return appended;
       });
-      if (result.duplicate) return answer(result.message, true, null);
+      if (result.duplicate) return retried(room, result.message);
 
       const stored = result.message;
       metrics.messages.inc();
@@ -181,13 +196,20 @@ export function createChatService(deps: ChatDeps): ChatService {
     },
   };
 
+  /**
+   * A known `clientId`: writes the hot caches again (a failed first attempt may have skipped
+   * them; both writes are idempotent) and answers the stored message as a duplicate.
+   */
+  async function retried(room: RoomRecord, stored: StoredMessage): Promise<SendResult> {
+    // Outside the window the message could only be trimmed again; leave the window alone.
+    if (room.lastSeq - stored.seq < config.replayWindow) {
+      await hot.pushRecent(room.id, [toWireMessage(stored)], config.replayWindow);
+    }
+    await rewards.recordAward(stored, { retry: true });
+    return answer(stored, true, null);
+  }
+
   function answer(stored: StoredMessage, duplicate: boolean, sessionStarted: SessionRecord | null): SendResult {
-    return {
-      message: toWireMessage(stored),
-      reward: stored.award ? rewards.toReward(stored.award) : null,
-      duplicate,
-      sessionStarted,
-      sessionId: stored.sessionId,
-    };
+    return { message: toWireMessage(stored), reward: rewards.toReward(stored), duplicate, sessionStarted };
   }
 }

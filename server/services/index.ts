@@ -18,6 +18,12 @@ export interface Services {
   presence: PresenceService;
 }
 
+/**
+ * Builds every service over the same stores, clock, logger and metrics.
+ * @param deps the stores (`ledger`, `hot`), the `config`, the clock (ms since the epoch) and
+ *   the observability sinks; services keep them, nothing is read or written yet.
+ * @returns one {@link Services} per server; the HTTP and realtime layers share it. Never throws.
+ */
 export function createServices(deps: ServiceDeps): Services {
   const identity = createIdentityService(deps.config, deps.clock);
   const rooms = createRoomService(deps);

@@ -22,6 +22,14 @@ export interface ModerationService {
   timeout(identity: Identity, roomId: string, userId: string, seconds: number): Promise<{ until: number }>;
 }
 
+/**
+ * Builds the moderation service.
+ * @param deps the ledger (message deletion), the hot store (timeouts, until a time in ms from
+ *   the clock), the logger (`message deleted`, `user timed out`) and the room service (to find
+ *   the room and refuse unknown ones).
+ * @returns a {@link ModerationService}; refusals are AppErrors (`forbidden`, `not_found`).
+ *   Never throws when built.
+ */
 export function createModerationService(deps: ServiceDeps & { rooms: RoomService }): ModerationService {
   const { ledger, hot, clock, logger, rooms } = deps;
   const assertStaff = (identity: Identity) => {

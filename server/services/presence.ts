@@ -21,6 +21,13 @@ export interface PresenceService {
   typing(roomId: string): Promise<UserRef[]>;
 }
 
+/**
+ * Builds the presence service over the hot store (presence and typing are never stored in
+ * the ledger; only the session's hearts for `stats` are read from it).
+ * @param deps `config.typingTtlMs` (ms a `typing:start` lasts), the clock (ms), the stores.
+ * @returns a {@link PresenceService}; its methods reject only when a store fails. Never throws
+ *   when built.
+ */
 export function createPresenceService({ config, ledger, hot, clock }: ServiceDeps): PresenceService {
   return {
     enter: (roomId, user, socketId) => hot.addPresence(roomId, user, socketId),

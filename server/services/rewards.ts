@@ -4,9 +4,9 @@
  * outside XP events.
  *
  * The award is decided by {@link RewardService.decide} INSIDE the ledger transaction that
- * stores the message, from what the ledger holds at that moment; the hot store only caches
- * the results (daily XP, last coin, leaderboard scores) and is rebuilt from the ledger on a
- * miss, e.g. after a restart.
+ * stores the message, from what the ledger holds at that moment (daily chat XP, last coin
+ * time); progress is read from the ledger too. The hot store only caches session leaderboards,
+ * rebuilt from the ledger on a miss, e.g. after a restart.
  */
 import type { CoinReason, LeaderboardEntry, MessageReward, Reward, UserProgress, XpEventInput } from '../protocol.ts';
 import type { ScoreEntry } from '../stores/hot-store.ts';
@@ -17,6 +17,12 @@ import { levelForXp, levelInfo } from './levels.ts';
 /** What every viewer sees of an award on `message:new`: `{ xp, coins }`, or null when both are 0. */
 export function toMessageReward(award: AwardSnapshot | null): MessageReward | null {
   return award && (award.xp !== 0 || award.coins !== 0) ? { xp: award.xp, coins: award.coins } : null;
+}
+
+/** The level the award brought the user to, or null when it crossed no level boundary. */
+function levelReached(award: AwardSnapshot): number | null {
+  const level = levelForXp(award.totalXp);
+  return level > levelForXp(award.totalXp - award.xp) ? level : null;
 }
 
 export interface RewardService {
@@ -31,13 +37,25 @@ export interface RewardService {
    *   the cooldown withheld the coin; otherwise null (coins are switched off).
    */
   decide(state: AwardState): AwardDecision;
-  /** The full `Reward` for the earning user, from the snapshot stored with the message. */
-  toReward(award: AwardSnapshot): Reward;
-  /** What every viewer sees on `message:new`: `{ xp, coins }`, or null when both are 0. */
-  messageReward(award: AwardSnapshot | null): MessageReward | null;
-  /** Updates the hot caches after an award was stored, and logs/counts it. */
-  recordAward(message: StoredMessage): Promise<void>;
-  /** A user's standing (`GET /api/users/:userId/xp`, `me.progress`). */
+  /**
+   * The full `Reward` for the earning user, from the snapshot stored with the message, with
+   * `messageId` set so clients can dedupe the ack and the `reward` event (several tabs, retries).
+   * Null for a message without an award (a guest's).
+   */
+  toReward(message: StoredMessage): Reward | null;
+  /**
+   * After a message with an award committed: merges the user's session score into the cached
+   * leaderboard (idempotent: the entry with the higher `lastSeq` wins, so running it again for
+   * a retried `clientId` repairs a board a failed first attempt left behind). Unless
+   * `retry`, also counts the award in the metrics and logs it (and a level-up).
+   * @throws when the hot store fails (the award itself is already in the ledger).
+   */
+  recordAward(message: StoredMessage, options?: { retry?: boolean }): Promise<void>;
+  /**
+   * A user's standing (`GET /api/users/:userId/xp`, `me.progress`), read from the ledger only:
+   * total XP and level, chat XP of the current UTC day, coin balance, and `nextCoinAt` while
+   * the coin cooldown runs. Unknown users get zeros; nothing is written.
+   */
   progress(userId: string): Promise<UserProgress>;
   /** Top `n` of a session, ranked: coins desc, messages desc, who got there first. */
   leaderboard(sessionId: string, n: number): Promise<LeaderboardEntry[]>;
@@ -45,6 +63,14 @@ export interface RewardService {
   appendXpEvents(events: XpEventInput[]): Promise<{ acceptedIds: string[]; duplicateIds: string[] }>;
 }
 
+/**
+ * Builds the reward service.
+ * @param deps `config` gives the rule's numbers (`XP_PER_MESSAGE`, `DAILY_XP_CAP` per UTC day,
+ *   `COINS_PER_MESSAGE`, `COIN_COOLDOWN_SECONDS` in s); the clock (ms) decides the UTC day and
+ *   the cooldown; metrics and logger get awards and level-ups.
+ * @returns a {@link RewardService}; `decide` and `toReward` are pure, the others reject with
+ *   the store's error when a store fails. Building it never throws.
+ */
 export function createRewardService({ config, ledger, hot, clock, logger, metrics }: ServiceDeps): RewardService {
   const cooldownMs = config.coinCooldownSeconds * 1000;
 
@@ -71,32 +97,45 @@ export function createRewardService({ config, ledger, hot, clock, logger, metric
       return { xp, coins, coinReason };
     },
 
-    toReward(a) {
+    toReward(message) {
+      const a = message.award;
+      if (!a) return null;
       const { level, levelStartXp, nextLevelXp } = levelInfo(a.totalXp);
       return {
         xp: a.xp,
         coins: a.coins,
         totalXp: a.totalXp,
         level,
-        leveledUp: level > levelForXp(a.totalXp - a.xp),
+        leveledUp: levelReached(a) !== null,
         dailyXp: a.dailyXp,
         dailyXpCap: config.dailyXpCap,
         coinBalance: a.coinBalance,
         sessionCoins: a.sessionCoins,
         coinReason: a.coinReason,
+        messageId: message.id,
         levelStartXp,
         nextLevelXp,
       };
     },
 
-    messageReward: toMessageReward,
-
-    async recordAward(message) {
+    async recordAward(message, { retry = false } = {}) {
       const a = message.award;
       if (!a) return;
       const userId = message.user.id;
-      await hot.setDailyXp(userId, utcDay(message.createdAt), a.dailyXp);
-      if (a.coins > 0) await hot.setLastCoinAt(userId, message.createdAt);
+      if (!retry) {
+        // Counted before the hot write: a failing cache must not lose the metrics.
+        const fields = { user: userId, room: message.roomId, session: a.sessionId, seq: message.seq, xp: a.xp, coins: a.coins };
+        if (a.xp !== 0 || a.coins !== 0) {
+          metrics.xpAwarded.inc(a.xp);
+          metrics.coinsAwarded.inc(a.coins);
+          logger.info({ ...fields, reason: a.coinReason }, 'award');
+        }
+        const level = levelReached(a);
+        if (level !== null) {
+          metrics.levelUps.inc();
+          logger.info({ ...fields, level }, 'level up');
+        }
+      }
       await hot.upsertScore(a.sessionId, {
         userId,
         name: message.user.name,
@@ -105,33 +144,18 @@ export function createRewardService({ config, ledger, hot, clock, logger, metric
         messages: a.sessionMessages,
         lastSeq: message.seq,
       });
-      const fields = { user: userId, room: message.roomId, session: a.sessionId, seq: message.seq, xp: a.xp, coins: a.coins };
-      if (a.xp !== 0 || a.coins !== 0) {
-        metrics.xpAwarded.inc(a.xp);
-        metrics.coinsAwarded.inc(a.coins);
-        logger.info({ ...fields, reason: a.coinReason }, 'award');
-      }
-      const level = levelForXp(a.totalXp);
-      if (level > levelForXp(a.totalXp - a.xp)) {
-        metrics.levelUps.inc();
-        logger.info({ ...fields, level }, 'level up');
-      }
     },
 
     async progress(userId) {
       const now = clock();
-      const day = utcDay(now);
-      const standing = await ledger.userStanding(userId, day);
-      // The ledger's numbers are the truth; warm the caches with them (after a restart).
-      await hot.setDailyXp(userId, day, standing.dailyChatXp);
-      if (standing.lastCoinAt !== null) await hot.setLastCoinAt(userId, standing.lastCoinAt);
-      const lastCoinAt = (await hot.getLastCoinAt(userId)) ?? standing.lastCoinAt;
+      const standing = await ledger.userStanding(userId, utcDay(now));
+      const { lastCoinAt } = standing;
       const nextCoinAt = lastCoinAt !== null && now - lastCoinAt < cooldownMs ? lastCoinAt + cooldownMs : null;
       return {
         userId,
         totalXp: standing.totalXp,
         ...levelInfo(standing.totalXp),
-        dailyXp: (await hot.getDailyXp(userId, day)) ?? standing.dailyChatXp,
+        dailyXp: standing.dailyChatXp,
         dailyXpCap: config.dailyXpCap,
         coinBalance: standing.coinBalance,
         nextCoinAt: iso(nextCoinAt),
@@ -158,6 +182,7 @@ export function createRewardService({ config, ledger, hot, clock, logger, metric
           roomId: e.roomId ?? null,
           metadata: e.metadata ?? null,
           now,
+          day: utcDay(now),
         })),
       );
       metrics.xpEvents.inc(result.acceptedIds.length);

@@ -78,6 +78,12 @@ export interface RoomService {
   update(identity: Identity, payload: RoomUpdatePayload): Promise<RoomRecord>;
 }
 
+/**
+ * Builds the room service over the ledger (rooms live in SQLite).
+ * @param deps only `ledger` and `clock` (ms, for `createdAt` and the chat window) are used.
+ * @returns a {@link RoomService}; its methods reject with `not_found`, `forbidden`,
+ *   `unauthorized` or `invalid` AppErrors as documented per method. Never throws when built.
+ */
 export function createRoomService({ ledger, clock }: ServiceDeps): RoomService {
   const get = async (roomId: string) => {
     const room = await ledger.getRoom(roomId);

@@ -36,6 +36,14 @@ export interface SessionService {
   like(identity: Identity, room: RoomRecord, count: number): Promise<{ likes: number; started: SessionRecord | null }>;
 }
 
+/**
+ * Builds the session service.
+ * @param deps the ledger holds sessions and their hearts; the hot store rate-limits hearts
+ *   (`ROOM_LIKES_PER_MINUTE` per user per room per sliding minute); the clock (ms) stamps
+ *   starts and ends; the logger gets `session started` / `ended`.
+ * @returns a {@link SessionService}; refusals are AppErrors (`forbidden`, `not_found`,
+ *   `rate_limited` with `retryAfterMs`). Never throws when built.
+ */
 export function createSessionService({ config, ledger, hot, clock, logger }: ServiceDeps): SessionService {
   return {
     async current(room) {

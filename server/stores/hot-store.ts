@@ -4,9 +4,11 @@
  * (`test/server/stores/hot-store.contract.ts`).
  *
  * Everything here is either short-lived by nature (rate windows, presence, typing, timeouts)
- * or a cache of what the ledger says (daily XP counters, coin cooldowns, session
- * leaderboards, the recent-message window). Callers treat a cache miss (`null`) as "ask the
- * ledger and warm the cache", so a restart neither resets a cap nor empties a leaderboard.
+ * or a cache of what the ledger says (session leaderboards, the recent-message window).
+ * Callers treat a cache miss (`null`) as "ask the ledger and warm the cache", so a restart
+ * never empties a leaderboard. The economy's decisions (daily XP cap, coin cooldown) are never
+ * taken from here: the award rule reads the ledger inside the transaction that stores the
+ * message (DESIGN.md "Rules").
  *
  * Every method that depends on time takes `now` (ms since the epoch) from the caller's
  * injected clock; stores never read the system clock.
@@ -61,15 +63,6 @@ export interface HotStore {
   setTimeoutUntil(roomId: string, userId: string, until: number): Promise<void>;
   /** The timeout's end (ms) when it is still running at `now`, else null. */
   getTimeoutUntil(roomId: string, userId: string, now: number): Promise<number | null>;
-
-  /** Cached chat XP of a user on a UTC day; null when not cached. */
-  getDailyXp(userId: string, day: string): Promise<number | null>;
-  /** Raises the cached daily XP to `xp` (never lowers it: daily XP only grows). */
-  setDailyXp(userId: string, day: string, xp: number): Promise<void>;
-  /** Cached time (ms) of the user's last coin award; null when not cached. */
-  getLastCoinAt(userId: string): Promise<number | null>;
-  /** Raises the cached last-coin time to `at` (never lowers it). */
-  setLastCoinAt(userId: string, at: number): Promise<void>;
 
   /**
    * Merges entries into a session leaderboard and marks it loaded (complete). Per user the

@@ -135,7 +135,10 @@ export interface XpEventRecord {
   delta: number;
   roomId: string | null;
   metadata: Record<string, unknown> | null;
+  /** When the event is stored (ms since the epoch). */
   now: number;
+  /** The UTC day (`YYYY-MM-DD`) of `now`, as `utcDay(now)` gives it (the caller's one rule for days). */
+  day: string;
 }
 
 /** Totals against the sums of their events, for audits and tests. */

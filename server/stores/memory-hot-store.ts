@@ -4,8 +4,7 @@
  *
  * Memory stays bounded: rate windows and typing entries are pruned when touched and swept
  * every few thousand calls; at most {@link MAX_LEADERBOARDS} session leaderboards are cached
- * (the oldest is dropped and reloaded from the ledger when needed); daily counters keep only
- * the newest UTC day.
+ * (the oldest is dropped and reloaded from the ledger when needed).
  */
 import type { Message, UserRef } from '../protocol.ts';
 import { compareScores, type HotStore, type RateCheck, type RateResult, type ScoreEntry } from './hot-store.ts';
@@ -23,9 +22,6 @@ export function createMemoryHotStore(): HotStore {
   /** key → hit times (ms), one element per weight unit, oldest first. */
   const rates = new Map<string, { windowMs: number; hits: number[] }>();
   const timeouts = new Map<string, number>();
-  let dailyDay = '';
-  const daily = new Map<string, number>();
-  const lastCoin = new Map<string, number>();
   const boards = new Map<string, Board>();
   /** room → user → { user, sockets } */
   const presence = new Map<string, Map<string, { user: UserRef; sockets: Set<string> }>>();
@@ -116,24 +112,6 @@ export function createMemoryHotStore(): HotStore {
     async getTimeoutUntil(roomId, userId, now) {
       const until = timeouts.get(`${roomId}\u0000${userId}`);
       return until !== undefined && until > now ? until : null;
-    },
-
-    async getDailyXp(userId, day) {
-      return day === dailyDay ? (daily.get(userId) ?? null) : null;
-    },
-    async setDailyXp(userId, day, xp) {
-      if (day < dailyDay) return;
-      if (day > dailyDay) {
-        daily.clear();
-        dailyDay = day;
-      }
-      daily.set(userId, Math.max(daily.get(userId) ?? 0, xp));
-    },
-    async getLastCoinAt(userId) {
-      return lastCoin.get(userId) ?? null;
-    },
-    async setLastCoinAt(userId, at) {
-      lastCoin.set(userId, Math.max(lastCoin.get(userId) ?? -Infinity, at));
     },
 
     async loadLeaderboard(sessionId, entries) {

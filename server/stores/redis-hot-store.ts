@@ -1,6 +1,6 @@
 /**
  * The Redis {@link HotStore} (ioredis), for several server processes sharing hot state:
- * rate windows, timeouts, caches of the ledger, presence, typing and the recent-message
+ * rate windows, timeouts, leaderboard caches, presence, typing and the recent-message
  * window. Every multi-step operation is one Lua script, so each call is atomic in Redis just
  * like a memory-store call is atomic in one process. It passes the same contract suite
  * (`test/server/stores/hot-store.contract.ts`).
@@ -14,7 +14,7 @@ import type { Message, UserRef } from '../protocol.ts';
 import type { HotStore, RateCheck, RateResult, ScoreEntry } from './hot-store.ts';
 
 const DAY_MS = 24 * 3600 * 1000;
-/** Cache keys (leaderboards, recent window, daily XP) are dropped after this long unused. */
+/** Cache keys (leaderboards, recent window) are dropped after this long unused. */
 const CACHE_TTL_MS = 7 * DAY_MS;
 
 const TAKE_RATE = `
@@ -47,14 +47,6 @@ for i = 1, n do
   redis.call('PEXPIRE', KEYS[i], 2 * window + 60000)
 end
 return {1}
-`;
-
-/** HSET field to value when value is greater than what is there. */
-const RAISE = `
-local current = redis.call('HGET', KEYS[1], ARGV[1])
-if current == false or tonumber(ARGV[2]) > tonumber(current) then redis.call('HSET', KEYS[1], ARGV[1], ARGV[2]) end
-if tonumber(ARGV[3]) > 0 then redis.call('PEXPIRE', KEYS[1], ARGV[3]) end
-return 1
 `;
 
 /** KEYS: ranking zset, lastSeq hash, member hash, entry hash, loaded flag. */
@@ -221,7 +213,6 @@ export function createRedisHotStore(url: string, options: RedisHotStoreOptions =
       (redis as unknown as Record<string, (...a: unknown[]) => Promise<unknown>>)[name]!(keys.length, ...keys, ...args);
   };
   const takeRate = script('lcTakeRate', TAKE_RATE);
-  const raise = script('lcRaise', RAISE);
   const upsertScore = script('lcUpsertScore', UPSERT_SCORE);
   const loadLeaderboard = script('lcLoadLeaderboard', LOAD_LEADERBOARD);
   const topScores = script('lcTopScores', TOP_SCORES);
@@ -238,8 +229,6 @@ export function createRedisHotStore(url: string, options: RedisHotStoreOptions =
     rate: (key: string) => `${p}rate:${key}`,
     rateSeq: `${p}rate:#seq`,
     timeout: (roomId: string, userId: string) => `${p}timeout:${roomId}:${userId}`,
-    daily: (day: string) => `${p}daily:${day}`,
-    lastCoin: `${p}lastcoin`,
     board: (sessionId: string) =>
       ['z', 'seq', 'member', 'entry', 'loaded'].map((part) => `${p}lb:${sessionId}:${part}`),
     presence: (roomId: string, userId: string) => [`${p}presence:${roomId}:s:${userId}`, `${p}presence:${roomId}:users`],
@@ -277,21 +266,6 @@ export function createRedisHotStore(url: string, options: RedisHotStoreOptions =
       const value = await redis.get(k.timeout(roomId, userId));
       const until = value === null ? null : Number(value);
       return until !== null && until > now ? until : null;
-    },
-
-    async getDailyXp(userId, day) {
-      const value = await redis.hget(k.daily(day), userId);
-      return value === null ? null : Number(value);
-    },
-    async setDailyXp(userId, day, xp) {
-      await raise([k.daily(day)], [userId, xp, 2 * DAY_MS]);
-    },
-    async getLastCoinAt(userId) {
-      const value = await redis.hget(k.lastCoin, userId);
-      return value === null ? null : Number(value);
-    },
-    async setLastCoinAt(userId, at) {
-      await raise([k.lastCoin], [userId, at, 0]);
     },
 
     async loadLeaderboard(sessionId, entries) {

@@ -417,7 +417,7 @@ export function createLedger(db: Database.Database): Ledger {
         delta: e.delta,
         roomId: e.roomId,
         sessionId: null,
-        day: new Date(e.now).toISOString().slice(0, 10),
+        day: e.day,
         createdAt: e.now,
         metadata: e.metadata ? JSON.stringify(e.metadata) : null,
       });

@@ -215,6 +215,21 @@ describe('sending', () => {
   });
 });
 
+describe('MAX_MESSAGE_LENGTH', () => {
+  it('is told to the composer in the join ack and enforced in characters', async () => {
+    const t = await startServer({ config: { maxMessageLength: 300 } });
+    try {
+      const socket = await t.connect(await t.token('Limit Lou'));
+      const ack = ok<{ limits?: { maxMessageLength: number } }>(await call(socket, 'room:join', { roomId: 'lobby' }));
+      assert.deepEqual(ack.limits, { maxMessageLength: 300 });
+      ok(await send(socket, '\u{1F600}'.repeat(300)));
+      refused(await send(socket, 'x'.repeat(301)), 'too_long');
+    } finally {
+      await t.destroy();
+    }
+  });
+});
+
 describe('guests who may post', () => {
   it('stores their messages with no reward', async () => {
     const t = await startServer({ config: { guestCanPost: true } });
@@ -408,6 +423,42 @@ describe('likes, presence, stats and typing', () => {
     tab2.disconnect();
     await eventually(() => assert.equal(leaves.filter((p) => p.user.id === 'dev-two-tabs').length, 1));
     await nextEvent(watcher, 'room:stats', (s) => s.viewers === viewers - 1);
+  });
+
+  it('does not count a socket that disconnects while its join is still running', async () => {
+    const presence = t.server.services.presence;
+    const enter = presence.enter;
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    let reached!: () => void;
+    const waiting = new Promise<void>((resolve) => (reached = resolve));
+    let finished!: () => void;
+    const entered = new Promise<void>((resolve) => (finished = resolve));
+    // Hold the join between its subscription and presence.enter, as a slow Redis would.
+    presence.enter = async (...args) => {
+      reached();
+      await gate;
+      try {
+        return await enter.apply(presence, args);
+      } finally {
+        finished();
+      }
+    };
+    try {
+      const viewers = (await presence.stats('lobby')).viewers;
+      const socket = await t.connect(await t.token('Gone Gil'));
+      const socketId = socket.id!;
+      socket.emit('room:join', { roomId: 'lobby' }, () => undefined);
+      await waiting;
+      socket.disconnect();
+      await eventually(() => assert.equal(t.server.io.of('/').sockets.has(socketId), false));
+      release();
+      await entered;
+      await eventually(async () => assert.equal((await presence.stats('lobby')).viewers, viewers));
+    } finally {
+      presence.enter = enter;
+      release();
+    }
   });
 
   it('counts session hearts, rate-limits them, and coalesces room:stats', async () => {

@@ -1,6 +1,7 @@
 /**
- * The `live-chat-server` process (server/cli.ts): an acknowledged message survives `kill -9`,
- * SIGTERM stops cleanly with exit 0, and a bad setting exits 1 naming the variable.
+ * The `live-chat-server` process (server/cli.ts): an acknowledged message, its award, the
+ * daily XP cap, the coin cooldown and the session leaderboard survive `kill -9`, SIGTERM stops
+ * cleanly with exit 0, and a bad setting exits 1 naming the variable.
  */
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -9,7 +10,7 @@ import path from 'node:path';
 import { after, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { io as connectClient } from 'socket.io-client';
-import type { Message } from '../../server/protocol.ts';
+import type { JoinAck, LeaderboardEntry, Message, Reward } from '../../server/protocol.ts';
 import { tempDir } from './helpers.ts';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -38,8 +39,8 @@ function run(env: Record<string, string>): { child: ChildProcess; output: () => 
 }
 
 /** Starts the CLI and waits for its `listening` log line (≤ 30 s). */
-async function start(dataDir: string): Promise<Proc> {
-  const p = run({ DATA_DIR: dataDir });
+async function start(dataDir: string, env: Record<string, string> = {}): Promise<Proc> {
+  const p = run({ ...env, DATA_DIR: dataDir });
   const deadline = Date.now() + 30_000;
   for (;;) {
     const line = p
@@ -70,10 +71,12 @@ describe('live-chat-server process', { concurrency: true }, () => {
     for (const d of dirs) rmSync(d, { recursive: true, force: true });
   });
 
-  it('keeps an acknowledged message through kill -9, and stops cleanly on SIGTERM', async () => {
+  it('keeps an acknowledged message, the cap, the cooldown and the board through kill -9, and stops cleanly on SIGTERM', async () => {
     const dataDir = tempDir();
     dirs.push(dataDir);
-    const first = await start(dataDir);
+    // A cap of 2 XP a day: one message before the crash, two after it (the second is capped).
+    const env = { DAILY_XP_CAP: '2' };
+    const first = await start(dataDir, env);
     procs.push(first.child);
     const { token } = (await (
       await fetch(`${first.url}/api/dev/token`, {
@@ -96,7 +99,7 @@ describe('live-chat-server process', { concurrency: true }, () => {
     assert.equal((await first.exited).signal, 'SIGKILL');
     socket.disconnect();
 
-    const second = await start(dataDir);
+    const second = await start(dataDir, env);
     procs.push(second.child);
     const res = await fetch(`${second.url}/api/rooms/lobby/messages`);
     const { messages } = (await res.json()) as { messages: Message[] };
@@ -107,6 +110,35 @@ describe('live-chat-server process', { concurrency: true }, () => {
     const xp = (await (await fetch(`${second.url}/api/users/dev-crash-carl/xp`)).json()) as { totalXp: number; coinBalance: number };
     assert.equal(xp.totalXp, 1);
     assert.equal(xp.coinBalance, 1);
+
+    // The economy reads the ledger, not what the killed process held in memory.
+    const again = connectClient(second.url, { transports: ['websocket'], auth: { token }, reconnection: false, forceNew: true });
+    try {
+      const carl = { rank: 1, userId: 'dev-crash-carl', name: 'Crash Carl', avatarUrl: null, coins: 1 };
+      const rejoin = (await again.timeout(5000).emitWithAck('room:join', { roomId: 'lobby' })) as { ok: true } & JoinAck;
+      assert.equal(rejoin.ok, true);
+      assert.deepEqual(rejoin.leaderboard, [{ ...carl, messages: 1 }] satisfies LeaderboardEntry[]);
+      assert.equal(rejoin.me.progress?.dailyXp, 1);
+      assert.notEqual(rejoin.me.progress?.nextCoinAt, null, 'the cooldown still runs');
+      const sendAfter = async (text: string) => {
+        const answer = (await again
+          .timeout(5000)
+          .emitWithAck('message:send', { roomId: 'lobby', clientId: crypto.randomUUID(), text })) as { ok: boolean; reward: Reward };
+        assert.equal(answer.ok, true, JSON.stringify(answer));
+        return answer.reward;
+      };
+      const cooled = await sendAfter('after the crash');
+      assert.deepEqual(
+        [cooled.xp, cooled.coins, cooled.coinReason, cooled.dailyXp, cooled.totalXp, cooled.sessionCoins],
+        [1, 0, 'rate_limited', 2, 2, 1],
+      );
+      const capped = await sendAfter('over the cap');
+      assert.deepEqual([capped.xp, capped.coins, capped.coinReason, capped.dailyXp, capped.totalXp], [0, 0, 'cap_reached', 2, 2]);
+      const board = (await (await fetch(`${second.url}/api/rooms/lobby/leaderboard`)).json()) as { entries: LeaderboardEntry[] };
+      assert.deepEqual(board.entries, [{ ...carl, messages: 3 }]);
+    } finally {
+      again.disconnect();
+    }
 
     second.child.kill('SIGTERM');
     const exit = await second.exited;

@@ -80,10 +80,13 @@ describe('loadConfig', () => {
       ['CORS_ORIGINS', 'not an origin'],
       ['REDIS_URL', 'http://redis'],
       ['JWKS_URL', 'nope'],
+      ['STATS_INTERVAL_MS', '0'],
+      ['STATS_INTERVAL_MS', '249'],
     ] as const) {
       const err = refusal({ [name]: value });
       assert.equal(err.variable, name);
       assert.match(err.message, new RegExp(`^${name}: `));
     }
+    assert.equal(loadConfig({ STATS_INTERVAL_MS: '250' }).statsIntervalMs, 250, 'at most 4 a second is allowed');
   });
 });

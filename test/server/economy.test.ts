@@ -89,6 +89,43 @@ describe('the coin cooldown', () => {
   });
 });
 
+describe('a hot-store failure after the commit', () => {
+  let t: TestServer;
+  before(async () => {
+    t = await startServer();
+  });
+  after(() => t.destroy());
+
+  it('catches the leaderboard and the reward event up when the client retries the clientId', async () => {
+    const host = await t.joined('Flaky Host', 'lobby', ['host']);
+    ok(await call(host, 'session:start', { roomId: 'lobby' }));
+    ok(await call(host, 'room:join', { roomId: 'lobby' })); // the session board is now loaded (empty)
+    const a = await t.joined('Flaky Fay');
+    const rewards = collect(a, 'reward');
+    const updates = collect(host, 'leaderboard:update');
+    const hot = t.server.hot;
+    const upsertScore = hot.upsertScore;
+    hot.upsertScore = async () => {
+      hot.upsertScore = upsertScore;
+      throw new Error('redis went away');
+    };
+    const id = clientId();
+    const failed = await send(a, 'stored, then the cache failed', 'lobby', id);
+    assert.equal(failed.ok, false);
+    assert.equal(failed.error.code, 'internal');
+    assert.deepEqual((await http(t, 'GET', '/api/rooms/lobby/leaderboard')).body.entries, [], 'the board missed the award');
+
+    const retry = ok<{ message: Message; reward: Reward }>(await send(a, 'stored, then the cache failed', 'lobby', id));
+    assert.deepEqual([retry.reward.xp, retry.reward.coins, retry.reward.messageId], [1, 1, retry.message.id]);
+    const fay = { rank: 1, userId: 'dev-flaky-fay', name: 'Flaky Fay', avatarUrl: null, coins: 1, messages: 1 };
+    assert.deepEqual((await http(t, 'GET', '/api/rooms/lobby/leaderboard')).body.entries, [fay]);
+    await eventually(() => assert.deepEqual(updates.at(-1)?.entries, [fay]));
+    await eventually(() => assert.equal(rewards.length, 1));
+    assert.equal(rewards[0]!.messageId, retry.message.id);
+    await assertLedgerBalanced(t);
+  });
+});
+
 describe('idempotency', () => {
   let t: TestServer;
   const apiKey = 'test-api-key-0123456789';
@@ -97,17 +134,22 @@ describe('idempotency', () => {
   });
   after(() => t.destroy());
 
-  it('awards once for the same clientId sent 10 times, even at once', async () => {
+  it('awards once for the same clientId sent 10 times, even at once; every reward names its message', async () => {
     const a = await t.joined('Retry Rita');
     const rewards = collect(a, 'reward');
     const id = clientId();
     const acks = await Promise.all(Array.from({ length: 10 }, () => send(a, 'same message', 'lobby', id)));
     const ids = new Set(acks.map((x) => ok<{ message: Message }>(x).message.id));
     assert.equal(ids.size, 1);
+    const [messageId] = [...ids];
+    assert.equal(acks[0].reward.messageId, messageId);
     assert.ok(acks.every((x) => JSON.stringify(x.reward) === JSON.stringify(acks[0].reward)));
     const p = await progress(t, 'dev-retry-rita');
     assert.deepEqual([p.totalXp, p.coinBalance], [1, 1]);
-    await eventually(() => assert.equal(rewards.length, 1));
+    // Retries send the event again (the first attempt may have failed before it); clients
+    // dedupe by messageId, which is the same in every one.
+    await eventually(() => assert.equal(rewards.length, 10));
+    assert.ok(rewards.every((r) => JSON.stringify(r) === JSON.stringify(acks[0].reward)));
     await assertLedgerBalanced(t);
   });
 

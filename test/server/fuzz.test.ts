@@ -1,7 +1,10 @@
 /**
  * Fuzz of every client event: hundreds of random malformed payloads per event, each refused
- * with a code from ERROR_CODES, with the server alive afterwards; and random texts that are
- * either stored clean or refused.
+ * with a code from ERROR_CODES; hundreds of payloads that PASS the schema (unknown messages and
+ * users, other and private rooms, sinceSeq far ahead, retried clientIds, moderation by
+ * non-staff and guests), each answered ok or refused with a code that is not `internal`, the
+ * ledger still balanced; the server alive afterwards; and random texts that are either stored
+ * clean or refused.
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
@@ -21,7 +24,7 @@ import {
   typingSchema,
   type ClientToServerEvents,
 } from '../../server/protocol.ts';
-import { call, clientId, http, send, startServer, type Client, type TestServer } from './helpers.ts';
+import { call, clientId, http, ok, send, startServer, type Client, type TestServer } from './helpers.ts';
 
 const RUNS = 300;
 
@@ -47,6 +50,19 @@ const junk = fc.oneof(
   fc.integer(),
   fc.constantFrom(null, true, '', -1, 0, 1e309, 'lobby', '__proto__', { toString: 1 }),
 );
+/**
+ * Roughly what the server receives for `payload` (socket.io encodes like JSON: a Date arrives
+ * as its ISO string, which can be a valid id). Unencodable values pass through unchanged.
+ */
+function asSent(payload: unknown): unknown {
+  try {
+    const json = JSON.stringify(payload);
+    return json === undefined ? undefined : JSON.parse(json);
+  } catch {
+    return payload;
+  }
+}
+
 /** A field that is sometimes plausible and sometimes junk. */
 const field = (plausible: fc.Arbitrary<unknown>) => fc.oneof(plausible, junk);
 const nearMiss = fc.record(
@@ -81,7 +97,7 @@ describe('fuzzing client events', () => {
     it(`refuses ${RUNS} malformed ${event} payloads with a code`, async () => {
       await fc.assert(
         fc.asyncProperty(
-          fc.oneof(junk, nearMiss).filter((p) => !schema.safeParse(p).success),
+          fc.oneof(junk, nearMiss).filter((p) => !schema.safeParse(p).success && !schema.safeParse(asSent(p)).success),
           async (payload) => {
             const ack = await call(host, event, payload);
             assert.equal(ack.ok, false, `accepted ${JSON.stringify(payload)}`);
@@ -94,6 +110,75 @@ describe('fuzzing client events', () => {
       );
     });
   }
+
+  it('answers payloads that pass the schema with ok or a code other than internal, whoever sends them', async () => {
+    const viewerToken = await t.token('Fuzzy Viewer');
+    const actors: Record<string, Client> = {
+      host,
+      moderator: await t.connect(await t.token('Fuzzy Mod', ['moderator'])),
+      viewer: await t.connect(viewerToken),
+      tab: await t.connect(viewerToken),
+      guest: await t.connect(null),
+    };
+    const hostToken = await t.token('Fuzzy Host', ['host']);
+    for (const body of [{ id: 'fuzz', title: 'Fuzz' }, { id: 'fuzz-private', title: 'Private fuzz', private: true }]) {
+      assert.equal((await http(t, 'POST', '/api/rooms', { body, token: hostToken })).status, 201);
+    }
+    for (const socket of Object.values(actors)) ok(await call(socket, 'room:join', { roomId: 'fuzz' }));
+    const knownIds: string[] = [];
+    for (const text of ['one', 'two', 'three']) knownIds.push(ok(await send(actors.viewer!, text, 'fuzz')).message.id);
+
+    const iso = fc
+      .integer({ min: Date.parse('2029-01-01T00:00:00Z'), max: Date.parse('2031-01-01T00:00:00Z') })
+      .map((ms) => new Date(ms).toISOString());
+    /** Every field any event takes, each plausible; zod strips what an event does not take. */
+    const plausible = fc.record(
+      {
+        roomId: fc.constantFrom('fuzz', 'fuzz', 'fuzz-private', 'nowhere', 'x'.repeat(64)),
+        sinceSeq: fc.oneof(fc.nat(10), fc.integer({ min: 1000, max: Number.MAX_SAFE_INTEGER })),
+        clientId: fc.oneof(fc.constantFrom('retry-00001', 'retry-00002'), fc.uuid()),
+        text: fc.string({ maxLength: 60 }),
+        messageId: fc.oneof(fc.constantFrom(...knownIds), fc.string({ minLength: 1, maxLength: 64 })),
+        count: fc.integer({ min: 1, max: 50 }),
+        userId: fc.oneof(fc.constantFrom('dev-fuzzy-viewer', 'dev-fuzzy-host', 'dev-fuzzy-mod', 'nobody'), fc.string({ minLength: 1, maxLength: 128 })),
+        seconds: fc.integer({ min: 1, max: 7 * 24 * 3600 }),
+        slowModeSeconds: fc.integer({ min: 0, max: 3600 }),
+        opensAt: fc.option(iso),
+        closesAt: fc.option(iso),
+        title: fc.string({ minLength: 1, maxLength: 120 }),
+      },
+      { requiredKeys: ['roomId'] },
+    );
+    const cases = fc
+      .tuple(fc.constantFrom(...events), fc.constantFrom(...Object.keys(actors)), plausible)
+      .filter(([[, schema], , payload]) => schema.safeParse(payload).success);
+    const codes = new Map<string, number>();
+    await fc.assert(
+      fc.asyncProperty(cases, async ([[event], actor, payload]) => {
+        const socket = actors[actor]!;
+        // Back in the room first (a previous case may have left it), so handlers run past the
+        // membership check.
+        const rejoin = await call(socket, 'room:join', { roomId: 'fuzz' });
+        assert.equal(rejoin.ok, true, JSON.stringify(rejoin));
+        const ack = await call(socket, event, payload);
+        const code: string = ack.ok ? 'ok' : ack.error.code;
+        codes.set(code, (codes.get(code) ?? 0) + 1);
+        if (!ack.ok) {
+          assert.ok(ERROR_CODES.includes(ack.error.code), `unknown code ${ack.error.code}`);
+          assert.notEqual(ack.error.code, 'internal', `${actor} ${event} ${JSON.stringify(payload)}: internal`);
+        }
+      }),
+      { numRuns: 2 * RUNS },
+    );
+    // The run reached past validation: both answers and refusals of several kinds.
+    assert.ok((codes.get('ok') ?? 0) > 0, JSON.stringify([...codes]));
+    assert.ok(['forbidden', 'not_found', 'unauthorized'].every((c) => codes.has(c)), JSON.stringify([...codes]));
+    for (const userId of await t.server.ledger.listUsers()) {
+      const audit = await t.server.ledger.audit(userId);
+      assert.equal(audit.totalXp, audit.xpEventsSum, userId);
+      assert.equal(audit.coinBalance, audit.coinEventsSum, userId);
+    }
+  });
 
   it('survives odd argument shapes: no ack, ack first, extra arguments, unknown events', async () => {
     const raw = host as unknown as { emit(e: string, ...a: unknown[]): void; timeout(ms: number): { emitWithAck(e: string, ...a: unknown[]): Promise<{ ok: boolean }> } };

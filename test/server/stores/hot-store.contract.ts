@@ -97,25 +97,6 @@ export function hotStoreContract(name: string, makeStore: () => Promise<HotStore
       assert.equal(await s.getTimeoutUntil('other', 'u', T0), null);
     });
 
-    it('caches daily XP per UTC day, only ever raising it', async () => {
-      const s = await store();
-      assert.equal(await s.getDailyXp('u', '2030-01-15'), null);
-      await s.setDailyXp('u', '2030-01-15', 5);
-      await s.setDailyXp('u', '2030-01-15', 3);
-      assert.equal(await s.getDailyXp('u', '2030-01-15'), 5);
-      assert.equal(await s.getDailyXp('v', '2030-01-15'), null);
-      await s.setDailyXp('u', '2030-01-16', 1);
-      assert.equal(await s.getDailyXp('u', '2030-01-16'), 1);
-    });
-
-    it('caches the last coin time, only ever raising it', async () => {
-      const s = await store();
-      assert.equal(await s.getLastCoinAt('u'), null);
-      await s.setLastCoinAt('u', T0 + 10);
-      await s.setLastCoinAt('u', T0);
-      assert.equal(await s.getLastCoinAt('u'), T0 + 10);
-    });
-
     describe('session leaderboards', () => {
       it('answers null until loaded, then ranks coins, messages, who got there first', async () => {
         const s = await store();

@@ -77,8 +77,8 @@ describe('SQLite ledger', () => {
     const m = await ledger.appendChatMessage(input('c1'));
     const chatId = `chat:${m.message.id}`;
     const answer = await ledger.appendXpEvents([
-      { id: chatId, userId: 'u1', kind: 'bonus', delta: 10, roomId: null, metadata: null, now: T0 },
-      { id: chatId, userId: 'u1', kind: 'bonus', delta: 10, roomId: null, metadata: null, now: T0 },
+      { id: chatId, userId: 'u1', kind: 'bonus', delta: 10, roomId: null, metadata: null, now: T0, day: '2030-01-15' },
+      { id: chatId, userId: 'u1', kind: 'bonus', delta: 10, roomId: null, metadata: null, now: T0, day: '2030-01-15' },
     ]);
     assert.deepEqual(answer, { acceptedIds: [chatId], duplicateIds: [chatId] });
     const audit = await ledger.audit('u1');
