@@ -97,9 +97,15 @@ test('two people chat across origins: message, badge, viewers, likes, coins, lea
     await eventually(async () => assert.match((await page.locator('[part~="leaderboard-row"]').first().textContent()) ?? '', /Alice/));
   }
 
-  // Bob answers: no coin chip on Alice's page is invented for him beyond his own first coin.
+  // Bob answers: his first message earns his first coin; Alice's second, within the 300 s
+  // cooldown, earns none — in both pages.
   await send(bob, 'Hi Alice!');
-  await eventually(async () => assert.equal(await messagesWith(alice, 'Hi Alice!').count(), 1));
+  await send(alice, 'Welcome Bob');
+  for (const page of [alice, bob]) {
+    await eventually(async () => assert.equal(await messagesWith(page, 'Hi Alice!').locator('[part~="coin"]').count(), 1));
+    await eventually(async () => assert.equal(await messagesWith(page, 'Welcome Bob').count(), 1));
+    assert.equal(await messagesWith(page, 'Welcome Bob').locator('[part~="coin"]').count(), 0);
+  }
 
   // Session likes: Bob taps the heart, the count rises in both pages.
   const likesBefore = number(await alice.locator('[part~="like-count"]').textContent());
