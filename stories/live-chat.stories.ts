@@ -209,7 +209,7 @@ export const LevelUpToast: Story = {
     renderChat(
       args,
       room({
-        me: { ...member, progress: { ...member.progress!, totalXp: 29, level: 2, levelStartXp: 10, nextLevelXp: 30, dailyXp: 12 } },
+        me: { ...member, progress: { ...member.progress!, totalXp: 74, level: 2, levelStartXp: 25, nextLevelXp: 75, dailyXp: 12 } },
       }),
     ),
   play: async ({ canvasElement }) => {

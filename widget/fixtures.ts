@@ -135,12 +135,12 @@ export function makeLeaderboard(n = 8): LeaderboardEntry[] {
   }));
 }
 
-/** A signed-in member half way through level 4, 32 of 50 XP today. */
+/** A signed-in member half way through level 4 (150..250 XP on the server's curve), 32 of 50 XP today. */
 export const member: Me = {
   user: { id: 'me', name: 'Sam Viewer', avatarUrl: null, badges: [] },
   guest: false,
   canPost: true,
-  progress: { userId: 'me', totalXp: 75, level: 4, levelStartXp: 60, nextLevelXp: 100, dailyXp: 32, dailyXpCap: 50, coinBalance: 18 },
+  progress: { userId: 'me', totalXp: 200, level: 4, levelStartXp: 150, nextLevelXp: 250, dailyXp: 32, dailyXpCap: 50, coinBalance: 18 },
 };
 
 /** A guest who can read but not post (DESIGN.md, "Identity"). */

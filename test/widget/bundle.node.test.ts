@@ -56,6 +56,25 @@ test('is one minified ES module with no process reference and no story or test c
   assert.ok(bundle.split('\n').length < 5, 'minified (whitespace too)');
 });
 
+test('takes no server module: the widget imports server/protocol.ts for types only', async () => {
+  // esbuild resolves the same graph as the build from widget/live-chat.ts and lists every
+  // module it kept; type-only imports are erased, so no path under server/ may be among them.
+  // (FakeTransport imports the server's pure level curve and board order; it must stay out.)
+  const { build } = await import('esbuild');
+  const { metafile } = await build({
+    entryPoints: [join(root, 'widget', 'live-chat.ts')],
+    bundle: true,
+    write: false,
+    metafile: true,
+    format: 'esm',
+    logLevel: 'silent',
+    absWorkingDir: root,
+  });
+  const inputs = Object.keys(metafile.inputs);
+  assert.ok(inputs.some((i) => i.startsWith('widget/')), `inputs: ${inputs.slice(0, 5).join(', ')}`);
+  assert.deepEqual(inputs.filter((i) => !i.startsWith('widget/') && !i.startsWith('node_modules/')), []);
+});
+
 let browser: Browser;
 const server = createServer((req, res) => {
   if (req.url?.startsWith('/live-chat.js')) {

@@ -63,6 +63,26 @@ describe('composer', () => {
     equal(send(el).disabled, true);
   });
 
+  it('uses the server\'s limit from the join ack (limits.maxMessageLength) for the counter, the check and the error', async () => {
+    const { el, fake } = await mount(emptyRoom({ maxMessageLength: 300 }));
+    input(el).value = 'x'.repeat(150);
+    input(el).dispatchEvent(new Event('input'));
+    await settle(el);
+    equal(text(part(el, 'char-counter')), '150 characters left', 'counts down from 300, not 2000');
+    input(el).value = 'x'.repeat(301);
+    input(el).dispatchEvent(new Event('input'));
+    await settle(el);
+    equal(parseInt(text(part(el, 'char-counter'))), -1);
+    equal(send(el).disabled, true);
+    equal(el.stores.actions.send('y'.repeat(301)), false, 'refused before it reaches the server');
+    equal(fake.calls.filter((c) => c.method === 'send').length, 0);
+    fake.failNext('send', { code: 'too_long', message: '' });
+    input(el).value = '';
+    await typeAndSend(el, 'x');
+    await flush(el);
+    match(status(el), /at most 300 characters/);
+  });
+
   it('before the window opens: disabled with a live "Chat opens in 12:34" countdown', async () => {
     const { el } = await mount(busyRoom({ room: rooms.notYetOpen() }));
     equal(input(el).disabled, true);
@@ -161,15 +181,34 @@ describe('composer', () => {
     equal(part(el, 'banner'), undefined);
   });
 
-  it('a send that timed out is retried with the same clientId and shows once', async () => {
+  it('a send that timed out is retried while online (backoff), with the same clientId, and shows once', async () => {
     const { el, fake } = await mount(emptyRoom());
     fake.failNext('send', { code: 'timeout', message: 'no ack' });
     await typeAndSend(el, 'retry me');
     equal(parts(el, 'message')[0]!.hasAttribute('data-pending'), true, 'still pending');
+    // No new send, no reconnect: only the retry timer can send it again.
+    await until(() => fake.calls.filter((c) => c.method === 'send').length === 2, 'resent');
+    await until(() => !parts(el, 'message')[0]!.hasAttribute('data-pending'), 'acknowledged');
+    const [a, b] = fake.calls.filter((c) => c.method === 'send');
+    equal(a!.payload.clientId, b!.payload.clientId, 'same clientId');
+    equal(messageIds(el).length, 1);
+    equal(fake.calls.filter((c) => c.method === 'connect').length, 1, 'no reconnect was needed');
+  });
+
+  it('a reconnect during a send still waiting for its ack flushes again when that send ends', async () => {
+    const { el, fake } = await mount(emptyRoom());
+    const release = fake.holdNext('send');
+    await typeAndSend(el, 'in flight');
+    equal(fake.calls.filter((c) => c.method === 'send').length, 1);
     fake.setOnline(false);
     fake.setOnline(true);
-    await until(() => fake.calls.filter((c) => c.method === 'send').length === 2, 'resent');
+    await until(() => fake.calls.filter((c) => c.method === 'join').length === 2, 'rejoined');
     await flush(el);
+    equal(fake.calls.filter((c) => c.method === 'send').length, 1, 'the rejoin found a flush running');
+    // The lost ack ends as 'offline' (no retry timer): only the "flush again" flag sends it now.
+    release({ code: 'offline', message: 'link dropped' });
+    await until(() => fake.calls.filter((c) => c.method === 'send').length === 2, 'sent again on the new link');
+    await until(() => !parts(el, 'message')[0]!.hasAttribute('data-pending'), 'acknowledged');
     const [a, b] = fake.calls.filter((c) => c.method === 'send');
     equal(a!.payload.clientId, b!.payload.clientId, 'same clientId');
     equal(messageIds(el).length, 1);
@@ -181,8 +220,8 @@ describe('composer', () => {
     match(text(xp), /Lv 4/);
     match(text(xp), /32 \/ 50 XP today/);
     const bar = xp.querySelector('progress')!;
-    equal(bar.value, 15);
-    equal(bar.max, 40);
+    equal(bar.value, 50);
+    equal(bar.max, 100);
   });
 
   it('the heart button sends a session like and counts it at once', async () => {

@@ -1,7 +1,9 @@
 import { emulateMedia } from '@web/test-runner-commands';
+import { levelInfo, levelStartXp } from '../../server/services/levels.ts';
 import { emptyRoom, makeLeaderboard, member, message, users } from '../../widget/fixtures.ts';
+import type { Reward } from '../../server/protocol.ts';
 import type { LcLevelUpEvent, LcRewardEvent } from '../../widget/live-chat.ts';
-import { afterEach, cleanup, describe, equal, flush, it, match, mount, ok, part, parts, settle, text, typeAndSend, until } from './helpers.ts';
+import { afterEach, cleanup, deepEqual, describe, equal, flush, it, match, mount, ok, part, parts, settle, text, typeAndSend, until } from './helpers.ts';
 
 const rowIds = (el: Element) => parts(el, 'leaderboard-row').map((r) => r.dataset.userId);
 const animations = (el: Element) => parts(el, 'leaderboard-row').flatMap((r) => r.getAnimations());
@@ -43,8 +45,30 @@ describe('economy', () => {
     equal(text(part(el, 'coin')), '+1');
   });
 
-  it('level-up: a "Level 5!" toast and lc-level-up', async () => {
-    const { el, events } = await mount(emptyRoom({ me: { ...member, progress: { ...member.progress!, totalXp: 99, dailyXp: 10 } } }));
+  it('rewards from several tabs: deduped by messageId, progress never moves back, lc-reward once per message', async () => {
+    const { el, fake, events } = await mount(emptyRoom({ me: member }));
+    const p = member.progress!;
+    const reward = (messageId: string, n: number): Reward => ({
+      messageId, xp: 1, coins: 1, totalXp: p.totalXp + n, level: p.level, leveledUp: false, dailyXp: p.dailyXp + n,
+      dailyXpCap: p.dailyXpCap, coinBalance: p.coinBalance + n, sessionCoins: n, coinReason: 'chat_message',
+      levelStartXp: p.levelStartXp, nextLevelXp: p.nextLevelXp,
+    });
+    // The other tab's second message is reported first, then its first one, then both again.
+    fake.push('reward', reward('m2', 2));
+    fake.push('reward', reward('m1', 1));
+    fake.push('reward', reward('m2', 2));
+    fake.push('reward', reward('m1', 1));
+    await until(() => events.filter((e) => e.type === 'lc-reward').length === 2, 'two rewards');
+    await flush(el, 5);
+    const fired = (events.filter((e) => e.type === 'lc-reward') as LcRewardEvent[]).map((e) => e.detail.messageId);
+    deepEqual(fired, ['m2', 'm1'], 'once per message');
+    match(text(part(el, 'xp')), /34 \/ 50 XP today/, 'the late m1 did not move progress back');
+    equal(el.stores.me.$me.get()!.progress!.coinBalance, p.coinBalance + 2);
+  });
+
+  it('level-up on the server\'s curve: a "Level 5!" toast and lc-level-up', async () => {
+    // One XP short of level 5 as server/services/levels.ts counts it (not the fixture's numbers).
+    const { el, events } = await mount(emptyRoom({ me: { ...member, progress: { ...member.progress!, ...levelInfo(levelStartXp(5) - 1), totalXp: levelStartXp(5) - 1, dailyXp: 10 } } }));
     equal(part(el, 'toast'), undefined);
     await typeAndSend(el, 'the hundredth XP');
     await flush(el, 5);

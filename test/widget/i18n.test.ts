@@ -1,8 +1,8 @@
-import { busyRoom, emptyRoom, guest, message, rooms, texts, users } from '../../widget/fixtures.ts';
+import { busyRoom, emptyRoom, guest, member, message, rooms, texts, users } from '../../widget/fixtures.ts';
 import { createLocale, registerCatalogue } from '../../widget/i18n/locale.ts';
 import { en } from '../../widget/i18n/en.ts';
 import { sv } from '../../widget/i18n/sv.ts';
-import { afterEach, cleanup, describe, equal, it, match, mount, part, settle, text } from './helpers.ts';
+import { afterEach, cleanup, describe, equal, it, match, mount, ok, part, settle, text } from './helpers.ts';
 
 describe('languages', () => {
   afterEach(() => {
@@ -62,6 +62,28 @@ describe('languages', () => {
     equal(part(forced.el, 'base')!.getAttribute('dir'), 'rtl');
     const ltr = await mount(emptyRoom(), { attrs: { lang: 'he', dir: 'ltr' } });
     equal(part(ltr.el, 'base')!.getAttribute('dir'), 'ltr');
+  });
+
+  it('right to left without a catalogue: the English UI strings keep their own order', async () => {
+    const { el } = await mount(emptyRoom({ me: member }), { attrs: { lang: 'ar' } });
+    equal(part(el, 'base')!.getAttribute('dir'), 'rtl');
+    /** The left edge (px) of the first `ch` in the text of `node`, as rendered. */
+    const leftOf = (node: Element, ch: string) => {
+      const t = [...node.childNodes].find((n) => n.nodeType === Node.TEXT_NODE && n.textContent!.includes(ch))!;
+      const range = document.createRange();
+      range.setStart(t, t.textContent!.indexOf(ch));
+      range.setEnd(t, t.textContent!.indexOf(ch) + 1);
+      return range.getBoundingClientRect().left;
+    };
+    // "32 / 50 XP today" in an RTL paragraph would read "XP today 50 / 32".
+    const today = [...part(el, 'xp')!.querySelectorAll('span')].find((s) => /XP today/.test(s.textContent!))!;
+    ok(leftOf(today, '3') < leftOf(today, '5') && leftOf(today, '5') < leftOf(today, 'X'), `reads "32 / 50 XP today"`);
+    equal(part(el, 'input')!.getAttribute('dir'), 'auto', 'the placeholder and the typed text take their own direction');
+    // "Level 5!" would show its "!" on the left.
+    el.stores.ui.$toast.set({ id: 1, text: 'Level 5!' });
+    await settle(el);
+    const toast = part(el, 'toast')!.querySelector('bdi')!;
+    ok(leftOf(toast, 'L') < leftOf(toast, '!'), 'the "!" ends the toast on the right');
   });
 
   it('formats counts compactly and countdowns as m:ss or h:mm:ss', () => {

@@ -87,6 +87,7 @@ export const styles = css`
   .status {
     flex: 1 1 12em;
     margin: 0;
+    unicode-bidi: plaintext;
   }
   .xp {
     gap: 6px;

@@ -1,5 +1,5 @@
 import { html, nothing } from 'lit';
-import { charCount, composerMode, COUNTER_FROM, MAX_MESSAGE_LENGTH } from '../state/composer.ts';
+import { charCount, composerMode, COUNTER_FROM } from '../state/composer.ts';
 import { define, LcElement } from './base-element.ts';
 import { icons } from './icons.ts';
 import { styles } from './lc-composer.styles.ts';
@@ -26,6 +26,7 @@ import { base } from './shared.styles.ts';
  */
 export class LcComposer extends LcElement {
   #room = this.watch((s) => s.room.$room);
+  #maxLength = this.watch((s) => s.room.$maxLength);
   #me = this.watch((s) => s.me.$me);
   #connection = this.watch((s) => s.connection.$connection);
   #outbox = this.watch((s) => s.outbox.$outbox);
@@ -69,13 +70,14 @@ export class LcComposer extends LcElement {
     const status = this.#connection.value?.status;
     const mode = composerMode(room, me, this.#connection.value, now);
     const draft = this.#draft.value ?? '';
-    const left = MAX_MESSAGE_LENGTH - charCount(draft);
+    const max = this.#maxLength.value;
+    const left = max! - charCount(draft);
     const stored = this.#error.value;
     const error = stored?.until && stored.until <= now ? null : stored;
     const open = mode === 'open';
     const queued = this.#outbox.value?.length ?? 0;
     const statusText = error
-      ? this.locale.error(error.error, error.until)
+      ? this.locale.error(error.error, error.until, max)
       : mode === 'guest'
         ? t.signIn
         : mode === 'countdown'
@@ -93,6 +95,7 @@ export class LcComposer extends LcElement {
           <span class="sr">${t.placeholder}</span>
           <input
             part="input"
+            dir="auto"
             .value=${draft}
             @input=${this.#input}
             placeholder=${open ? t.placeholder : mode === 'guest' ? t.signIn : ''}
@@ -121,7 +124,7 @@ export class LcComposer extends LcElement {
           ? html`<div class="xp" part="xp">
               <span class="level">${t.levelShort(p.level)}</span>
               <progress aria-label=${t.level(p.level)} max=${Math.max(1, p.nextLevelXp - p.levelStartXp)} .value=${p.totalXp - p.levelStartXp}></progress>
-              <span>${t.xpToday(compact(p.dailyXp), compact(p.dailyXpCap))}</span>
+              <span dir="auto">${t.xpToday(compact(p.dailyXp), compact(p.dailyXpCap))}</span>
             </div>`
           : nothing}
       </div>`;

@@ -40,7 +40,7 @@ export class LcToast extends LcElement {
 
   override render() {
     const toast = this.#toast.value;
-    return html`<div role="status">${toast ? html`<div class="toast" part="toast"><span aria-hidden="true">🎉</span>${toast.text}</div>` : nothing}</div>`;
+    return html`<div role="status">${toast ? html`<div class="toast" part="toast"><span aria-hidden="true">🎉</span><bdi>${toast.text}</bdi></div>` : nothing}</div>`;
   }
 }
 

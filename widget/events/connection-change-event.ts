@@ -1,5 +1,6 @@
 import type { ConnectionStatus } from '../state/connection.ts';
 
+/** `detail` of `lc-connection-change`: the connection status now and the one before it. */
 export interface LcConnectionChangeDetail {
   status: ConnectionStatus;
   previous: ConnectionStatus;

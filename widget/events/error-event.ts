@@ -1,5 +1,6 @@
 import type { ClientError } from '../transport/chat-transport.ts';
 
+/** `detail` of `lc-error`: what went wrong (`error`, a wire error) and during what (`source`). */
 export interface LcErrorDetail {
   /** `code` is a wire error code, or `offline` / `timeout`; `invalid` for a setup mistake. */
   error: ClientError;

@@ -1,8 +1,10 @@
 import type { Reward } from '../../server/protocol.ts';
 
+/** `detail` of `lc-level-up`: the level reached and the reward that reached it. */
 export interface LcLevelUpDetail {
   /** The level reached. */
   level: number;
+  /** The reward that crossed the level (see `lc-reward`). */
   reward: Reward;
 }
 

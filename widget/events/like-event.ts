@@ -1,3 +1,7 @@
+/**
+ * `detail` of `lc-like`: a like of a message (toggled) or a heart sent to the room, with the
+ * count the server acknowledged.
+ */
 export interface LcLikeDetail {
   roomId: string;
   /** The liked message, or null for a heart sent to the room (session likes). */

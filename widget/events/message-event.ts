@@ -1,5 +1,6 @@
 import type { Message } from '../../server/protocol.ts';
 
+/** `detail` of `lc-message`: a message that arrived live, and whether the user sent it. */
 export interface LcMessageDetail {
   message: Message;
   /** True when the user of this element sent it. */

@@ -2,8 +2,9 @@ import type { Reward } from '../../server/protocol.ts';
 
 /**
  * `lc-reward`: the user earned a reward (XP and/or coins) for a message; fired once per
- * reward even though the server reports it both in the ack and as a `reward` event.
- * `detail` is the server's `Reward` (DESIGN.md). Bubbles, composed.
+ * message even though the server reports it both in the ack and as a `reward` event, and
+ * other tabs of the same user get it too (deduplicated by `Reward.messageId`). `detail` is
+ * the server's `Reward` (DESIGN.md). Bubbles, composed.
  */
 export class LcRewardEvent extends Event {
   constructor(readonly detail: Reward) {

@@ -1,4 +1,4 @@
-/** What the user is about to send. */
+/** `detail` of `lc-send`: what the user is about to send, before it is queued (cancelable). */
 export interface LcSendDetail {
   roomId: string;
   /** The message's idempotency key (UUID). */

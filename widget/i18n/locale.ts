@@ -32,8 +32,11 @@ export interface Locale {
   relative(iso: string, now: number): string;
   /** A countdown, `m:ss` or `h:mm:ss`, of a duration in ms (rounded up to the second). */
   countdown(ms: number): string;
-  /** What to tell the user about an error; `until` (ms since epoch) gives "try again in N s". */
-  error(e: ClientError, until?: number): string;
+  /**
+   * What to tell the user about an error; `until` (ms since epoch) gives "try again in N s",
+   * `maxLength` (characters, default 2000) the limit a `too_long` names.
+   */
+  error(e: ClientError, until?: number, maxLength?: number): string;
 }
 
 const UNITS: [Intl.RelativeTimeFormatUnit, number][] = [
@@ -79,9 +82,9 @@ export function createLocale(lang: string, dir?: string | null): Locale {
       const m = Math.floor(s / 60) % 60;
       return (h ? `${h}:${pad(m)}` : `${m}`) + `:${pad(s % 60)}`;
     },
-    error(e, until = 0) {
+    error(e, until = 0, maxLength = MAX_MESSAGE_LENGTH) {
       const text = t.errors[e.code as keyof Catalogue['errors']] ?? t.errors.internal;
-      return typeof text === 'string' ? text : text(e.code === 'too_long' ? MAX_MESSAGE_LENGTH : Math.max(1, Math.ceil((until - Date.now()) / 1000)));
+      return typeof text === 'string' ? text : text(e.code === 'too_long' ? maxLength : Math.max(1, Math.ceil((until - Date.now()) / 1000)));
     },
   };
 }

@@ -1,7 +1,10 @@
 import type { Me, Room } from '../../server/protocol.ts';
 import type { ConnectionState } from './connection.ts';
 
-/** Longest message, in characters (Unicode code points): DESIGN.md, "Rules". */
+/**
+ * Longest message, in characters (Unicode code points): DESIGN.md, "Rules". The default when
+ * the join ack has no `limits.maxMessageLength` (an older server); see `room.$maxLength`.
+ */
 export const MAX_MESSAGE_LENGTH = 2000;
 /** The character counter shows from this many characters left. */
 export const COUNTER_FROM = 200;

@@ -1,28 +1,40 @@
 import { atom } from 'nanostores';
 import type { Me, Reward } from '../../server/protocol.ts';
 
+/** Message ids of rewards already counted, kept for dedupe (the oldest are forgotten). */
+const SEEN_MAX = 200;
+
 /**
  * The joining user (`me` of the `room:join` ack) and their economy standing (issue 3):
  * total XP, level and its bounds, chat XP today against the daily cap, coin balance.
  */
 export function createMeStore() {
   const $me = atom<Me | null>(null);
+  const seen = new Set<string>();
   return {
     $me,
 
     /**
-     * Folds a {@link Reward} (from a `message:send` ack or the `reward` event) into
-     * `me.progress`. The server reports one reward both ways, so a reward whose totals
-     * (XP, coins, daily XP) are the ones already held is a duplicate and is ignored.
+     * Folds a {@link Reward} (from a `message:send` ack or the `reward` event, maybe from
+     * another tab of the same user) into `me.progress`. The server reports one reward both
+     * ways: a reward is a duplicate when its `messageId` was seen already, or, from a server
+     * that sends no `messageId`, when its totals (XP, coins, daily XP) are the ones held.
+     * Progress never moves backwards: a reward that arrives after a newer one (lower total
+     * XP, or the same XP and fewer coins) counts as new but leaves the progress as it is.
      * @returns true when the reward was new, so `lc-reward` / `lc-level-up` fire once.
      */
     applyReward(r: Reward): boolean {
       const me = $me.get();
       if (!me) return false;
       const p = me.progress;
-      if (p && p.totalXp === r.totalXp && p.coinBalance === r.coinBalance && p.dailyXp === r.dailyXp) {
+      if (r.messageId) {
+        if (seen.has(r.messageId)) return false;
+        seen.add(r.messageId);
+        if (seen.size > SEEN_MAX) seen.delete(seen.values().next().value!);
+      } else if (p && p.totalXp === r.totalXp && p.coinBalance === r.coinBalance && p.dailyXp === r.dailyXp) {
         return false;
       }
+      if (p && (r.totalXp < p.totalXp || (r.totalXp === p.totalXp && r.coinBalance < p.coinBalance))) return true;
       $me.set({
         ...me,
         progress: {

@@ -1,11 +1,16 @@
 import { atom } from 'nanostores';
+import { MAX_MESSAGE_LENGTH } from './composer.ts';
 import type { LeaderboardEntry, Room, RoomStats, Session } from '../../server/protocol.ts';
 
-/** The joined room, its current session, and its window (`opensAt` / `closesAt`). */
+/**
+ * The joined room, its current session, and its window (`opensAt` / `closesAt`), plus the
+ * server's longest message in characters (`JoinAck.limits.maxMessageLength`, default 2000).
+ */
 export function createRoomStore() {
   return {
     $room: atom<Room | null>(null),
     $session: atom<Session | null>(null),
+    $maxLength: atom(MAX_MESSAGE_LENGTH),
   };
 }
 export type RoomStore = ReturnType<typeof createRoomStore>;

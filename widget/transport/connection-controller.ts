@@ -9,6 +9,7 @@ import { LcRewardEvent } from '../events/reward-event.ts';
 import { LcSendEvent } from '../events/send-event.ts';
 import type { ChatActions } from '../state/actions.ts';
 import type { ChatStores } from '../state/chat-stores.ts';
+import { charCount, MAX_MESSAGE_LENGTH } from '../state/composer.ts';
 import type { ConnectionStatus } from '../state/connection.ts';
 import type { ChatTransport, ClientError, TransportStatus } from './chat-transport.ts';
 import { createSocketTransport } from './socket-transport.ts';
@@ -26,6 +27,9 @@ export interface ConnectionHost extends ReactiveElement {
 /** Codes after which a retry on the next connection may succeed. */
 const transient = (e: ClientError) => e.code === 'offline' || e.code === 'timeout';
 
+/** ms before the first retry of a timed-out send; doubles each time, up to 30 s. */
+const RETRY_MS = 1000;
+
 /** What a developer reads when the element has nothing to connect to. */
 const NO_SERVER = 'live-chat: set the server attribute to your chat server URL, e.g. <live-chat server="https://chat.example.com" room="lobby">, or set the transport property.';
 
@@ -41,7 +45,8 @@ const uuid = (): string =>
  *
  * Implements issue 2's reconnect rules (DESIGN.md, "Wire contract"): rejoin with `sinceSeq` =
  * the last seq held, drop duplicates by `id`, reload history on `gap`; and the outbox: sends
- * wait while offline and go out once, in order, with their `clientId`, when back online.
+ * wait while offline and go out once, in order, with their `clientId`, when back online; a
+ * send whose ack timed out goes again with the same `clientId` after 1, 2, 4… s (at most 30 s).
  */
 export class ConnectionController implements ReactiveController, ChatActions {
   #transport?: ChatTransport;
@@ -51,6 +56,11 @@ export class ConnectionController implements ReactiveController, ChatActions {
   #token?: string | null;
   #unsubscribe: (() => void)[] = [];
   #flushing = false;
+  /** Set when a flush is asked for while one runs: the running one drains the outbox again. */
+  #flushAgain = false;
+  #retryTimer?: ReturnType<typeof setTimeout>;
+  /** Timed-out sends in a row (the backoff's exponent). */
+  #retries = 0;
   #authRetries = 0;
 
   #host: ConnectionHost;
@@ -117,6 +127,8 @@ export class ConnectionController implements ReactiveController, ChatActions {
     this.#unsubscribe = [];
     this.#transport?.disconnect();
     this.#transport = undefined;
+    clearTimeout(this.#retryTimer);
+    this.#retryTimer = undefined;
     this.#resetRoom();
   }
 
@@ -195,6 +207,7 @@ export class ConnectionController implements ReactiveController, ChatActions {
     s.room.$room.set(ack.room);
     s.room.$session.set(ack.session);
     s.me.$me.set(ack.me);
+    s.room.$maxLength.set(ack.limits?.maxMessageLength ?? MAX_MESSAGE_LENGTH);
     s.leaderboard.$leaderboard.set(ack.leaderboard);
     s.stats.$stats.set(ack.stats);
     if (sinceSeq === undefined || ack.gap) s.messages.reset(ack.messages);
@@ -224,7 +237,8 @@ export class ConnectionController implements ReactiveController, ChatActions {
   #reward(r: Reward): void {
     if (!this.#stores.me.applyReward(r)) return;
     this.#host.dispatchEvent(new LcRewardEvent(r));
-    if (r.leveledUp) {
+    // A late reward (another tab) can carry a level-up already passed: announce the level shown.
+    if (r.leveledUp && this.#stores.me.$me.get()?.progress?.level === r.level) {
       this.#host.dispatchEvent(new LcLevelUpEvent({ level: r.level, reward: r }));
       this.#stores.ui.$toast.set({ id: Date.now(), text: this.#stores.$locale.get().t.levelUp(r.level) });
     }
@@ -235,12 +249,13 @@ export class ConnectionController implements ReactiveController, ChatActions {
   /**
    * Sends `text` (trimmed) to the room, after firing the cancelable `lc-send`. The message
    * joins the outbox first (shown as pending) and goes out now if online, else on reconnect.
-   * @returns false when nothing was queued (empty text, no room yet, or vetoed by `lc-send`).
+   * @returns false when nothing was queued (empty text, longer than the server's limit, no
+   *   room yet, or vetoed by `lc-send`).
    */
   send(text: string): boolean {
     const trimmed = text.trim();
     const roomId = this.#joinedRoom;
-    if (!trimmed || !roomId) return false;
+    if (!trimmed || !roomId || charCount(trimmed) > this.#stores.room.$maxLength.get()) return false;
     const clientId = uuid();
     const event = new LcSendEvent({ roomId, clientId, text: trimmed });
     this.#host.dispatchEvent(event);
@@ -251,40 +266,57 @@ export class ConnectionController implements ReactiveController, ChatActions {
     return true;
   }
 
-  /** Sends queued messages one at a time, in order, while online. */
+  /**
+   * Sends queued messages one at a time, in order, while online. Asked for while running (a
+   * new send, a rejoin), it makes the running flush go round once more before it stops.
+   */
   async #flush(): Promise<void> {
-    if (this.#flushing) return;
+    if (this.#flushing) return void (this.#flushAgain = true);
     this.#flushing = true;
-    const { outbox, ui } = this.#stores;
     try {
-      for (;;) {
-        const t = this.#transport;
-        const next = outbox.$outbox.get().find((p) => p.state === 'queued');
-        if (!t || !next || this.#status !== 'online') return;
-        outbox.mark(next.clientId, 'sending');
-        const ack = await t.send({ roomId: next.roomId, clientId: next.clientId, text: next.text });
-        if (ack.ok) {
-          outbox.remove(next.clientId);
-          this.#receive([ack.message]);
-          if (ack.reward) this.#reward(ack.reward);
-          continue;
-        }
-        if (transient(ack.error) || (ack.error.code === 'unauthorized' && this.#host.tokenProvider && this.#authRetries < 2)) {
-          outbox.mark(next.clientId, 'queued');
-          if (!transient(ack.error)) {
-            this.#authRetries++;
-            t.connect(() => this.#getToken());
-          }
-          return;
-        }
-        outbox.remove(next.clientId);
-        const { retryAfterMs } = ack.error;
-        ui.$composerError.set({ error: ack.error, ...(retryAfterMs && { until: Date.now() + retryAfterMs }) });
-        if (!ui.$draft.get()) ui.$draft.set(next.text);
-        this.#fail({ error: ack.error, source: 'send' });
-      }
+      do {
+        this.#flushAgain = false;
+        await this.#drain();
+      } while (this.#flushAgain);
     } finally {
       this.#flushing = false;
+    }
+  }
+
+  async #drain(): Promise<void> {
+    const { outbox, ui } = this.#stores;
+    for (;;) {
+      const t = this.#transport;
+      const next = outbox.$outbox.get().find((p) => p.state === 'queued');
+      if (!t || !next || this.#status !== 'online') return;
+      outbox.mark(next.clientId, 'sending');
+      const ack = await t.send({ roomId: next.roomId, clientId: next.clientId, text: next.text });
+      if (ack.ok) {
+        this.#retries = 0;
+        outbox.remove(next.clientId);
+        this.#receive([ack.message]);
+        if (ack.reward) this.#reward(ack.reward);
+        continue;
+      }
+      if (transient(ack.error) || (ack.error.code === 'unauthorized' && this.#host.tokenProvider && this.#authRetries < 2)) {
+        outbox.mark(next.clientId, 'queued');
+        if (ack.error.code === 'timeout') {
+          // Online but unanswered: try again later, same clientId (the server dedupes).
+          this.#retryTimer ??= setTimeout(() => {
+            this.#retryTimer = undefined;
+            void this.#flush();
+          }, Math.min(30_000, RETRY_MS * 2 ** this.#retries++));
+        } else if (!transient(ack.error)) {
+          this.#authRetries++;
+          t.connect(() => this.#getToken());
+        }
+        return;
+      }
+      outbox.remove(next.clientId);
+      const { retryAfterMs } = ack.error;
+      ui.$composerError.set({ error: ack.error, ...(retryAfterMs && { until: Date.now() + retryAfterMs }) });
+      if (!ui.$draft.get()) ui.$draft.set(next.text);
+      this.#fail({ error: ack.error, source: 'send' });
     }
   }
 

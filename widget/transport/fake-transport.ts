@@ -10,6 +10,10 @@ import type {
   Session,
   UserRef,
 } from '../../server/protocol.ts';
+// Pure modules of the server (no I/O), so stories show the server's numbers. Never imported by
+// the bundle's entry: test/widget/bundle.node.test.ts checks that no server module lands in it.
+import { levelForXp, levelInfo } from '../../server/services/levels.ts';
+import { compareScores, type ScoreEntry } from '../../server/stores/hot-store.ts';
 import type { ChatTransport, ClientError, TransportAck, TransportStatus } from './chat-transport.ts';
 
 /** What a {@link FakeTransport} starts with. Everything is optional. */
@@ -34,6 +38,8 @@ export interface FakeTransportOptions {
   /** The economy's rules (DESIGN.md, "Rules"). */
   dailyXpCap?: number;
   coinCooldownMs?: number;
+  /** Sent as `JoinAck.limits.maxMessageLength` and enforced (`too_long`); none sent when unset (2000 applies). */
+  maxMessageLength?: number;
   /** ms since epoch; inject to move time without waiting. Default `Date.now`. */
   now?: () => number;
 }
@@ -46,19 +52,12 @@ export interface FakeCall {
 
 type Listener = (...args: any[]) => void;
 
-/** Total XP at which `level` starts in the fake's curve: 0, 10, 30, 60, 100, 150… */
-export const fakeLevelStart = (level: number) => (5 * (level - 1) * level);
-const levelFor = (xp: number) => {
-  let level = 1;
-  while (fakeLevelStart(level + 1) <= xp) level++;
-  return level;
-};
-
 export const FAKE_ME: Me = {
   user: { id: 'me', name: 'You', avatarUrl: null, badges: [] },
   guest: false,
   canPost: true,
-  progress: { userId: 'me', totalXp: 12, level: 2, levelStartXp: 10, nextLevelXp: 30, dailyXp: 2, dailyXpCap: 50, coinBalance: 3 },
+  // Levels on the server's curve (server/services/levels.ts): 40 XP is level 2 (25..75).
+  progress: { userId: 'me', totalXp: 40, ...levelInfo(40), dailyXp: 2, dailyXpCap: 50, coinBalance: 3 },
 };
 
 /**
@@ -66,7 +65,9 @@ export const FAKE_ME: Me = {
  * and widget tests, with no network. It keeps the contract's rules that the widget relies on
  * (per-room `seq`, idempotent `clientId`, `sinceSeq` replay and `gap`, 1..2000 characters,
  * the chat window, guests who cannot post, XP with a daily cap, coins with a cooldown, a
- * session leaderboard) and lets a test drive the rest:
+ * session leaderboard) and lets a test drive the rest. The level curve and the leaderboard
+ * order are the server's own pure functions; the award rule (1 XP, 1 coin per message, the
+ * server's defaults) is restated here because the server's lives in its reward service:
  *
  * ```ts
  * const fake = new FakeTransport(busyRoom());
@@ -104,6 +105,9 @@ export class FakeTransport implements ChatTransport {
   private getToken?: () => Promise<string | null>;
   private lastCoinAt = -Infinity;
   private timers = new Set<ReturnType<typeof setTimeout>>();
+  private readonly holds = new Map<string, Promise<ClientError | undefined>[]>();
+  /** Per user: seq of the message that brought them to their board score (the tie-break). */
+  private readonly lastSeq = new Map<string, number>();
 
   constructor(opts: FakeTransportOptions = {}) {
     this.opts = opts;
@@ -123,6 +127,7 @@ export class FakeTransport implements ChatTransport {
     this.messages = (opts.messages ?? []).map((m) => ({ ...m, roomId: this.room.id }));
     this.me = structuredClone(opts.me ?? FAKE_ME);
     this.leaderboard = opts.leaderboard ? structuredClone(opts.leaderboard) : [];
+    this.rememberOrder();
     this.stats = { roomId: this.room.id, viewers: 1, likes: 0, ...opts.stats };
     this.online = opts.online ?? true;
   }
@@ -144,6 +149,8 @@ export class FakeTransport implements ChatTransport {
     this.calls.push({ method, payload: structuredClone(payload) });
     return new Promise((resolve) => {
       if (!this.connected) return resolve({ ok: false, error: { code: 'offline', message: 'not connected' } });
+      const held = this.holds.get(method)?.shift();
+      if (held) return void held.then((error) => resolve(error ? { ok: false, error } : fn()));
       const failure = this.failures.get(method)?.shift();
       this.later(() => resolve(failure ? { ok: false, error: failure } : fn()));
     });
@@ -166,6 +173,18 @@ export class FakeTransport implements ChatTransport {
     const list = this.failures.get(method) ?? [];
     list.push(error);
     this.failures.set(method, list);
+  }
+
+  /**
+   * Makes the next call of `method` wait for its ack (an ack lost on a dropped link) until
+   * the returned function is called: with an error, the call answers it; without, as usual.
+   */
+  holdNext(method: FakeCall['method']): (error?: ClientError) => void {
+    let release!: (error?: ClientError) => void;
+    const list = this.holds.get(method) ?? [];
+    list.push(new Promise((r) => (release = r)));
+    this.holds.set(method, list);
+    return release;
   }
 
   /**
@@ -193,6 +212,7 @@ export class FakeTransport implements ChatTransport {
   /** Replaces the leaderboard (ranks recomputed from the order given) and broadcasts it. */
   setLeaderboard(entries: Omit<LeaderboardEntry, 'rank'>[]): void {
     this.leaderboard = entries.map((e, i) => ({ ...e, rank: i + 1 }));
+    this.rememberOrder();
     this.pushLeaderboard();
   }
 
@@ -281,6 +301,7 @@ export class FakeTransport implements ChatTransport {
         leaderboard: structuredClone(this.leaderboard),
         stats: { ...this.stats },
         gap,
+        ...(this.opts.maxMessageLength && { limits: { maxMessageLength: this.opts.maxMessageLength } }),
       };
     });
   }
@@ -299,17 +320,13 @@ export class FakeTransport implements ChatTransport {
         ({ ok: false as const, error: { code, message: code, ...(retryAfterMs !== undefined && { retryAfterMs }) } });
       if (!this.me.canPost) return refuse('unauthorized');
       if (!text) return refuse('invalid');
-      if ([...text].length > 2000) return refuse('too_long');
+      if ([...text].length > (this.opts.maxMessageLength ?? 2000)) return refuse('too_long');
       if (this.room.opensAt && now < Date.parse(this.room.opensAt)) return refuse('chat_closed', Date.parse(this.room.opensAt) - now);
       if (this.room.closesAt && now >= Date.parse(this.room.closesAt)) return refuse('chat_closed');
 
-      const reward = this.rewardFor(now);
-      const message = this.store({
-        user: this.me.user,
-        text,
-        clientId: p.clientId,
-        reward: reward && { xp: reward.xp, coins: reward.coins },
-      });
+      const message = this.store({ user: this.me.user, text, clientId: p.clientId });
+      const reward = this.rewardFor(now, message.id);
+      message.reward = reward && { xp: reward.xp, coins: reward.coins };
       this.sent.set(p.clientId, { message, reward });
       this.push('message:new', structuredClone(message));
       if (reward) {
@@ -398,33 +415,27 @@ export class FakeTransport implements ChatTransport {
     return message;
   }
 
-  private rewardFor(now: number): Reward | null {
+  private rewardFor(now: number, messageId: string): Reward | null {
     const p = this.me.progress;
     if (!p) return null;
     const xp = p.dailyXp < p.dailyXpCap ? 1 : 0;
     const coins = now - this.lastCoinAt >= (this.opts.coinCooldownMs ?? 300_000) ? 1 : 0;
     if (coins) this.lastCoinAt = now;
-    const level = levelFor(p.totalXp + xp);
-    Object.assign(p, {
-      totalXp: p.totalXp + xp,
-      dailyXp: p.dailyXp + xp,
-      coinBalance: p.coinBalance + coins,
-      level,
-      levelStartXp: fakeLevelStart(level),
-      nextLevelXp: fakeLevelStart(level + 1),
-    });
+    const level = levelInfo(p.totalXp + xp);
+    Object.assign(p, { totalXp: p.totalXp + xp, dailyXp: p.dailyXp + xp, coinBalance: p.coinBalance + coins, ...level });
     const mine = this.leaderboard.find((e) => e.userId === this.me.user.id);
     return {
       xp,
       coins,
       totalXp: p.totalXp,
-      level,
-      leveledUp: level > levelFor(p.totalXp - xp),
+      level: p.level,
+      leveledUp: p.level > levelForXp(p.totalXp - xp),
       dailyXp: p.dailyXp,
       dailyXpCap: p.dailyXpCap,
       coinBalance: p.coinBalance,
       sessionCoins: (mine?.coins ?? 0) + coins,
       coinReason: coins ? 'chat_message' : xp ? 'rate_limited' : 'cap_reached',
+      messageId,
       levelStartXp: p.levelStartXp,
       nextLevelXp: p.nextLevelXp,
     };
@@ -439,10 +450,17 @@ export class FakeTransport implements ChatTransport {
     }
     entry.coins += coins;
     entry.messages += 1;
-    // Stable sort: ties keep who got there first (DESIGN.md: coins, then messages, then time).
-    this.leaderboard.sort((a, b) => b.coins - a.coins || b.messages - a.messages);
+    this.lastSeq.set(user.id, this.messages.at(-1)?.seq ?? 0);
+    // The server's order: coins, then messages, then who got there first (DESIGN.md).
+    const score = (e: LeaderboardEntry): ScoreEntry => ({ ...e, lastSeq: this.lastSeq.get(e.userId) ?? 0 });
+    this.leaderboard.sort((a, b) => compareScores(score(a), score(b)));
     this.leaderboard.forEach((e, i) => (e.rank = i + 1));
     this.pushLeaderboard();
+  }
+
+  /** A board set from outside: its rows got there first, in its order (before any seq). */
+  private rememberOrder(): void {
+    this.leaderboard.forEach((e, i) => this.lastSeq.set(e.userId, i - this.leaderboard.length));
   }
 
   private pushLeaderboard(): void {
