@@ -58,7 +58,7 @@ export const styles = css`
     .side lc-leaderboard {
       position: static;
       display: flex;
-      flex: 0 0 clamp(200px, 32%, 280px);
+      flex: 0 0 clamp(220px, 36%, 300px);
       max-height: none;
       border-inline-start: 1px solid var(--lc-color-border);
       box-shadow: none;

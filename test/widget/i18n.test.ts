@@ -25,6 +25,13 @@ describe('languages', () => {
     equal(part(el, 'base')!.getAttribute('lang'), 'sv');
   });
 
+  it('message counts agree in number in both catalogues', () => {
+    equal(en.messagesCount(1, '1'), '1 message');
+    equal(en.messagesCount(2, '2'), '2 messages');
+    equal(sv.messagesCount(1, '1'), '1 meddelande');
+    equal(sv.messagesCount(1200, '1,2 tn'), '1,2 tn meddelanden');
+  });
+
   it('falls back to the page <html lang>, and follows a change of the lang attribute', async () => {
     document.documentElement.lang = 'sv-SE';
     const { el } = await mount(busyRoom({ me: guest }));

@@ -137,7 +137,7 @@ export class LcLeaderboard extends LcElement {
                         ? html`<span class="up" part="rank-up" role="img" aria-label=${t.climbed}>▲</span>`
                         : nothing}</span
                     >
-                    <span class="sub">${t.messagesCount(compact(e.messages))}</span>
+                    <span class="sub">${t.messagesCount(e.messages, compact(e.messages))}</span>
                   </span>
                   <span class="coins"><span class="sr">${t.coins(compact(e.coins))}</span><i class="gold" aria-hidden="true"></i><span aria-hidden="true">${compact(e.coins)}</span></span>
                   ${gain ? html`<span class="plus" part="leaderboard-gain" aria-hidden="true">+${gain.coins}</span>` : nothing}

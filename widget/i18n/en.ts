@@ -36,7 +36,7 @@ export const en = {
   leaderboard: 'Top chatters',
   noLeaders: 'Send a message to get on the board',
   coins: (n: string) => `${n} coins`,
-  messagesCount: (n: string) => `${n} messages`,
+  messagesCount: (n: number, shown: string) => `${shown} ${n === 1 ? 'message' : 'messages'}`,
   you: 'you',
   climbed: 'moved up',
   level: (n: number) => `Level ${n}`,

@@ -34,7 +34,7 @@ export const sv: Catalogue = {
   leaderboard: 'Flitigaste chattarna',
   noLeaders: 'Skriv ett meddelande för att komma med på listan',
   coins: (n) => `${n} mynt`,
-  messagesCount: (n) => `${n} meddelanden`,
+  messagesCount: (n, shown) => `${shown} ${n === 1 ? 'meddelande' : 'meddelanden'}`,
   you: 'du',
   climbed: 'klättrade',
   level: (n) => `Nivå ${n}`,
