@@ -1,42 +1,16 @@
 /**
- * Test helpers for things that run outside the test process: free ports, the chat server as
- * `npm start` runs it, Debian's Chromium, and polling until an assertion holds.
+ * Test helpers for things that run outside the test process: the chat server as `npm start`
+ * runs it, and Debian's Chromium (free ports and polling come from net.ts).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createServer } from 'node:net';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser } from 'playwright-core';
+import { freePort } from './net.ts';
+
+export { eventually, freePort } from './net.ts';
 
 export const repoRoot = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
-
-/** A TCP port that was free a moment ago on 127.0.0.1. */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as { port: number };
-      srv.close(() => resolve(port));
-    });
-  });
-}
-
-/**
- * Polls `check` every 50 ms until it stops throwing, then returns its value; after `timeoutMs`
- * (default 10 000 ms) rethrows the last error. For waiting on what a user would see.
- */
-export async function eventually<T>(check: () => Promise<T> | T, timeoutMs = 10_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    try {
-      return await check();
-    } catch (error) {
-      if (Date.now() > deadline) throw error;
-      await new Promise((r) => setTimeout(r, 50));
-    }
-  }
-}
 
 export interface RunningServer {
   url: string;

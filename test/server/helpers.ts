@@ -2,6 +2,7 @@
  * Test helpers for the server suite: a real server on a free port over a temp SQLite folder,
  * real socket.io-client connections, an injectable clock, and small waiting utilities.
  */
+import { eventually as pollUntil } from '../helpers/net.ts';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import assert from 'node:assert/strict';
@@ -162,17 +163,7 @@ export function send(socket: Client, text: string, roomId = 'lobby', id = client
 }
 
 /** Polls until `check` stops throwing (every 20 ms, at most `timeoutMs`). */
-export async function eventually<T>(check: () => Promise<T> | T, timeoutMs = 5000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    try {
-      return await check();
-    } catch (err) {
-      if (Date.now() > deadline) throw err;
-      await new Promise((r) => setTimeout(r, 20));
-    }
-  }
-}
+export const eventually = <T>(check: () => Promise<T> | T, timeoutMs = 5000): Promise<T> => pollUntil(check, timeoutMs, 20);
 
 /** JSON fetch against the test server. */
 export async function http(

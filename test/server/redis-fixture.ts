@@ -3,22 +3,11 @@
  * (Debian's /usr/bin/redis-server, or REDIS_SERVER_PATH), stopped with `stop()`.
  */
 import { spawn } from 'node:child_process';
-import { createServer } from 'node:net';
+import { freePort } from '../helpers/net.ts';
 
 export interface RedisFixture {
   url: string;
   stop(): Promise<void>;
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as { port: number };
-      srv.close(() => resolve(port));
-    });
-  });
 }
 
 /** Starts redis-server and resolves once it accepts connections (≤ 10 s). */
