@@ -14,6 +14,7 @@
  * injected clock; stores never read the system clock.
  */
 import type { Message, UserRef } from '../protocol.ts';
+import type { ScoreRecord } from './ledger.ts';
 
 /** One sliding-window limit: at most `limit` units per `windowMs` under `key`. */
 export interface RateCheck {
@@ -29,16 +30,8 @@ export type RateResult =
   /** `index` is the position of the first refusing check; `retryAfterMs` when it frees up. */
   | { allowed: false; index: number; retryAfterMs: number };
 
-/** A user's row of a session leaderboard, unranked. */
-export interface ScoreEntry {
-  userId: string;
-  name: string;
-  avatarUrl: string | null;
-  coins: number;
-  messages: number;
-  /** Seq of the message that brought the user to this score; monotonic per user. */
-  lastSeq: number;
-}
+/** A user's row of a session leaderboard, unranked: the ledger's row, cached. */
+export type ScoreEntry = ScoreRecord;
 
 /**
  * Leaderboard order: coins desc, then messages desc, then who got there first (lower
