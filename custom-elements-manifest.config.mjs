@@ -33,6 +33,19 @@ function defineHelperPlugin() {
   };
 }
 
+/**
+ * The analyzer lists modules in the order the file system returns them, which differs between
+ * checkouts; sorting by path makes `custom-elements.json` the same on every machine.
+ */
+function sortModulesPlugin() {
+  return {
+    name: 'live-chat: modules in path order',
+    packageLinkPhase({ customElementsManifest }) {
+      customElementsManifest.modules.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+    },
+  };
+}
+
 export default {
   globs: ['widget/**/*.ts'],
   exclude: [
@@ -53,5 +66,5 @@ export default {
   // package.json already carries "customElements"; never let the analyzer rewrite it.
   packagejson: false,
   dev: false,
-  plugins: [defineHelperPlugin()],
+  plugins: [defineHelperPlugin(), sortModulesPlugin()],
 };
