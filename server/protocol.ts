@@ -219,6 +219,25 @@ export type ModTimeoutPayload = z.infer<typeof modTimeoutSchema>;
 export type RoomUpdatePayload = z.infer<typeof roomUpdateSchema>;
 export type SessionPayload = z.infer<typeof sessionSchema>;
 
+/**
+ * Every client → server event with the schema its payload is validated by: the one table the
+ * server's handlers and the protocol fuzz test both read (a new event cannot be left unfuzzed).
+ */
+export const clientEventSchemas = {
+  'room:join': joinSchema,
+  'room:leave': leaveSchema,
+  'message:send': sendSchema,
+  'message:like': messageLikeSchema,
+  'room:like': roomLikeSchema,
+  'typing:start': typingSchema,
+  'typing:stop': typingSchema,
+  'mod:delete': modDeleteSchema,
+  'mod:timeout': modTimeoutSchema,
+  'room:update': roomUpdateSchema,
+  'session:start': sessionSchema,
+  'session:end': sessionSchema,
+} as const;
+
 /* ------------------------------------------------------------------------------------------ */
 /* Acks                                                                                        */
 /* ------------------------------------------------------------------------------------------ */

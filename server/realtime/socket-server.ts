@@ -13,16 +13,7 @@ import type { Config } from '../config.ts';
 import { AppError, refuse } from '../errors.ts';
 import type { Metrics } from '../metrics.ts';
 import {
-  joinSchema,
-  leaveSchema,
-  messageLikeSchema,
-  modDeleteSchema,
-  modTimeoutSchema,
-  roomLikeSchema,
-  roomUpdateSchema,
-  sendSchema,
-  sessionSchema,
-  typingSchema,
+  clientEventSchemas as schemas,
   type ClientToServerEvents,
   type JoinAck,
   type ServerToClientEvents,
@@ -134,7 +125,7 @@ export function attachRealtime(io: ChatServer, deps: RealtimeDeps): { close(): v
     metrics.sockets.inc();
     void socket.join(userChannel(me.user.id));
 
-    onEvent(socket, 'room:join', joinSchema, context, async ({ roomId, sinceSeq }): Promise<JoinAck> => {
+    onEvent(socket, 'room:join', schemas['room:join'], context, async ({ roomId, sinceSeq }): Promise<JoinAck> => {
       await rooms.getVisible(me, roomId);
       const rejoin = socket.data.joined.has(roomId);
       // Subscribe before reading history, so nothing committed meanwhile is missed.
@@ -174,13 +165,13 @@ export function attachRealtime(io: ChatServer, deps: RealtimeDeps): { close(): v
       }
     });
 
-    onEvent(socket, 'room:leave', leaveSchema, context, async ({ roomId }) => {
+    onEvent(socket, 'room:leave', schemas['room:leave'], context, async ({ roomId }) => {
       await rooms.get(roomId);
       await leave(socket, roomId);
       return {};
     });
 
-    onEvent(socket, 'message:send', sendSchema, context, async (payload) => {
+    onEvent(socket, 'message:send', schemas['message:send'], context, async (payload) => {
       await requireJoined(socket, payload.roomId);
       const result = await chat.send(me, payload, (message) => {
         io.to(roomChannel(payload.roomId)).emit('message:new', message);
@@ -202,14 +193,14 @@ export function attachRealtime(io: ChatServer, deps: RealtimeDeps): { close(): v
       return { message: result.message, reward: result.reward };
     });
 
-    onEvent(socket, 'message:like', messageLikeSchema, context, async ({ roomId, messageId }) => {
+    onEvent(socket, 'message:like', schemas['message:like'], context, async ({ roomId, messageId }) => {
       await requireJoined(socket, roomId);
       const { likes } = await chat.like(me, roomId, messageId);
       io.to(roomChannel(roomId)).emit('message:likes', { roomId, messageId, likes });
       return { likes };
     });
 
-    onEvent(socket, 'room:like', roomLikeSchema, context, async ({ roomId, count }) => {
+    onEvent(socket, 'room:like', schemas['room:like'], context, async ({ roomId, count }) => {
       const room = await requireJoined(socket, roomId);
       if (!ids.canPost(me)) throw refuse.unauthorized('Sign in to send hearts');
       const { likes, started } = await sessions.like(me, room, count ?? 1);
@@ -218,7 +209,7 @@ export function attachRealtime(io: ChatServer, deps: RealtimeDeps): { close(): v
       return { likes };
     });
 
-    onEvent(socket, 'typing:start', typingSchema, context, async ({ roomId }) => {
+    onEvent(socket, 'typing:start', schemas['typing:start'], context, async ({ roomId }) => {
       await requireJoined(socket, roomId);
       if (!ids.canPost(me)) throw refuse.unauthorized('Sign in to chat');
       await presence.startTyping(roomId, me.user);
@@ -227,34 +218,34 @@ export function attachRealtime(io: ChatServer, deps: RealtimeDeps): { close(): v
       return {};
     });
 
-    onEvent(socket, 'typing:stop', typingSchema, context, async ({ roomId }) => {
+    onEvent(socket, 'typing:stop', schemas['typing:stop'], context, async ({ roomId }) => {
       await requireJoined(socket, roomId);
       await presence.stopTyping(roomId, me.user.id);
       typing.schedule(roomId);
       return {};
     });
 
-    onEvent(socket, 'mod:delete', modDeleteSchema, context, async ({ roomId, messageId }) => {
+    onEvent(socket, 'mod:delete', schemas['mod:delete'], context, async ({ roomId, messageId }) => {
       await requireJoined(socket, roomId);
       await moderation.deleteMessage(me, roomId, messageId);
       io.to(roomChannel(roomId)).emit('message:deleted', { roomId, messageId });
       return {};
     });
 
-    onEvent(socket, 'mod:timeout', modTimeoutSchema, context, async ({ roomId, userId, seconds }) => {
+    onEvent(socket, 'mod:timeout', schemas['mod:timeout'], context, async ({ roomId, userId, seconds }) => {
       await requireJoined(socket, roomId);
       await moderation.timeout(me, roomId, userId, seconds);
       return {};
     });
 
-    onEvent(socket, 'room:update', roomUpdateSchema, context, async (payload) => {
+    onEvent(socket, 'room:update', schemas['room:update'], context, async (payload) => {
       await requireJoined(socket, payload.roomId);
       const room = toWireRoom(await rooms.update(me, payload));
       io.to(roomChannel(room.id)).emit('room:updated', room);
       return { room };
     });
 
-    onEvent(socket, 'session:start', sessionSchema, context, async ({ roomId }) => {
+    onEvent(socket, 'session:start', schemas['session:start'], context, async ({ roomId }) => {
       const room = await requireJoined(socket, roomId);
       const session = await sessions.start(me, room);
       leaderboard.schedule(roomId);
@@ -262,7 +253,7 @@ export function attachRealtime(io: ChatServer, deps: RealtimeDeps): { close(): v
       return { session: toWireSession(session) };
     });
 
-    onEvent(socket, 'session:end', sessionSchema, context, async ({ roomId }) => {
+    onEvent(socket, 'session:end', schemas['session:end'], context, async ({ roomId }) => {
       const room = await requireJoined(socket, roomId);
       const session = await sessions.end(me, room);
       return { session: session ? toWireSession(session) : null };

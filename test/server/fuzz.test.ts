@@ -12,36 +12,14 @@ import fc from 'fast-check';
 import type { z } from 'zod';
 import {
   ERROR_CODES,
-  joinSchema,
-  leaveSchema,
-  messageLikeSchema,
-  modDeleteSchema,
-  modTimeoutSchema,
-  roomLikeSchema,
-  roomUpdateSchema,
-  sendSchema,
-  sessionSchema,
-  typingSchema,
+  clientEventSchemas,
   type ClientToServerEvents,
 } from '../../server/protocol.ts';
 import { call, clientId, http, ok, send, startServer, type Client, type TestServer } from './helpers.ts';
 
 const RUNS = 300;
 
-const events: [keyof ClientToServerEvents, z.ZodType][] = [
-  ['room:join', joinSchema],
-  ['room:leave', leaveSchema],
-  ['message:send', sendSchema],
-  ['message:like', messageLikeSchema],
-  ['room:like', roomLikeSchema],
-  ['typing:start', typingSchema],
-  ['typing:stop', typingSchema],
-  ['mod:delete', modDeleteSchema],
-  ['mod:timeout', modTimeoutSchema],
-  ['room:update', roomUpdateSchema],
-  ['session:start', sessionSchema],
-  ['session:end', sessionSchema],
-];
+const events = Object.entries(clientEventSchemas) as [keyof ClientToServerEvents, z.ZodType][];
 
 const junk = fc.oneof(
   fc.anything({ withNullPrototype: true, withDate: true, withMap: true, withSet: true, withSparseArray: true, withTypedArray: true }),
