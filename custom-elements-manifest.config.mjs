@@ -61,7 +61,7 @@ export default {
     'widget/**/*.styles.ts',
     'widget/components/icons.ts',
   ],
-  outdir: '.',
+  outdir: 'widget',
   litelement: true,
   // package.json already carries "customElements"; never let the analyzer rewrite it.
   packagejson: false,

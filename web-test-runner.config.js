@@ -9,7 +9,8 @@ const executablePath = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
 export default {
   // *.node.test.ts run under node:test (scripts/test.js), not in the browser.
   files: ['test/widget/**/*.test.ts', '!test/widget/**/*.node.test.ts'],
-  nodeResolve: { browser: true, exportConditions: ['browser'] },
+  // live-chat-source: live-chat-protocol from its TypeScript sources (no build needed first).
+  nodeResolve: { browser: true, exportConditions: ['browser', 'live-chat-source'] },
   // esbuild compiles TypeScript with the repo's tsconfig (experimentalDecorators,
   // useDefineForClassFields: false) for the browser.
   // chatServerPlugin: the real server/cli.ts on another origin, for socket-transport.test.ts.

@@ -6,7 +6,7 @@
  * Regenerate the manifest with `npm run analyze` after changing the widget's public API.
  */
 import { setCustomElementsManifest, type Preview } from '@storybook/web-components-vite';
-import manifest from '../custom-elements.json';
+import manifest from '../widget/custom-elements.json';
 import { DocsPage } from './docs-page.ts';
 
 setCustomElementsManifest(manifest);

@@ -118,7 +118,7 @@ try {
   rmSync(dataDir, { recursive: true, force: true });
 }
 
-const bundle = join(repoRoot, 'dist', 'live-chat.js');
+const bundle = join(repoRoot, 'widget', 'dist', 'live-chat.js');
 if (existsSync(bundle)) {
   const code = readFileSync(bundle);
   rows.push(['dist/live-chat.js raw / min+gzip', `${(code.length / 1024).toFixed(1)} KB / ${(gzipSync(code, { level: 9 }).length / 1024).toFixed(1)} KB`]);

@@ -1,46 +1,48 @@
 #!/usr/bin/env node
 /**
- * `npm start`: build the widget bundle when it is missing or older than its sources, then run
- * the reference server (`server/cli.ts`) in this process's place, forwarding SIGTERM/SIGINT.
+ * `npm start`: builds what is missing or stale (live-chat-protocol and live-chat-server with
+ * `tsc -b`, which skips what is up to date; the widget bundle with `vite build` when older than
+ * its sources), then runs the compiled server in this very process, so a SIGTERM or SIGINT sent
+ * to this pid (or Ctrl-C to the process group) reaches the server itself (server/cli.ts:
+ * `shutting down`, `stopped`, exit 0).
  *
- * Env is passed through untouched; see docs/server.md for every variable and its default.
+ * Env is passed through untouched; docs/server.md lists every variable and its default.
  */
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const bundle = join(root, 'dist', 'live-chat.js');
+const bin = (pkg, file) => join(root, 'node_modules', pkg, file);
 
-/** Newest modification time (ms) of any file below `dir`, or 0 when it does not exist. */
+/** Newest modification time (ms) of any file below `dir`, `dist` and `node_modules` left out. */
 function newestMtime(dir) {
   if (!existsSync(dir)) return 0;
   let newest = 0;
   for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    if (entry.name === 'dist' || entry.name === 'node_modules') continue;
     const path = join(dir, entry.name);
     newest = Math.max(newest, entry.isDirectory() ? newestMtime(path) : statSync(path).mtimeMs);
   }
   return newest;
 }
 
-const sourcesMtime = Math.max(newestMtime(join(root, 'widget')), statSync(join(root, 'vite.config.ts')).mtimeMs);
-if (!existsSync(bundle) || statSync(bundle).mtimeMs < sourcesMtime) {
-  console.log('live-chat: building the widget bundle (dist/live-chat.js)…');
-  const build = spawnSync(process.execPath, [join(root, 'node_modules', 'vite', 'bin', 'vite.js'), 'build'], {
-    cwd: root,
-    stdio: 'inherit',
-  });
-  if (build.status !== 0) {
-    console.error('live-chat: the widget build failed; see the output above.');
-    process.exit(build.status ?? 1);
+/** Runs a build step; exits with its status when it fails. */
+function step(what, args, cwd = root) {
+  const run = spawnSync(process.execPath, args, { cwd, stdio: 'inherit' });
+  if (run.status !== 0) {
+    console.error(`live-chat: ${what} failed; see the output above.`);
+    process.exit(run.status ?? 1);
   }
 }
 
-const server = spawn(process.execPath, ['--import', 'tsx', join(root, 'server', 'cli.ts')], {
-  cwd: root,
-  stdio: 'inherit',
-  env: process.env,
-});
-for (const signal of ['SIGTERM', 'SIGINT']) process.on(signal, () => server.kill(signal));
-server.on('exit', (code, signal) => process.exit(code ?? (signal ? 1 : 0)));
+const bundle = join(root, 'widget', 'dist', 'live-chat.js');
+const widgetSources = Math.max(newestMtime(join(root, 'widget')), newestMtime(join(root, 'protocol')));
+if (!existsSync(bundle) || statSync(bundle).mtimeMs < widgetSources) {
+  console.log('live-chat: building the widget bundle (widget/dist/live-chat.js)…');
+  step('the widget build', [bin('vite', 'bin/vite.js'), 'build'], join(root, 'widget'));
+}
+step('the server build (tsc -b server)', [bin('typescript', 'bin/tsc'), '-b', 'server']);
+
+await import(pathToFileURL(join(root, 'server', 'dist', 'cli.js')).href);

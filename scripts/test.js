@@ -42,7 +42,7 @@ function wtrCounts(output) {
 }
 
 const node = process.execPath;
-const nodeTest = (files) => [node, ['--import', 'tsx', '--test', '--test-reporter=spec', '--test-concurrency=1', ...files], nodeTestCounts];
+const nodeTest = (files) => [node, ['--conditions=live-chat-source', '--import', 'tsx', '--test', '--test-reporter=spec', '--test-concurrency=1', ...files], nodeTestCounts];
 
 const suites = {
   server: () => {
@@ -87,8 +87,9 @@ const wanted = process.argv.slice(2);
 const names = wanted.length ? wanted : Object.keys(suites);
 for (const name of names) if (!suites[name]) { console.error(`unknown suite "${name}"; known: ${Object.keys(suites).join(', ')}`); process.exit(2); }
 
-// The bundle is what the widget's budget test, Storybook's manifest and the e2e pages load.
-if (names.some((n) => n !== 'server')) {
+// Every suite runs what ships: the compiled server (server/bin.js → server/dist) and the
+// widget bundle (widget/dist) that the budget test, Storybook's manifest and the e2e pages load.
+{
   const build = spawnSync('npm', ['run', 'build'], { cwd: root, stdio: 'inherit' });
   if (build.status !== 0) { console.error('[test] npm run build failed'); console.log('0 passed, 1 failed'); process.exit(1); }
 }

@@ -1,7 +1,4 @@
 #!/usr/bin/env node
-// The `live-chat-server` bin: registers tsx from this package (so it works from any folder,
-// e.g. `npx live-chat-server`) and runs server/cli.ts, which holds all of the start-up logic.
-import { register } from 'tsx/esm/api';
-
-register();
-await import('./cli.ts');
+// The `live-chat-server` bin: plain node on the compiled server (dist/cli.js, from
+// `npm run build`). All start-up logic, signals included, is in cli.ts.
+await import('./dist/cli.js');

@@ -1,4 +1,3 @@
-#!/usr/bin/env -S node --import tsx
 /**
  * `live-chat-server`: reads the environment (`config.ts`), starts the server on `PORT`, logs
  * `listening` with its URL, and on SIGTERM / SIGINT closes sockets and SQLite cleanly and

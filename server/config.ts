@@ -1,13 +1,14 @@
 /**
  * Server configuration: environment variables → one typed, validated {@link Config}.
  *
- * This is the only place that reads settings (DESIGN.md "Identity" and "Rules"). Every
+ * This is the only place that reads settings; the rules' defaults are `DEFAULT_LIMITS` of live-chat-protocol. Every
  * variable, its default and its meaning is listed in `docs/server.md`. A bad value throws a
  * {@link ConfigError} whose message names the variable; `server/cli.ts` prints it and exits 1.
  *
  * Tests build a config with `loadConfig({ DATA_DIR: tmp, LOG_LEVEL: 'silent' })` and may then
  * override fields directly (`{ ...config, messagesPerMinute: 1000 }`).
  */
+import { DEFAULT_LIMITS } from 'live-chat-protocol';
 import { z } from 'zod';
 
 /** Fully resolved server settings. Durations carry their unit in the name. */
@@ -181,17 +182,17 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     redisUrl: v.REDIS_URL ?? null,
     xpApiKey: v.XP_API_KEY ?? null,
     logLevel: v.LOG_LEVEL ?? 'info',
-    maxMessageLength: v.MAX_MESSAGE_LENGTH ?? 2000,
-    messagesPerMinute: v.MESSAGES_PER_MINUTE ?? 10,
-    historyLimit: v.HISTORY_LIMIT ?? 100,
-    replayWindow: v.REPLAY_WINDOW ?? 500,
-    roomLikesPerMinute: v.ROOM_LIKES_PER_MINUTE ?? 60,
-    xpPerMessage: v.XP_PER_MESSAGE ?? 1,
-    dailyXpCap: v.DAILY_XP_CAP ?? 50,
-    coinsPerMessage: v.COINS_PER_MESSAGE ?? 1,
-    coinCooldownSeconds: v.COIN_COOLDOWN_SECONDS ?? 300,
+    maxMessageLength: v.MAX_MESSAGE_LENGTH ?? DEFAULT_LIMITS.maxMessageLength,
+    messagesPerMinute: v.MESSAGES_PER_MINUTE ?? DEFAULT_LIMITS.messagesPerMinute,
+    historyLimit: v.HISTORY_LIMIT ?? DEFAULT_LIMITS.historyLimit,
+    replayWindow: v.REPLAY_WINDOW ?? DEFAULT_LIMITS.replayWindow,
+    roomLikesPerMinute: v.ROOM_LIKES_PER_MINUTE ?? DEFAULT_LIMITS.roomLikesPerMinute,
+    xpPerMessage: v.XP_PER_MESSAGE ?? DEFAULT_LIMITS.xpPerMessage,
+    dailyXpCap: v.DAILY_XP_CAP ?? DEFAULT_LIMITS.dailyXpCap,
+    coinsPerMessage: v.COINS_PER_MESSAGE ?? DEFAULT_LIMITS.coinsPerMessage,
+    coinCooldownSeconds: v.COIN_COOLDOWN_SECONDS ?? DEFAULT_LIMITS.coinCooldownSeconds,
     statsIntervalMs: v.STATS_INTERVAL_MS ?? 250,
-    leaderboardSize: v.LEADERBOARD_SIZE ?? 10,
+    leaderboardSize: v.LEADERBOARD_SIZE ?? DEFAULT_LIMITS.leaderboardSize,
     typingTtlMs: 5000,
   };
 }

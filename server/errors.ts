@@ -7,7 +7,7 @@
  * message that hides the details.
  */
 import type { z } from 'zod';
-import type { ErrorCode, WireError } from './protocol.ts';
+import type { ErrorCode, WireError } from 'live-chat-protocol';
 
 /** A refusal the caller can understand: a wire `code`, an HTTP `status`, a safe message. */
 export class AppError extends Error {

@@ -4,7 +4,7 @@
  */
 import type { Meta, StoryObj } from '@storybook/web-components-vite';
 import '../widget/components/lc-banner.ts';
-import { busyRoom } from '../widget/fixtures.ts';
+import { busyRoom } from '../test/support/fixtures.ts';
 import type { ConnectionState } from '../widget/state/connection.ts';
 import { html, storesFrom, surface, type SurfaceArgs } from './support.ts';
 

@@ -5,9 +5,9 @@
  */
 import type { Meta, StoryObj } from '@storybook/web-components-vite';
 import '../widget/components/lc-composer.ts';
-import { busyRoom, guest, member, rooms } from '../widget/fixtures.ts';
+import { busyRoom, guest, member, rooms } from '../test/support/fixtures.ts';
 import type { ChatStores } from '../widget/state/chat-stores.ts';
-import type { FakeTransportOptions } from '../widget/transport/fake-transport.ts';
+import type { FakeTransportOptions } from '../test/support/fake-transport.ts';
 import { html, nothing, storesFrom, surface, type SurfaceArgs } from './support.ts';
 
 const composer = (args: SurfaceArgs, fixture: FakeTransportOptions = busyRoom(), prepare?: (s: ChatStores) => void, signIn = false) => {

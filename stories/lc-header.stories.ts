@@ -4,8 +4,8 @@
  */
 import type { Meta, StoryObj } from '@storybook/web-components-vite';
 import '../widget/components/lc-header.ts';
-import { busyRoom, emptyRoom, rooms } from '../widget/fixtures.ts';
-import type { FakeTransportOptions } from '../widget/transport/fake-transport.ts';
+import { busyRoom, emptyRoom, rooms } from '../test/support/fixtures.ts';
+import type { FakeTransportOptions } from '../test/support/fake-transport.ts';
 import { html, storesFrom, surface, type SurfaceArgs } from './support.ts';
 
 interface HeaderArgs extends SurfaceArgs {

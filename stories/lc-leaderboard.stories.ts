@@ -4,10 +4,10 @@
  */
 import type { Meta, StoryObj } from '@storybook/web-components-vite';
 import '../widget/components/lc-leaderboard.ts';
-import { busyRoom, makeLeaderboard, member } from '../widget/fixtures.ts';
-import type { LeaderboardEntry } from '../server/protocol.ts';
+import { busyRoom, makeLeaderboard, member } from '../test/support/fixtures.ts';
+import type { LeaderboardEntry } from 'live-chat-protocol';
 import type { LcLeaderboard } from '../widget/components/lc-leaderboard.ts';
-import type { FakeTransportOptions } from '../widget/transport/fake-transport.ts';
+import type { FakeTransportOptions } from '../test/support/fake-transport.ts';
 import { deep, freezeSlideHalfWay, html, storesFrom, surface, until, type SurfaceArgs } from './support.ts';
 
 interface BoardArgs extends SurfaceArgs {

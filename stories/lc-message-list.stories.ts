@@ -5,9 +5,9 @@
  */
 import type { Meta, StoryObj } from '@storybook/web-components-vite';
 import '../widget/components/lc-message-list.ts';
-import { busyRoom, emptyRoom, makeMessages, message, users } from '../widget/fixtures.ts';
+import { busyRoom, emptyRoom, makeMessages, message, users } from '../test/support/fixtures.ts';
 import type { ChatStores } from '../widget/state/chat-stores.ts';
-import type { FakeTransportOptions } from '../widget/transport/fake-transport.ts';
+import type { FakeTransportOptions } from '../test/support/fake-transport.ts';
 import { deep, html, room, storesFrom, surface, until, type SurfaceArgs } from './support.ts';
 
 const list = (args: SurfaceArgs, fixture: FakeTransportOptions = room(), prepare?: (s: ChatStores) => void) => {

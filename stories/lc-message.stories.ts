@@ -4,8 +4,8 @@
  */
 import type { Meta, StoryObj } from '@storybook/web-components-vite';
 import '../widget/components/lc-message.ts';
-import { badgeUsers, emptyRoom, message, texts, users } from '../widget/fixtures.ts';
-import type { Message } from '../server/protocol.ts';
+import { badgeUsers, emptyRoom, message, texts, users } from '../test/support/fixtures.ts';
+import type { Message } from 'live-chat-protocol';
 import type { PendingMessage } from '../widget/state/outbox.ts';
 import { html, storesFrom, surface, type SurfaceArgs } from './support.ts';
 

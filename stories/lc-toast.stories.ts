@@ -4,7 +4,7 @@
  */
 import type { Meta, StoryObj } from '@storybook/web-components-vite';
 import '../widget/components/lc-toast.ts';
-import { busyRoom } from '../widget/fixtures.ts';
+import { busyRoom } from '../test/support/fixtures.ts';
 import { createLocale } from '../widget/i18n/locale.ts';
 import { html, storesFrom, surface, type SurfaceArgs } from './support.ts';
 

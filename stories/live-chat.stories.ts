@@ -20,9 +20,9 @@ import {
   rooms,
   texts,
   users,
-} from '../widget/fixtures.ts';
+} from '../test/support/fixtures.ts';
 import type { LiveChat } from '../widget/live-chat.ts';
-import type { FakeTransport } from '../widget/transport/fake-transport.ts';
+import type { FakeTransport } from '../test/support/fake-transport.ts';
 import themeExample from './theme-example.css?raw';
 import {
   chatArgTypes,

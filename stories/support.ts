@@ -12,12 +12,12 @@ import { html, nothing, type TemplateResult } from 'lit';
 import { ifDefined } from 'lit/directives/if-defined.js';
 import { styleMap } from 'lit/directives/style-map.js';
 import { tokens } from '../widget/components/shared.styles.ts';
-import { busyRoom } from '../widget/fixtures.ts';
+import { busyRoom } from '../test/support/fixtures.ts';
 import '../widget/live-chat.ts';
 import type { LiveChat } from '../widget/live-chat.ts';
 import { createChatStores, type ChatStores } from '../widget/state/chat-stores.ts';
 import { createLocale } from '../widget/i18n/locale.ts';
-import { FakeTransport, type FakeTransportOptions } from '../widget/transport/fake-transport.ts';
+import { FakeTransport, type FakeTransportOptions } from '../test/support/fake-transport.ts';
 
 // A lone inner element reads the `--lc-*` tokens from the page, as it would from <live-chat>.
 if (tokens.styleSheet && !document.adoptedStyleSheets.includes(tokens.styleSheet)) {

@@ -231,4 +231,4 @@ export { createChatStores, type ChatStores } from './state/chat-stores.ts';
 export type { ConnectionStatus } from './state/connection.ts';
 export { registerCatalogue } from './i18n/locale.ts';
 export type { Catalogue } from './i18n/en.ts';
-export type * from '../server/protocol.ts';
+export type * from 'live-chat-protocol';

@@ -18,14 +18,8 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import express, { Router } from 'express';
 import type { Config } from '../config.ts';
 import { fromZod, refuse } from '../errors.ts';
-import {
-  createRoomSchema,
-  devTokenSchema,
-  messagesQuerySchema,
-  roomIdSchema,
-  xpEventsBodySchema,
-  type LeaderboardEntry,
-} from '../protocol.ts';
+import { type LeaderboardEntry } from 'live-chat-protocol';
+import { createRoomSchema, devTokenSchema, messagesQuerySchema, roomIdSchema, xpEventsBodySchema } from 'live-chat-protocol/schemas';
 import type { Services } from '../services/index.ts';
 import { devUserId } from '../services/identity.ts';
 import { toWireRoom } from '../services/rooms.ts';

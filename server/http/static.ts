@@ -6,23 +6,27 @@
  */
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { createRequire } from 'node:module';
 import express, { Router } from 'express';
 
-/** The package root (the folder holding `server/`). */
-export const packageRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+const require = createRequire(import.meta.url);
+/** The folder of the `live-chat` package (the widget), whose `dist/` holds the bundle. */
+export const widgetRoot = path.dirname(require.resolve('live-chat/package.json'));
+/** The repository root when the server runs from a checkout (it holds `demo/`). */
+export const repoRoot = path.resolve(path.dirname(require.resolve('live-chat-server/package.json')), '..');
 
 /**
  * Builds the static router (mount last, before the 404 handler).
- * @param root the folder holding `demo/` and `dist/`; default {@link packageRoot}.
+ * @param root the folder holding `demo/`; default {@link repoRoot}. The bundle comes from
+ *   {@link widgetRoot}`/dist`.
  * @returns an Express router: `/live-chat.js` and its map (404 text telling to run
  *   `npm run build` when not built), `/` and other files of `demo/` (404 text when
  *   `demo/index.html` is missing; dotfiles ignored). Other paths fall through to `next()`.
  */
-export function staticRouter(root = packageRoot): Router {
+export function staticRouter(root = repoRoot): Router {
   const router = Router();
   const demoDir = path.join(root, 'demo');
-  const distDir = path.join(root, 'dist');
+  const distDir = path.join(widgetRoot, 'dist');
 
   for (const file of ['live-chat.js', 'live-chat.js.map']) {
     router.get(`/${file}`, (_req, res) => {

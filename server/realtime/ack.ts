@@ -12,7 +12,7 @@ import type { Socket } from 'socket.io';
 import type { z } from 'zod';
 import { AppError, fromZod, toWireError } from '../errors.ts';
 import type { Metrics } from '../metrics.ts';
-import type { Ack, ClientToServerEvents } from '../protocol.ts';
+import type { Ack, ClientToServerEvents } from 'live-chat-protocol';
 
 type Listener = (...args: unknown[]) => void;
 

@@ -12,12 +12,8 @@ import type { Server, Socket } from 'socket.io';
 import type { Config } from '../config.ts';
 import { AppError, refuse } from '../errors.ts';
 import type { Metrics } from '../metrics.ts';
-import {
-  clientEventSchemas as schemas,
-  type ClientToServerEvents,
-  type JoinAck,
-  type ServerToClientEvents,
-} from '../protocol.ts';
+import { type ClientToServerEvents, type JoinAck, type ServerToClientEvents } from 'live-chat-protocol';
+import { clientEventSchemas as schemas } from 'live-chat-protocol/schemas';
 import type { Identity } from '../services/identity.ts';
 import type { Services } from '../services/index.ts';
 import { toWireRoom } from '../services/rooms.ts';

@@ -15,9 +15,9 @@
  * idempotent), so the leaderboard and the `reward` event catch up.
  */
 import { refuse } from '../errors.ts';
-import type { Message, Reward, SendPayload } from '../protocol.ts';
+import { planJoin, utcDay, type Message, type Reward, type SendPayload } from 'live-chat-protocol';
 import type { RoomRecord, SessionRecord, StoredMessage } from '../stores/ledger.ts';
-import { iso, utcDay, type ServiceDeps } from './deps.ts';
+import { iso, type ServiceDeps } from './deps.ts';
 import { isStaff, type Identity, type IdentityService } from './identity.ts';
 import { toMessageReward, type RewardService } from './rewards.ts';
 import { assertWindowOpen, type RoomService } from './rooms.ts';
@@ -124,14 +124,10 @@ export function createChatService(deps: ChatDeps): ChatService {
     async join(identity, roomId, sinceSeq) {
       const room = await rooms.getVisible(identity, roomId);
       const session = await sessions.current(room);
-      if (sinceSeq === undefined) {
-        return { room, session, messages: await history(room.id, undefined, config.historyLimit), gap: false };
-      }
-      if (sinceSeq === room.lastSeq) return { room, session, messages: [], gap: false };
-      if (sinceSeq > room.lastSeq || room.lastSeq - sinceSeq > config.replayWindow) {
-        return { room, session, messages: await history(room.id, undefined, config.historyLimit), gap: true };
-      }
-      return { room, session, messages: await replay(room, sinceSeq), gap: false };
+      const plan = planJoin(room.lastSeq, sinceSeq, config.replayWindow);
+      if (plan.kind === 'none') return { room, session, messages: [], gap: false };
+      if (plan.kind === 'replay') return { room, session, messages: await replay(room, sinceSeq!), gap: false };
+      return { room, session, messages: await history(room.id, undefined, config.historyLimit), gap: plan.gap };
     },
 
     async history(identity, roomId, beforeSeq, limit) {

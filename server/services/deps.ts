@@ -15,10 +15,6 @@ export interface ServiceDeps {
   metrics: Metrics;
 }
 
-/** The UTC day (`YYYY-MM-DD`) of a time in ms: the unit of the daily XP cap. */
-export function utcDay(ms: number): string {
-  return new Date(ms).toISOString().slice(0, 10);
-}
 
 /** ms → ISO 8601 UTC, null kept. */
 export function iso(ms: number): string;

@@ -13,7 +13,7 @@ import { z } from 'zod';
 import type { Config } from '../config.ts';
 import { refuse } from '../errors.ts';
 import { slugify } from './text.ts';
-import { BADGES, type Badge, type UserRef } from '../protocol.ts';
+import { BADGES, type Badge, type UserRef } from 'live-chat-protocol';
 
 /** The caller as the services see them. */
 export interface Identity {

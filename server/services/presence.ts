@@ -3,7 +3,7 @@
  * (viewers), and who is typing. A user with several sockets counts once: `presence:join` is
  * for their first socket in the room, `presence:leave` for their last.
  */
-import type { RoomStats, UserRef } from '../protocol.ts';
+import type { RoomStats, UserRef } from 'live-chat-protocol';
 import type { ServiceDeps } from './deps.ts';
 
 export interface PresenceService {

@@ -8,11 +8,20 @@
  * time); progress is read from the ledger too. The hot store only caches session leaderboards,
  * rebuilt from the ledger on a miss, e.g. after a restart.
  */
-import type { CoinReason, LeaderboardEntry, MessageReward, Reward, UserProgress, XpEventInput } from '../protocol.ts';
-import type { ScoreEntry } from '../stores/hot-store.ts';
+import {
+  decideAward,
+  levelForXp,
+  levelInfo,
+  rankScores,
+  utcDay,
+  type LeaderboardEntry,
+  type MessageReward,
+  type Reward,
+  type UserProgress,
+  type XpEventInput,
+} from 'live-chat-protocol';
 import type { AwardDecision, AwardSnapshot, AwardState, StoredMessage } from '../stores/ledger.ts';
-import { iso, utcDay, type ServiceDeps } from './deps.ts';
-import { levelForXp, levelInfo } from './levels.ts';
+import { iso, type ServiceDeps } from './deps.ts';
 
 /** What every viewer sees of an award on `message:new`: `{ xp, coins }`, or null when both are 0. */
 export function toMessageReward(award: AwardSnapshot | null): MessageReward | null {
@@ -74,28 +83,9 @@ export interface RewardService {
 export function createRewardService({ config, ledger, hot, clock, logger, metrics }: ServiceDeps): RewardService {
   const cooldownMs = config.coinCooldownSeconds * 1000;
 
-  const toEntries = (scores: ScoreEntry[]): LeaderboardEntry[] =>
-    scores.map((s, i) => ({
-      rank: i + 1,
-      userId: s.userId,
-      name: s.name,
-      avatarUrl: s.avatarUrl,
-      coins: s.coins,
-      messages: s.messages,
-    }));
 
   return {
-    decide({ dailyChatXp, lastCoinAt, now }) {
-      const capReached = dailyChatXp >= config.dailyXpCap;
-      const xp = capReached ? 0 : Math.min(config.xpPerMessage, config.dailyXpCap - dailyChatXp);
-      const inCooldown = lastCoinAt !== null && now - lastCoinAt < cooldownMs;
-      const coins = config.coinsPerMessage > 0 && !inCooldown ? config.coinsPerMessage : 0;
-      let coinReason: CoinReason = null;
-      if (coins > 0) coinReason = 'chat_message';
-      else if (capReached && xp === 0) coinReason = 'cap_reached';
-      else if (inCooldown) coinReason = 'rate_limited';
-      return { xp, coins, coinReason };
-    },
+    decide: (state) => decideAward(config, state),
 
     toReward(message) {
       const a = message.award;
@@ -168,7 +158,7 @@ export function createRewardService({ config, ledger, hot, clock, logger, metric
         await hot.loadLeaderboard(sessionId, await ledger.sessionScores(sessionId));
         top = (await hot.topScores(sessionId, n)) ?? [];
       }
-      return toEntries(top);
+      return rankScores(top, n);
     },
 
     async appendXpEvents(events) {

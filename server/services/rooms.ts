@@ -4,7 +4,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { AppError, refuse } from '../errors.ts';
-import type { CreateRoomBody, Room, RoomUpdatePayload } from '../protocol.ts';
+import { chatWindowState, type CreateRoomBody, type Room, type RoomUpdatePayload } from 'live-chat-protocol';
 import type { RoomPatch, RoomRecord } from '../stores/ledger.ts';
 import { iso, type ServiceDeps } from './deps.ts';
 import { isStaff, type Identity } from './identity.ts';
@@ -26,21 +26,12 @@ export function toWireRoom(r: RoomRecord): Room {
   };
 }
 
-/** Where `now` lies relative to a room's chat window. */
-export type WindowState = { open: true } | { open: false; opensInMs: number } | { open: false; closed: true };
-
-export function windowState(room: Pick<RoomRecord, 'opensAt' | 'closesAt'>, now: number): WindowState {
-  if (room.opensAt !== null && now < room.opensAt) return { open: false, opensInMs: room.opensAt - now };
-  if (room.closesAt !== null && now >= room.closesAt) return { open: false, closed: true };
-  return { open: true };
-}
-
 /**
  * Throws `chat_closed` outside the window: with `retryAfterMs` until it opens when it has not
  * opened yet, without when it has closed.
  */
 export function assertWindowOpen(room: RoomRecord, now: number): void {
-  const state = windowState(room, now);
+  const state = chatWindowState(room, now);
   if (state.open) return;
   if ('opensInMs' in state) throw refuse.chatClosed('Chat has not opened yet', state.opensInMs);
   throw refuse.chatClosed('Chat has closed');

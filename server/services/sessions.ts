@@ -6,11 +6,10 @@
  * or implicitly with the first message or heart after the previous session ended.
  */
 import { refuse } from '../errors.ts';
-import type { Session } from '../protocol.ts';
+import { chatWindowState, type Session } from 'live-chat-protocol';
 import type { RoomRecord, SessionRecord } from '../stores/ledger.ts';
 import { iso, type ServiceDeps } from './deps.ts';
 import { isStaff, type Identity } from './identity.ts';
-import { windowState } from './rooms.ts';
 
 export function toWireSession(s: SessionRecord): Session {
   return { id: s.id, roomId: s.roomId, startedAt: iso(s.startedAt), endedAt: iso(s.endedAt) };
@@ -48,7 +47,7 @@ export function createSessionService({ config, ledger, hot, clock, logger }: Ser
   return {
     async current(room) {
       const now = clock();
-      if (room.opensAt !== null && windowState(room, now).open) {
+      if (room.opensAt !== null && chatWindowState(room, now).open) {
         const { session, started } = await ledger.ensureSession(room.id, now, room.opensAt);
         if (started) logger.info({ room: room.id, session: session.id }, 'session started (window opened)');
         return session;

@@ -1,36 +1,9 @@
 /**
- * Message text rules (DESIGN.md "Rules": "1..2000 characters after trim; control characters
- * stripped").
+ * Text on the server: the message text rule (`checkText` of live-chat-protocol, the one
+ * implementation the widget counts with too) answered as AppErrors, and slugs for ids.
  */
+import { checkText } from 'live-chat-protocol';
 import { refuse } from '../errors.ts';
-
-/** Line breaks and tabs become spaces. */
-const WHITESPACE_CONTROLS = /[\t\n\v\f\r\u0085\u2028\u2029]+/g;
-/** C0, DEL and C1 control characters (Unicode category Cc). */
-const CONTROLS = /[\u0000-\u001f\u007f-\u009f]/g;
-/** Unpaired UTF-16 surrogates, which are not text. */
-const LONE_SURROGATES = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
-
-/**
- * Cleans raw message text: line breaks and tabs become spaces, other control characters and
- * unpaired surrogates are removed, the result is NFC-normalised and trimmed. Emoji (with
- * their joiners and variation selectors) and every script are kept as they are.
- */
-export function normalizeText(raw: string): string {
-  return raw
-    .replace(WHITESPACE_CONTROLS, ' ')
-    .replace(CONTROLS, '')
-    .replace(LONE_SURROGATES, '')
-    .normalize('NFC')
-    .trim();
-}
-
-/** Length in characters as the rules count them: Unicode code points. */
-export function textLength(text: string): number {
-  let n = 0;
-  for (const _ of text) n++;
-  return n;
-}
 
 /**
  * Normalises and checks a message's text.
@@ -38,11 +11,10 @@ export function textLength(text: string): number {
  * @throws AppError `invalid` when nothing is left, `too_long` when over `maxLength`.
  */
 export function checkMessageText(raw: string, maxLength: number): string {
-  const text = normalizeText(raw);
-  if (text === '') throw refuse.invalid('Message is empty');
-  const length = textLength(text);
-  if (length > maxLength) throw refuse.tooLong(`Message is ${length} characters; the limit is ${maxLength}`);
-  return text;
+  const checked = checkText(raw, maxLength);
+  if (checked.ok) return checked.text;
+  if (checked.code === 'invalid') throw refuse.invalid('Message is empty');
+  throw refuse.tooLong(`Message is ${checked.length} characters; the limit is ${maxLength}`);
 }
 
 /**

@@ -13,7 +13,8 @@
  * Every method that depends on time takes `now` (ms since the epoch) from the caller's
  * injected clock; stores never read the system clock.
  */
-import type { Message, UserRef } from '../protocol.ts';
+import type { Message, UserRef } from 'live-chat-protocol';
+
 import type { ScoreRecord } from './ledger.ts';
 
 /** One sliding-window limit: at most `limit` units per `windowMs` under `key`. */
@@ -32,14 +33,6 @@ export type RateResult =
 
 /** A user's row of a session leaderboard, unranked: the ledger's row, cached. */
 export type ScoreEntry = ScoreRecord;
-
-/**
- * Leaderboard order: coins desc, then messages desc, then who got there first (lower
- * `lastSeq`), then user id for a total order.
- */
-export function compareScores(a: ScoreEntry, b: ScoreEntry): number {
-  return b.coins - a.coins || b.messages - a.messages || a.lastSeq - b.lastSeq || (a.userId < b.userId ? -1 : 1);
-}
 
 export interface HotStore {
   /** Resolves when the store answers; rejects otherwise (`/ready`). */

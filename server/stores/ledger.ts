@@ -13,7 +13,9 @@
  *
  * Times are ms since the epoch (UTC); `day` is a UTC day `YYYY-MM-DD`.
  */
-import type { CoinReason, UserRef } from '../protocol.ts';
+import type { AwardDecision, AwardState, Score, UserRef } from 'live-chat-protocol';
+
+export type { AwardDecision, AwardState };
 
 export interface RoomRecord {
   id: string;
@@ -38,22 +40,6 @@ export interface SessionRecord {
   endedAt: number | null;
   /** Hearts (`room:like`) given during the session. */
   likes: number;
-}
-
-/** What the award rule sees, read inside the transaction. */
-export interface AwardState {
-  /** Chat XP the user already earned this UTC day. */
-  dailyChatXp: number;
-  /** ms of the user's last chat coin award, or null. */
-  lastCoinAt: number | null;
-  now: number;
-}
-
-/** What the award rule decides for one message. */
-export interface AwardDecision {
-  xp: number;
-  coins: number;
-  coinReason: CoinReason;
 }
 
 /** An award as stored with its message: the decision plus the user's standing after it. */
@@ -107,16 +93,8 @@ export interface AppendChatMessageResult {
   sessionStarted: SessionRecord | null;
 }
 
-/** One user's row in a session leaderboard, before ranking. */
-export interface ScoreRecord {
-  userId: string;
-  name: string;
-  avatarUrl: string | null;
-  coins: number;
-  messages: number;
-  /** Seq of the message that brought the user to this score: earlier ranks first on ties. */
-  lastSeq: number;
-}
+/** One user's row in a session leaderboard, before ranking (ranked by `compareScores`). */
+export type ScoreRecord = Score;
 
 export interface UserStanding {
   userId: string;

@@ -6,8 +6,8 @@
  * every few thousand calls; at most {@link MAX_LEADERBOARDS} session leaderboards are cached
  * (the oldest is dropped and reloaded from the ledger when needed).
  */
-import type { Message, UserRef } from '../protocol.ts';
-import { compareScores, type HotStore, type RateCheck, type RateResult, type ScoreEntry } from './hot-store.ts';
+import { compareScores, type Message, type UserRef } from 'live-chat-protocol';
+import type { HotStore, RateCheck, RateResult, ScoreEntry } from './hot-store.ts';
 
 const MAX_LEADERBOARDS = 1000;
 const SWEEP_EVERY = 5000;

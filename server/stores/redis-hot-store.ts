@@ -10,7 +10,7 @@
  * `prefix` (default `lc:`) and are assumed to live on one Redis node (no Cluster hash tags).
  */
 import { Redis } from 'ioredis';
-import type { Message, UserRef } from '../protocol.ts';
+import type { Message, UserRef } from 'live-chat-protocol';
 import type { HotStore, RateCheck, RateResult, ScoreEntry } from './hot-store.ts';
 
 const DAY_MS = 24 * 3600 * 1000;

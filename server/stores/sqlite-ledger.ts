@@ -12,7 +12,7 @@ import { randomUUID } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
-import type { UserRef } from '../protocol.ts';
+import type { UserRef } from 'live-chat-protocol';
 import type {
   AppendChatMessageInput,
   AppendChatMessageResult,

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { SignJWT } from 'jose';
 import { DEV_JWT_SECRET } from '../../server/config.ts';
-import type { Message } from '../../server/protocol.ts';
+import type { Message } from 'live-chat-protocol';
 import { call, clientId, collect, eventually, http, nextEvent, ok, refused, send, startServer, type TestServer } from './helpers.ts';
 
 /** Creates a room through the HTTP API as a host. */

@@ -10,11 +10,11 @@ import path from 'node:path';
 import { after, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { io as connectClient } from 'socket.io-client';
-import type { JoinAck, LeaderboardEntry, Message, Reward } from '../../server/protocol.ts';
+import type { JoinAck, LeaderboardEntry, Message, Reward } from 'live-chat-protocol';
 import { tempDir } from './helpers.ts';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
-const cli = path.join(root, 'server', 'cli.ts');
+const cli = path.join(root, 'server', 'bin.js');
 
 interface Proc {
   child: ChildProcess;
@@ -24,7 +24,7 @@ interface Proc {
 }
 
 function run(env: Record<string, string>): { child: ChildProcess; output: () => string; exited: Proc['exited'] } {
-  const child = spawn(process.execPath, ['--import', 'tsx', cli], {
+  const child = spawn(process.execPath, [cli], {
     cwd: root,
     env: { ...process.env, NODE_ENV: 'test', HOST: '127.0.0.1', PORT: '0', LOG_LEVEL: 'info', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],

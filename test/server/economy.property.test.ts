@@ -7,7 +7,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
-import type { LeaderboardEntry, Reward } from '../../server/protocol.ts';
+import type { LeaderboardEntry, Reward } from 'live-chat-protocol';
 import { call, http, ok, send, startServer, type Client, type TestServer } from './helpers.ts';
 
 const RULES = { xpPerMessage: 2, dailyXpCap: 5, coinsPerMessage: 1, coinCooldownSeconds: 60 };

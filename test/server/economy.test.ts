@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { Writable } from 'node:stream';
 import { after, before, describe, it } from 'node:test';
 import { pino } from 'pino';
-import type { LeaderboardEntry, Message, Reward } from '../../server/protocol.ts';
+import type { LeaderboardEntry, Message, Reward } from 'live-chat-protocol';
 import { call, clientId, collect, eventually, http, nextEvent, ok, send, startServer, type TestServer } from './helpers.ts';
 
 /** Asserts `total = Σ events` for XP and coins of every user in the ledger. */

@@ -10,11 +10,8 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import fc from 'fast-check';
 import type { z } from 'zod';
-import {
-  ERROR_CODES,
-  clientEventSchemas,
-  type ClientToServerEvents,
-} from '../../server/protocol.ts';
+import { ERROR_CODES, type ClientToServerEvents } from 'live-chat-protocol';
+import { clientEventSchemas } from 'live-chat-protocol/schemas';
 import { call, clientId, http, ok, send, startServer, type Client, type TestServer } from './helpers.ts';
 
 const RUNS = 300;

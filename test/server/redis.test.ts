@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { rmSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
-import type { Message, Reward } from '../../server/protocol.ts';
+import type { Message, Reward } from 'live-chat-protocol';
 import { call, http, nextEvent, ok, refused, send, startServer, tempDir, TestClock, type TestServer } from './helpers.ts';
 import { startRedis, type RedisFixture } from './redis-fixture.ts';
 

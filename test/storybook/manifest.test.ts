@@ -37,7 +37,7 @@ interface Manifest {
   modules: { path: string; declarations?: Declaration[]; exports?: unknown[] }[];
 }
 
-const committedPath = join(ROOT, 'custom-elements.json');
+const committedPath = join(ROOT, 'widget', 'custom-elements.json');
 const committed = JSON.parse(readFileSync(committedPath, 'utf8')) as Manifest;
 const elements = committed.modules
   .flatMap((m) => m.declarations ?? [])

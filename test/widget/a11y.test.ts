@@ -1,7 +1,7 @@
 import { emulateMedia, sendKeys } from '@web/test-runner-commands';
 import type { AxeResults } from 'axe-core';
 import 'axe-core/axe.min.js';
-import { busyRoom, guest, makeMessages, rooms, users } from '../../widget/fixtures.ts';
+import { busyRoom, guest, makeMessages, rooms, users } from '../support/fixtures.ts';
 import type { LiveChat } from '../../widget/live-chat.ts';
 import { afterEach, all, cleanup, describe, equal, flush, it, mount, ok, part, parts, settle } from './helpers.ts';
 

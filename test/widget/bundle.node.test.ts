@@ -16,7 +16,7 @@ import { gzipSync } from 'node:zlib';
 import { chromium, type Browser } from 'playwright-core';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
-const bundlePath = join(root, 'dist', 'live-chat.js');
+const bundlePath = join(root, 'widget', 'dist', 'live-chat.js');
 
 /** min+gzip budget of dist/live-chat.js, in bytes (issue 4: Lit, socket.io-client and all our code). */
 const BUDGET = 30 * 1024;
@@ -31,9 +31,9 @@ function newestSource(dir: string): number {
 
 let bundle: string;
 before(() => {
-  const stale = !existsSync(bundlePath) || statSync(bundlePath).mtimeMs < Math.max(newestSource(join(root, 'widget')), statSync(join(root, 'vite.config.ts')).mtimeMs);
+  const stale = !existsSync(bundlePath) || statSync(bundlePath).mtimeMs < Math.max(newestSource(join(root, 'widget')), statSync(join(root, 'widget', 'vite.config.ts')).mtimeMs);
   if (stale) {
-    const build = spawnSync(process.execPath, [join(root, 'node_modules', 'vite', 'bin', 'vite.js'), 'build', '--logLevel', 'warn'], { cwd: root, encoding: 'utf8' });
+    const build = spawnSync(process.execPath, [join(root, 'node_modules', 'vite', 'bin', 'vite.js'), 'build', '--logLevel', 'warn'], { cwd: join(root, 'widget'), encoding: 'utf8' });
     assert.equal(build.status, 0, `vite build failed:\n${build.stdout}\n${build.stderr}`);
   }
   bundle = readFileSync(bundlePath, 'utf8');

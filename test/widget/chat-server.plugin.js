@@ -1,5 +1,5 @@
 /**
- * A @web/test-runner plugin that runs the real chat server (`server/cli.ts`, as the package's
+ * A @web/test-runner plugin that runs the real chat server (`server/bin.js` on the compiled server, as the package's
  * bin runs it) for the widget tests that talk to one, on its own free port (another origin
  * than the test page) with a fresh SQLite folder. Commands, from a test:
  *
@@ -31,7 +31,7 @@ function freePort() {
 
 /** Spawns the server and resolves once `GET /health` answers (≤ 30 s). */
 async function launch(server) {
-  const child = spawn(process.execPath, ['--import', 'tsx', join(root, 'server', 'cli.ts')], {
+  const child = spawn(process.execPath, [join(root, 'server', 'bin.js')], {
     cwd: root,
     env: {
       ...process.env,

@@ -1,4 +1,4 @@
-import { busyRoom, emptyRoom, guest, member, rooms } from '../../widget/fixtures.ts';
+import { busyRoom, emptyRoom, guest, member, rooms } from '../support/fixtures.ts';
 import type { LcErrorEvent, LcSendEvent } from '../../widget/live-chat.ts';
 import { afterEach, cleanup, describe, equal, flush, it, match, messageIds, mount, ok, part, parts, settle, text, typeAndSend, until } from './helpers.ts';
 

@@ -1,7 +1,7 @@
 import { emulateMedia } from '@web/test-runner-commands';
-import { levelInfo, levelStartXp } from '../../server/services/levels.ts';
-import { emptyRoom, makeLeaderboard, member, message, users } from '../../widget/fixtures.ts';
-import type { Reward } from '../../server/protocol.ts';
+import { levelInfo, levelStartXp } from 'live-chat-protocol';
+import { emptyRoom, makeLeaderboard, member, message, users } from '../support/fixtures.ts';
+import type { Reward } from 'live-chat-protocol';
 import type { LcLevelUpEvent, LcRewardEvent } from '../../widget/live-chat.ts';
 import { afterEach, cleanup, deepEqual, describe, equal, flush, it, match, mount, ok, part, parts, settle, text, typeAndSend, until } from './helpers.ts';
 

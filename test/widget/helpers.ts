@@ -6,7 +6,7 @@
 import { html, render, type TemplateResult } from 'lit';
 import '../../widget/live-chat.ts';
 import type { LiveChat } from '../../widget/live-chat.ts';
-import { FakeTransport, type FakeTransportOptions } from '../../widget/transport/fake-transport.ts';
+import { FakeTransport, type FakeTransportOptions } from '../support/fake-transport.ts';
 
 /** What mocha passes as `this` to a test. */
 export interface TestContext {

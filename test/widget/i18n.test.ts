@@ -1,4 +1,4 @@
-import { busyRoom, emptyRoom, guest, member, message, rooms, texts, users } from '../../widget/fixtures.ts';
+import { busyRoom, emptyRoom, guest, member, message, rooms, texts, users } from '../support/fixtures.ts';
 import { createLocale, registerCatalogue } from '../../widget/i18n/locale.ts';
 import { en } from '../../widget/i18n/en.ts';
 import { sv } from '../../widget/i18n/sv.ts';

@@ -1,6 +1,6 @@
 import { html } from 'lit';
 import type { LiveChat } from '../../widget/live-chat.ts';
-import { busyRoom, emptyRoom, makeMessages, users } from '../../widget/fixtures.ts';
+import { busyRoom, emptyRoom, makeMessages, users } from '../support/fixtures.ts';
 import { afterEach, all, cleanup, describe, equal, fixture, flush, it, match, mount, ok, part, parts, settle, text, until } from './helpers.ts';
 
 /** Every part the lead's end-to-end tests select (widget.md), with a room that shows them all. */

@@ -1,4 +1,4 @@
-import { badgeUsers, busyRoom, emptyRoom, makeMessages, message, texts, users } from '../../widget/fixtures.ts';
+import { badgeUsers, busyRoom, emptyRoom, makeMessages, message, texts, users } from '../support/fixtures.ts';
 import type { LcLikeEvent, LcMessageEvent } from '../../widget/live-chat.ts';
 import { MAX_MESSAGES } from '../../widget/state/messages.ts';
 import { afterEach, all, cleanup, deepEqual, describe, equal, flush, it, match, messageIds, mount, ok, part, parts, settle, text, until } from './helpers.ts';

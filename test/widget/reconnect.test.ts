@@ -1,4 +1,4 @@
-import { busyRoom, emptyRoom, makeMessages, users } from '../../widget/fixtures.ts';
+import { busyRoom, emptyRoom, makeMessages, users } from '../support/fixtures.ts';
 import type { LcConnectionChangeEvent, LcErrorEvent } from '../../widget/live-chat.ts';
 import { afterEach, cleanup, describe, equal, flush, it, match, messageIds, mount, ok, part, text, until } from './helpers.ts';
 

@@ -1,5 +1,5 @@
 import { html, nothing } from 'lit';
-import type { LeaderboardEntry } from '../../server/protocol.ts';
+import type { LeaderboardEntry } from 'live-chat-protocol';
 import { avatar, avatarStyles } from './avatar.ts';
 import { define, LcElement } from './base-element.ts';
 import { icons } from './icons.ts';

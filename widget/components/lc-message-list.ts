@@ -1,5 +1,5 @@
 import { html, nothing, type PropertyValues } from 'lit';
-import type { Message } from '../../server/protocol.ts';
+import type { Message } from 'live-chat-protocol';
 import { MAX_MESSAGES } from '../state/messages.ts';
 import type { PendingMessage } from '../state/outbox.ts';
 import { define, LcElement } from './base-element.ts';

@@ -1,5 +1,5 @@
 import { html, nothing } from 'lit';
-import type { Badge, Message } from '../../server/protocol.ts';
+import type { Badge, Message } from 'live-chat-protocol';
 import type { PendingMessage } from '../state/outbox.ts';
 import { avatar, avatarStyles } from './avatar.ts';
 import { define, LcElement } from './base-element.ts';

@@ -1,4 +1,4 @@
-import type { Reward } from '../../server/protocol.ts';
+import type { Reward } from 'live-chat-protocol';
 
 /** `detail` of `lc-level-up`: the level reached and the reward that reached it. */
 export interface LcLevelUpDetail {

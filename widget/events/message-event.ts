@@ -1,4 +1,4 @@
-import type { Message } from '../../server/protocol.ts';
+import type { Message } from 'live-chat-protocol';
 
 /** `detail` of `lc-message`: a message that arrived live, and whether the user sent it. */
 export interface LcMessageDetail {

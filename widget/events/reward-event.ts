@@ -1,4 +1,4 @@
-import type { Reward } from '../../server/protocol.ts';
+import type { Reward } from 'live-chat-protocol';
 
 /**
  * `lc-reward`: the user earned a reward (XP and/or coins) for a message; fired once per

@@ -1,4 +1,4 @@
-import type { Me, Room } from '../../server/protocol.ts';
+import type { Me, Room } from 'live-chat-protocol';
 import type { ConnectionState } from './connection.ts';
 
 /**

@@ -1,5 +1,5 @@
 import { atom } from 'nanostores';
-import type { Me, Reward } from '../../server/protocol.ts';
+import type { Me, Reward } from 'live-chat-protocol';
 
 /** Message ids of rewards already counted, kept for dedupe (the oldest are forgotten). */
 const SEEN_MAX = 200;

@@ -1,5 +1,5 @@
 import { atom } from 'nanostores';
-import type { Message } from '../../server/protocol.ts';
+import type { Message } from 'live-chat-protocol';
 
 /** At most this many messages are held (and so rendered): DESIGN.md / issue 2, "200 nodes". */
 export const MAX_MESSAGES = 200;

@@ -1,6 +1,6 @@
 import { atom } from 'nanostores';
 import { MAX_MESSAGE_LENGTH } from './composer.ts';
-import type { LeaderboardEntry, Room, RoomStats, Session } from '../../server/protocol.ts';
+import type { LeaderboardEntry, Room, RoomStats, Session } from 'live-chat-protocol';
 
 /**
  * The joined room, its current session, and its window (`opensAt` / `closesAt`), plus the

@@ -1,18 +1,4 @@
-import type {
-  ErrorCode,
-  JoinAck,
-  JoinPayload,
-  LikesAck,
-  MessageLikePayload,
-  ModDeletePayload,
-  ModTimeoutPayload,
-  RoomAck,
-  RoomLikePayload,
-  RoomUpdatePayload,
-  SendAck,
-  SendPayload,
-  ServerToClientEvents,
-} from '../../server/protocol.ts';
+import type { ErrorCode, JoinAck, JoinPayload, LikesAck, MessageLikePayload, ModDeletePayload, ModTimeoutPayload, RoomAck, RoomLikePayload, RoomUpdatePayload, SendAck, SendPayload, ServerToClientEvents } from 'live-chat-protocol';
 
 /**
  * An error the widget can meet: a wire error code (DESIGN.md, "Wire contract") or one of the

@@ -1,5 +1,5 @@
 import type { ReactiveController, ReactiveElement } from 'lit';
-import type { Message, Reward, ServerToClientEvents } from '../../server/protocol.ts';
+import type { Message, Reward, ServerToClientEvents } from 'live-chat-protocol';
 import { LcConnectionChangeEvent } from '../events/connection-change-event.ts';
 import { LcErrorEvent, type LcErrorDetail } from '../events/error-event.ts';
 import { LcLevelUpEvent } from '../events/level-up-event.ts';

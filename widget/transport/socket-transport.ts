@@ -1,5 +1,5 @@
 import { io, type Socket } from 'socket.io-client';
-import type { ClientToServerEvents, ServerToClientEvents } from '../../server/protocol.ts';
+import type { ClientToServerEvents, ServerToClientEvents } from 'live-chat-protocol';
 import type { ChatTransport, ClientError, TransportAck, TransportOptions, TransportStatus } from './chat-transport.ts';
 import * as jsonParser from './json-parser.ts';
 

@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
-import { levelForXp, levelInfo, levelStartXp } from '../../../server/services/levels.ts';
+import { levelForXp, levelInfo, levelStartXp } from 'live-chat-protocol';
 
 describe('levels', () => {
   it('starts levels at 0, 25, 75, 150, … with growing steps', () => {

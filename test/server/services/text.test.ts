@@ -2,7 +2,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { AppError } from '../../../server/errors.ts';
-import { checkMessageText, normalizeText, slugify, textLength } from '../../../server/services/text.ts';
+import { normalizeText, textLength } from 'live-chat-protocol';
+import { checkMessageText, slugify } from '../../../server/services/text.ts';
 
 const code = (fn: () => unknown) => {
   try {

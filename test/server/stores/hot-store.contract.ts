@@ -7,7 +7,7 @@
  */
 import assert from 'node:assert/strict';
 import { afterEach, describe, it } from 'node:test';
-import type { Message, UserRef } from '../../../server/protocol.ts';
+import type { Message, UserRef } from 'live-chat-protocol';
 import type { HotStore, ScoreEntry } from '../../../server/stores/hot-store.ts';
 
 const T0 = Date.parse('2030-01-15T12:00:00.000Z');

@@ -1,20 +1,9 @@
-import type {
-  JoinAck,
-  LeaderboardEntry,
-  Me,
-  Message,
-  Reward,
-  Room,
-  RoomStats,
-  ServerToClientEvents,
-  Session,
-  UserRef,
-} from '../../server/protocol.ts';
+import type { JoinAck, LeaderboardEntry, Me, Message, Reward, Room, RoomStats, ServerToClientEvents, Session, UserRef } from 'live-chat-protocol';
 // Pure modules of the server (no I/O), so stories show the server's numbers. Never imported by
 // the bundle's entry: test/widget/bundle.node.test.ts checks that no server module lands in it.
-import { levelForXp, levelInfo } from '../../server/services/levels.ts';
-import { compareScores, type ScoreEntry } from '../../server/stores/hot-store.ts';
-import type { ChatTransport, ClientError, TransportAck, TransportStatus } from './chat-transport.ts';
+import { levelForXp, levelInfo } from 'live-chat-protocol';
+import { compareScores, type Score as ScoreEntry } from 'live-chat-protocol';
+import type { ChatTransport, ClientError, TransportAck, TransportStatus } from '../../widget/transport/chat-transport.ts';
 
 /** What a {@link FakeTransport} starts with. Everything is optional. */
 export interface FakeTransportOptions {

@@ -1,14 +1,15 @@
 /**
- * Builds the widget: one ES module, `dist/live-chat.js`, with everything included (Lit,
+ * Builds the widget: one ES module, `widget/dist/live-chat.js`, with everything included (Lit,
  * @lit/context, nanostores, socket.io-client and our code), minified, for a plain
- * `<script type="module">` on any site. Declarations come from `tsc -p tsconfig.types.json`.
+ * `<script type="module">` on any site. The unbundled ESM build with declarations comes from
+ * `tsc -b tsconfig.build.json`.
  *
  * Vite's library mode leaves whitespace in ES output (to keep pure annotations for the
  * consumer's tree shaking); this file is the end product, so a last step minifies it fully.
  * Lit `css` templates are squeezed too: esbuild does not touch template literals.
  */
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { defineConfig, transformWithEsbuild, type Plugin } from 'vite';
+import { defaultClientConditions, defineConfig, transformWithEsbuild, type Plugin } from 'vite';
 
 /** Collapses whitespace and drops comments inside css`…` literals of our *.styles.ts files. */
 function minifyCssTemplates(): Plugin {
@@ -62,7 +63,7 @@ function websocketOnly(): Plugin {
  * manager's fallback, so point `socket.io-parser` at ours. Saves about 1.2 KB min+gzip.
  */
 function jsonOnlyParser(): Plugin {
-  const parser = fileURLToPath(new URL('./widget/transport/json-parser.ts', import.meta.url));
+  const parser = fileURLToPath(new URL('./transport/json-parser.ts', import.meta.url));
   return {
     name: 'live-chat:json-only-parser',
     enforce: 'pre',
@@ -91,10 +92,12 @@ function minifyChunk(): Plugin {
 
 export default defineConfig({
   define: { 'process.env.NODE_ENV': '"production"' },
+  // live-chat-protocol's sources, not its dist/, so the bundle needs no protocol build first.
+  resolve: { conditions: ['live-chat-source', ...defaultClientConditions] },
   plugins: [minifyCssTemplates(), websocketOnly(), jsonOnlyParser(), minifyChunk()],
   build: {
     target: 'es2022',
-    outDir: 'dist',
+    outDir: fileURLToPath(new URL('./dist', import.meta.url)),
     emptyOutDir: false,
     copyPublicDir: false,
     reportCompressedSize: false,
@@ -104,7 +107,7 @@ export default defineConfig({
       treeshake: { moduleSideEffects: (id) => !/engine\.io-client[\\/].*polling/.test(id) },
     },
     lib: {
-      entry: 'widget/live-chat.ts',
+      entry: fileURLToPath(new URL('./live-chat.ts', import.meta.url)),
       formats: ['es'],
       fileName: () => 'live-chat.js',
     },

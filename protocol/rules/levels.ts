@@ -1,5 +1,5 @@
 /**
- * The level curve (DESIGN.md "Rules": "levels: a documented curve in one function").
+ * The level curve (docs/protocol.md, "Rules"): one function for the server and the widget.
  *
  * Level L starts at `XP_STEP × (L − 1) × L / 2` total XP: 0, 25, 75, 150, 250, 375, 525, 700,
  * 900, 1125, … Each level costs `XP_STEP` more than the one before (25, 50, 75, …), i.e. half

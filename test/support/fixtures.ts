@@ -4,8 +4,8 @@
  * in each state of their chat window. Deterministic (a seeded generator), so screenshots and
  * assertions are stable. Not part of the production bundle.
  */
-import type { Badge, LeaderboardEntry, Me, Message, Room, UserRef } from '../server/protocol.ts';
-import type { FakeTransportOptions } from './transport/fake-transport.ts';
+import type { Badge, LeaderboardEntry, Me, Message, Room, UserRef } from 'live-chat-protocol';
+import type { FakeTransportOptions } from './fake-transport.ts';
 
 /** A small deterministic PRNG (mulberry32): the same seed gives the same room. */
 export function seeded(seed = 42): () => number {

@@ -1,21 +1,21 @@
 /**
- * The live-chat wire contract: the Socket.IO events, their payloads and acks, the HTTP bodies,
- * and the zod schemas the server validates them with.
+ * The live-chat wire contract as TypeScript types: the Socket.IO events, their payloads and
+ * acks, the entities, the HTTP bodies and the error codes.
  *
- * Source of truth: `../shared/DESIGN.md` ("Wire contract", "HTTP"). The widget imports this
- * file with `import type` only, so the schemas never reach the browser bundle.
+ * Documented in `docs/protocol.md`, which a test keeps complete. This module has no runtime
+ * dependency: the zod schemas the server validates with live in `schemas.ts`
+ * (`live-chat-protocol/schemas`), checked at compile time against these types.
  *
  * Units: times on the wire are ISO 8601 UTC strings (`createdAt`, `opensAt`, `closesAt`);
  * durations are milliseconds (`retryAfterMs`) unless the name says seconds (`seconds`,
  * `slowModeSeconds`); text lengths are counted in characters (Unicode code points).
  */
-import { z } from 'zod';
 
 /* ------------------------------------------------------------------------------------------ */
 /* Errors and acks                                                                             */
 /* ------------------------------------------------------------------------------------------ */
 
-/** Every error code an ack or an HTTP error body may carry (DESIGN.md, "Wire contract"). */
+/** Every error code an ack or an HTTP error body may carry (docs/protocol.md, "Errors"). */
 export const ERROR_CODES = [
   'unauthorized',
   'forbidden',
@@ -169,74 +169,57 @@ export interface UserProgress {
 }
 
 /* ------------------------------------------------------------------------------------------ */
-/* Client → server payload schemas                                                             */
+/* Client → server payloads (validated by `schemas.ts`)                                        */
 /* ------------------------------------------------------------------------------------------ */
 
-/** Room ids: 1..64 of letters, digits, `-` and `_`, starting with a letter or digit. */
-export const roomIdSchema = z
-  .string()
-  .regex(/^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/, 'roomId must be 1..64 letters, digits, - or _');
-
-const isoDate = z.iso.datetime({ offset: true });
-
-export const joinSchema = z.object({
-  roomId: roomIdSchema,
-  sinceSeq: z.number().int().min(0).optional(),
-});
-export const leaveSchema = z.object({ roomId: roomIdSchema });
-export const sendSchema = z.object({
-  roomId: roomIdSchema,
-  clientId: z.string().min(8).max(64).regex(/^[A-Za-z0-9_-]+$/),
-  /** Raw text; the length rule (1..2000 after trim) is checked by the chat service. */
-  text: z.string().max(100_000),
-});
-export const messageLikeSchema = z.object({ roomId: roomIdSchema, messageId: z.string().min(1).max(64) });
-export const roomLikeSchema = z.object({ roomId: roomIdSchema, count: z.number().int().min(1).max(50).optional() });
-export const typingSchema = z.object({ roomId: roomIdSchema });
-export const modDeleteSchema = messageLikeSchema;
-export const modTimeoutSchema = z.object({
-  roomId: roomIdSchema,
-  userId: z.string().min(1).max(128),
-  seconds: z.number().int().min(1).max(7 * 24 * 3600),
-});
-export const roomUpdateSchema = z.object({
-  roomId: roomIdSchema,
-  slowModeSeconds: z.number().int().min(0).max(3600).optional(),
-  opensAt: isoDate.nullable().optional(),
-  closesAt: isoDate.nullable().optional(),
-  title: z.string().trim().min(1).max(120).optional(),
-});
-export const sessionSchema = z.object({ roomId: roomIdSchema });
-
-export type JoinPayload = z.infer<typeof joinSchema>;
-export type LeavePayload = z.infer<typeof leaveSchema>;
-export type SendPayload = z.infer<typeof sendSchema>;
-export type MessageLikePayload = z.infer<typeof messageLikeSchema>;
-export type RoomLikePayload = z.infer<typeof roomLikeSchema>;
-export type TypingPayload = z.infer<typeof typingSchema>;
-export type ModDeletePayload = z.infer<typeof modDeleteSchema>;
-export type ModTimeoutPayload = z.infer<typeof modTimeoutSchema>;
-export type RoomUpdatePayload = z.infer<typeof roomUpdateSchema>;
-export type SessionPayload = z.infer<typeof sessionSchema>;
-
-/**
- * Every client → server event with the schema its payload is validated by: the one table the
- * server's handlers and the protocol fuzz test both read (a new event cannot be left unfuzzed).
- */
-export const clientEventSchemas = {
-  'room:join': joinSchema,
-  'room:leave': leaveSchema,
-  'message:send': sendSchema,
-  'message:like': messageLikeSchema,
-  'room:like': roomLikeSchema,
-  'typing:start': typingSchema,
-  'typing:stop': typingSchema,
-  'mod:delete': modDeleteSchema,
-  'mod:timeout': modTimeoutSchema,
-  'room:update': roomUpdateSchema,
-  'session:start': sessionSchema,
-  'session:end': sessionSchema,
-} as const;
+/** `room:join`. `sinceSeq`: the newest seq the client holds; the server replays what follows. */
+export interface JoinPayload {
+  /** 1..64 of letters, digits, `-` and `_`, starting with a letter or digit. */
+  roomId: string;
+  sinceSeq?: number;
+}
+export interface LeavePayload {
+  roomId: string;
+}
+/** `message:send`. `clientId`: 8..64 of `A-Za-z0-9_-`, made by the client (a UUID), the idempotency key. */
+export interface SendPayload {
+  roomId: string;
+  clientId: string;
+  /** Raw text, at most 100,000 UTF-16 units on the wire; the rule (1..2000 characters after normalisation) is `checkText`. */
+  text: string;
+}
+export interface MessageLikePayload {
+  roomId: string;
+  messageId: string;
+}
+/** `room:like`: hearts for the room; `count` 1..50 (default 1). */
+export interface RoomLikePayload {
+  roomId: string;
+  count?: number;
+}
+export interface TypingPayload {
+  roomId: string;
+}
+export type ModDeletePayload = MessageLikePayload;
+/** `mod:timeout`: `seconds` 1..604,800 (7 days). */
+export interface ModTimeoutPayload {
+  roomId: string;
+  userId: string;
+  seconds: number;
+}
+/** `room:update`: any subset of the settings; times ISO 8601 with offset, null clears. */
+export interface RoomUpdatePayload {
+  roomId: string;
+  /** 0..3600 s; 0: off. */
+  slowModeSeconds?: number;
+  opensAt?: string | null;
+  closesAt?: string | null;
+  /** 1..120 characters after trim. */
+  title?: string;
+}
+export interface SessionPayload {
+  roomId: string;
+}
 
 /* ------------------------------------------------------------------------------------------ */
 /* Acks                                                                                        */
@@ -306,36 +289,45 @@ export interface ServerToClientEvents {
 /* HTTP bodies                                                                                 */
 /* ------------------------------------------------------------------------------------------ */
 
-export const createRoomSchema = z.object({
-  id: roomIdSchema.optional(),
-  title: z.string().trim().min(1).max(120),
-  private: z.boolean().optional(),
-  opensAt: isoDate.nullable().optional(),
-  closesAt: isoDate.nullable().optional(),
-});
-export type CreateRoomBody = z.infer<typeof createRoomSchema>;
+/** `POST /api/rooms`. */
+export interface CreateRoomBody {
+  id?: string;
+  /** 1..120 characters after trim. */
+  title: string;
+  private?: boolean;
+  opensAt?: string | null;
+  closesAt?: string | null;
+}
 
-export const messagesQuerySchema = z.object({
-  beforeSeq: z.coerce.number().int().min(1).optional(),
-  limit: z.coerce.number().int().min(1).max(200).default(50),
-});
+/** `GET /api/rooms/:roomId/messages?beforeSeq&limit`: `limit` 1..200, default 50. */
+export interface MessagesQuery {
+  beforeSeq?: number;
+  limit: number;
+}
 
-export const devTokenSchema = z.object({
-  name: z.string().trim().min(1).max(40),
-  roles: z.array(z.enum(BADGES)).max(3).optional(),
-});
-export type DevTokenBody = z.infer<typeof devTokenSchema>;
+/** `POST /api/dev/token`. */
+export interface DevTokenBody {
+  /** 1..40 characters after trim. */
+  name: string;
+  roles?: Badge[];
+}
 
-export const xpEventSchema = z.object({
-  id: z.string().min(1).max(128),
-  userId: z.string().min(1).max(128),
-  kind: z.string().min(1).max(64),
-  delta: z.number().int().min(-1_000_000).max(1_000_000),
-  roomId: roomIdSchema.optional(),
-  metadata: z.record(z.string(), z.unknown()).optional(),
-});
-export const xpEventsBodySchema = z.object({ events: z.array(xpEventSchema).min(1).max(500) });
-export type XpEventInput = z.infer<typeof xpEventSchema>;
+/** One outside XP event of `POST /api/xp/events`. */
+export interface XpEventInput {
+  /** 1..128 characters; the idempotency key. */
+  id: string;
+  userId: string;
+  kind: string;
+  /** Integer, −1,000,000..1,000,000. */
+  delta: number;
+  roomId?: string;
+  /** At most 8 levels deep and 4,096 bytes as JSON (`XP_METADATA_LIMITS`). */
+  metadata?: Record<string, unknown>;
+}
+export interface XpEventsBody {
+  /** 1..500 events. */
+  events: XpEventInput[];
+}
 export interface XpEventsAnswer {
   acceptedIds: string[];
   duplicateIds: string[];

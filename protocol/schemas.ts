@@ -1,0 +1,163 @@
+/**
+ * The zod schemas the server validates every client payload and HTTP body with
+ * (`live-chat-protocol/schemas`). Each schema is checked at compile time against its type in
+ * `types.ts` (the `Same` assertions at the end), so the documented types and the validation
+ * cannot drift apart. Browser code imports `live-chat-protocol` (types and rules) and never
+ * this module, so zod never reaches the widget.
+ *
+ * A payload that fails its schema is refused with `invalid` (docs/protocol.md, "Errors").
+ */
+import { z } from 'zod';
+import { XP_METADATA_LIMITS } from './rules/limits.ts';
+import {
+  BADGES,
+  type CreateRoomBody,
+  type DevTokenBody,
+  type JoinPayload,
+  type LeavePayload,
+  type MessageLikePayload,
+  type MessagesQuery,
+  type ModTimeoutPayload,
+  type RoomLikePayload,
+  type RoomUpdatePayload,
+  type SendPayload,
+  type SessionPayload,
+  type TypingPayload,
+  type XpEventInput,
+  type XpEventsBody,
+} from './types.ts';
+
+/** Room ids: 1..64 of letters, digits, `-` and `_`, starting with a letter or digit. */
+export const roomIdSchema = z
+  .string()
+  .regex(/^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/, 'roomId must be 1..64 letters, digits, - or _');
+
+const isoDate = z.iso.datetime({ offset: true });
+
+export const joinSchema = z.object({
+  roomId: roomIdSchema,
+  sinceSeq: z.number().int().min(0).optional(),
+});
+export const leaveSchema = z.object({ roomId: roomIdSchema });
+export const sendSchema = z.object({
+  roomId: roomIdSchema,
+  clientId: z.string().min(8).max(64).regex(/^[A-Za-z0-9_-]+$/),
+  /** Raw text; the length rule (1..2000 after trim) is `checkText`, applied by the chat service. */
+  text: z.string().max(100_000),
+});
+export const messageLikeSchema = z.object({ roomId: roomIdSchema, messageId: z.string().min(1).max(64) });
+export const roomLikeSchema = z.object({ roomId: roomIdSchema, count: z.number().int().min(1).max(50).optional() });
+export const typingSchema = z.object({ roomId: roomIdSchema });
+export const modDeleteSchema = messageLikeSchema;
+export const modTimeoutSchema = z.object({
+  roomId: roomIdSchema,
+  userId: z.string().min(1).max(128),
+  seconds: z.number().int().min(1).max(7 * 24 * 3600),
+});
+export const roomUpdateSchema = z.object({
+  roomId: roomIdSchema,
+  slowModeSeconds: z.number().int().min(0).max(3600).optional(),
+  opensAt: isoDate.nullable().optional(),
+  closesAt: isoDate.nullable().optional(),
+  title: z.string().trim().min(1).max(120).optional(),
+});
+export const sessionSchema = z.object({ roomId: roomIdSchema });
+
+/**
+ * Every client → server event with the schema its payload is validated by: the one table the
+ * server's handlers, the protocol fuzz test and the contract-document test read (a new event
+ * cannot be left unvalidated, unfuzzed or undocumented).
+ */
+export const clientEventSchemas = {
+  'room:join': joinSchema,
+  'room:leave': leaveSchema,
+  'message:send': sendSchema,
+  'message:like': messageLikeSchema,
+  'room:like': roomLikeSchema,
+  'typing:start': typingSchema,
+  'typing:stop': typingSchema,
+  'mod:delete': modDeleteSchema,
+  'mod:timeout': modTimeoutSchema,
+  'room:update': roomUpdateSchema,
+  'session:start': sessionSchema,
+  'session:end': sessionSchema,
+} as const;
+
+/* ------------------------------------------------------------------------------------------ */
+/* HTTP bodies and queries                                                                     */
+/* ------------------------------------------------------------------------------------------ */
+
+export const createRoomSchema = z.object({
+  id: roomIdSchema.optional(),
+  title: z.string().trim().min(1).max(120),
+  private: z.boolean().optional(),
+  opensAt: isoDate.nullable().optional(),
+  closesAt: isoDate.nullable().optional(),
+});
+
+export const messagesQuerySchema = z.object({
+  beforeSeq: z.coerce.number().int().min(1).optional(),
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+});
+
+export const devTokenSchema = z.object({
+  name: z.string().trim().min(1).max(40),
+  roles: z.array(z.enum(BADGES)).max(3).optional(),
+});
+
+/** JSON depth of a value: 0 for a scalar, 1 for `{}` or `[]`, … (iterative: no stack to overflow). */
+export function jsonDepth(value: unknown): number {
+  let max = 0;
+  const stack: [unknown, number][] = [[value, 0]];
+  while (stack.length > 0) {
+    const [v, depth] = stack.pop()!;
+    if (v === null || typeof v !== 'object') continue;
+    const d = depth + 1;
+    if (d > max) max = d;
+    if (max > XP_METADATA_LIMITS.maxDepth) return max;
+    for (const child of Object.values(v)) stack.push([child, d]);
+  }
+  return max;
+}
+
+/** `metadata` of an XP event: an object at most `XP_METADATA_LIMITS.maxDepth` deep and `maxBytes` as JSON. */
+const xpMetadataSchema = z
+  .record(z.string(), z.unknown())
+  .refine((v) => jsonDepth(v) <= XP_METADATA_LIMITS.maxDepth, {
+    message: `metadata may nest at most ${XP_METADATA_LIMITS.maxDepth} levels`,
+    abort: true,
+  })
+  .refine((v) => new TextEncoder().encode(JSON.stringify(v)).length <= XP_METADATA_LIMITS.maxBytes, {
+    message: `metadata may take at most ${XP_METADATA_LIMITS.maxBytes} bytes as JSON`,
+  });
+
+export const xpEventSchema = z.object({
+  id: z.string().min(1).max(128),
+  userId: z.string().min(1).max(128),
+  kind: z.string().min(1).max(64),
+  delta: z.number().int().min(-1_000_000).max(1_000_000),
+  roomId: roomIdSchema.optional(),
+  metadata: xpMetadataSchema.optional(),
+});
+export const xpEventsBodySchema = z.object({ events: z.array(xpEventSchema).min(1).max(500) });
+
+/* ------------------------------------------------------------------------------------------ */
+/* Compile-time checks: every schema parses to exactly its documented type                     */
+/* ------------------------------------------------------------------------------------------ */
+
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+function assertSame<_T extends true>(): void {}
+assertSame<Same<z.output<typeof joinSchema>, JoinPayload>>();
+assertSame<Same<z.output<typeof leaveSchema>, LeavePayload>>();
+assertSame<Same<z.output<typeof sendSchema>, SendPayload>>();
+assertSame<Same<z.output<typeof messageLikeSchema>, MessageLikePayload>>();
+assertSame<Same<z.output<typeof roomLikeSchema>, RoomLikePayload>>();
+assertSame<Same<z.output<typeof typingSchema>, TypingPayload>>();
+assertSame<Same<z.output<typeof modTimeoutSchema>, ModTimeoutPayload>>();
+assertSame<Same<z.output<typeof roomUpdateSchema>, RoomUpdatePayload>>();
+assertSame<Same<z.output<typeof sessionSchema>, SessionPayload>>();
+assertSame<Same<z.output<typeof createRoomSchema>, CreateRoomBody>>();
+assertSame<Same<z.output<typeof messagesQuerySchema>, MessagesQuery>>();
+assertSame<Same<z.output<typeof devTokenSchema>, DevTokenBody>>();
+assertSame<Same<z.output<typeof xpEventSchema>, XpEventInput>>();
+assertSame<Same<z.output<typeof xpEventsBodySchema>, XpEventsBody>>();
