@@ -8,14 +8,17 @@
  *   - throughput: acked messages per second
  *   - join with 100 messages of history (ms, p50/p95)
  *   - server resident memory (MB) idle and after the run (from /proc/<pid>/status)
- *   - bundle size: dist/live-chat.js raw and min+gzip (KB)
+ *   - bundle size: widget/dist/live-chat.js raw and min+gzip (KB)
+ *   - cold start to /health of `node server/bin.js` vs a bare Socket.IO server (bench/startup.ts)
  * Env: BENCH_VIEWERS (default 50), BENCH_SENDERS (5), BENCH_MESSAGES (2000).
  */
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
+import { loadavg } from 'node:os';
 import { io, type Socket } from 'socket.io-client';
+import { measureStartup } from './startup.ts';
 import { repoRoot, startChatServer } from '../test/helpers/processes.ts';
 
 const VIEWERS = Number(process.env.BENCH_VIEWERS ?? 50);
@@ -121,8 +124,11 @@ try {
 const bundle = join(repoRoot, 'widget', 'dist', 'live-chat.js');
 if (existsSync(bundle)) {
   const code = readFileSync(bundle);
-  rows.push(['dist/live-chat.js raw / min+gzip', `${(code.length / 1024).toFixed(1)} KB / ${(gzipSync(code, { level: 9 }).length / 1024).toFixed(1)} KB`]);
+  rows.push(['widget/dist/live-chat.js raw / min+gzip', `${(code.length / 1024).toFixed(1)} KB / ${(gzipSync(code, { level: 9 }).length / 1024).toFixed(1)} KB`]);
 }
 
-console.log(`\n| measure (node ${process.version}, ${new Date().toISOString().slice(0, 10)}) | result |\n| --- | --- |`);
+const startup = await measureStartup();
+rows.push(['cold start to /health: node server/bin.js / bare Socket.IO (medians of 5)', `${startup.serverMs.toFixed(0)} / ${startup.baselineMs.toFixed(0)} ms (${startup.ratio.toFixed(2)}×)`]);
+
+console.log(`\n| measure (node ${process.version}, ${new Date().toISOString().slice(0, 10)}, load average ${loadavg().map((l) => l.toFixed(2)).join(' ')}) | result |\n| --- | --- |`);
 for (const [k, v] of rows) console.log(`| ${k} | ${v} |`);
