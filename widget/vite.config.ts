@@ -1,14 +1,19 @@
 /**
  * Builds the widget: one ES module, `widget/dist/live-chat.js`, with everything included (Lit,
  * @lit/context, nanostores, socket.io-client and our code), minified, for a plain
- * `<script type="module">` on any site. The unbundled ESM build with declarations comes from
+ * `<script type="module">` on any site; next to it the content-hashed, pre-compressed copy the
+ * server sends (see {@link hashedCopies}). The unbundled ESM build with declarations comes from
  * `tsc -b tsconfig.build.json`.
  *
  * Vite's library mode leaves whitespace in ES output (to keep pure annotations for the
  * consumer's tree shaking); this file is the end product, so a last step minifies it fully.
  * Lit `css` templates are squeezed too: esbuild does not touch template literals.
  */
+import { createHash } from 'node:crypto';
+import { readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { brotliCompressSync, constants as zlib, gzipSync } from 'node:zlib';
 import { defaultClientConditions, defineConfig, transformWithEsbuild, type Plugin } from 'vite';
 
 /** Collapses whitespace and drops comments inside css`…` literals of our *.styles.ts files. */
@@ -90,11 +95,60 @@ function minifyChunk(): Plugin {
   };
 }
 
+/** What `dist/bundle.json` holds (read by server/http/static.ts and docs/widget.md). */
+interface BundleManifest {
+  /** `live-chat.<hash>.js`, in the same folder. */
+  file: string;
+  /** The first 8 hex digits of the SHA-256 of the bundle's bytes. */
+  hash: string;
+  /** Subresource Integrity of the bundle (`sha384-…`), for `<script integrity>`. */
+  integrity: string;
+  /** Size in bytes of each file: the bundle, `<file>.br` (brotli) and `<file>.gz` (gzip). */
+  bytes: { identity: number; br: number; gzip: number };
+}
+
+/**
+ * After the bundle is written, writes the copy the server sends with a year-long immutable
+ * cache: `live-chat.<hash>.js` (the same bytes), `live-chat.<hash>.js.br` (brotli, quality
+ * 11) and `live-chat.<hash>.js.gz` (gzip, level 9), and `dist/bundle.json` naming them
+ * ({@link BundleManifest}). The copies of earlier builds are removed, so `dist/` holds one.
+ */
+function hashedCopies(): Plugin {
+  return {
+    name: 'live-chat:hashed-copies',
+    apply: 'build',
+    writeBundle(options, bundle) {
+      if (!options.dir || !bundle['live-chat.js']) return;
+      const dir = options.dir;
+      const code = readFileSync(join(dir, 'live-chat.js'));
+      const hash = createHash('sha256').update(code).digest('hex').slice(0, 8);
+      const file = `live-chat.${hash}.js`;
+      const br = brotliCompressSync(code, {
+        params: { [zlib.BROTLI_PARAM_QUALITY]: zlib.BROTLI_MAX_QUALITY, [zlib.BROTLI_PARAM_MODE]: zlib.BROTLI_MODE_TEXT, [zlib.BROTLI_PARAM_SIZE_HINT]: code.length },
+      });
+      const gz = gzipSync(code, { level: 9 });
+      for (const old of readdirSync(dir)) {
+        if (/^live-chat\.[0-9a-f]{8}\.js(\.br|\.gz)?$/.test(old) && !old.startsWith(file)) rmSync(join(dir, old));
+      }
+      writeFileSync(join(dir, file), code);
+      writeFileSync(join(dir, `${file}.br`), br);
+      writeFileSync(join(dir, `${file}.gz`), gz);
+      const manifest: BundleManifest = {
+        file,
+        hash,
+        integrity: `sha384-${createHash('sha384').update(code).digest('base64')}`,
+        bytes: { identity: code.length, br: br.length, gzip: gz.length },
+      };
+      writeFileSync(join(dir, 'bundle.json'), `${JSON.stringify(manifest, null, 2)}\n`);
+    },
+  };
+}
+
 export default defineConfig({
   define: { 'process.env.NODE_ENV': '"production"' },
   // live-chat-protocol's sources, not its dist/, so the bundle needs no protocol build first.
   resolve: { conditions: ['live-chat-source', ...defaultClientConditions] },
-  plugins: [minifyCssTemplates(), websocketOnly(), jsonOnlyParser(), minifyChunk()],
+  plugins: [minifyCssTemplates(), websocketOnly(), jsonOnlyParser(), minifyChunk(), hashedCopies()],
   build: {
     target: 'es2022',
     outDir: fileURLToPath(new URL('./dist', import.meta.url)),
