@@ -10,15 +10,16 @@ import { pino, type Logger } from 'pino';
 import { createAdapter } from '@socket.io/redis-adapter';
 import { Redis } from 'ioredis';
 import { Server } from 'socket.io';
-import type { Config } from './config.ts';
+import { prepareDataDir, type Config } from './config.ts';
 import { identify } from './http/auth.ts';
 import { apiRouter } from './http/api.ts';
-import { cors } from './http/cors.ts';
+import { cors, handshakeAllows } from './http/cors.ts';
 import { errorHandler, notFound } from './http/errors.ts';
 import { opsRouter } from './http/ops.ts';
 import { staticRouter } from './http/static.ts';
 import { createMetrics, type Metrics } from './metrics.ts';
 import { attachRealtime, type ChatServer } from './realtime/socket-server.ts';
+import { countingRefusals } from './services/identity.ts';
 import { createServices, type Services } from './services/index.ts';
 import type { HotStore } from './stores/hot-store.ts';
 import type { Ledger } from './stores/ledger.ts';
@@ -33,7 +34,12 @@ export interface ServerDeps {
   logger?: Logger;
   /** Folder holding `demo/` and `dist/`; default: the package root. */
   staticRoot?: string;
+  /** How long `close()` waits for running socket handlers to ack, in ms (default {@link DRAIN_TIMEOUT_MS}). */
+  drainTimeoutMs?: number;
 }
+
+/** Default bound of the graceful drain in `close()`: 5 s. */
+export const DRAIN_TIMEOUT_MS = 5000;
 
 export interface ChatServerInstance {
   app: Express;
@@ -48,17 +54,25 @@ export interface ChatServerInstance {
   logger: Logger;
   /** Resolves once start-up work (the default room) is done. */
   ready: Promise<void>;
-  /** Disconnects sockets, stops timers and the HTTP server, closes the hot store and SQLite. */
+  /**
+   * Graceful drain, then shutdown: refuses new client events (ack `internal`, "The server is
+   * shutting down; retry"), waits for the running handlers to ack (at most `drainTimeoutMs`,
+   * 5 s), then disconnects sockets, stops timers and the HTTP server, closes the hot store
+   * and SQLite. A send is acked or refused, never half-written (one ledger transaction).
+   * Idempotent: later calls answer the same promise.
+   */
   close(): Promise<void>;
 }
 
 /**
  * @param config from `loadConfig(process.env)` (or built by a test).
- * @throws when the SQLite file cannot be opened.
+ * @throws {ConfigError} `DATA_DIR` when the data folder is not a writable folder (checked
+ *   before SQLite opens it, see `prepareDataDir`); else when the SQLite file cannot be opened.
  */
 export function createServer(config: Config, deps: ServerDeps = {}): ChatServerInstance {
   const clock = deps.clock ?? Date.now;
   const logger = deps.logger ?? pino({ name: 'live-chat', level: config.logLevel });
+  prepareDataDir(config.dataDir);
   const ledger = createLedger(openDatabase(config.dataDir, config.sqliteSynchronous));
   const hot = config.redisUrl ? createRedisHotStore(config.redisUrl) : createMemoryHotStore();
   const metrics = createMetrics();
@@ -66,15 +80,17 @@ export function createServer(config: Config, deps: ServerDeps = {}): ChatServerI
 
   const app = express();
   app.disable('x-powered-by');
-  app.set('trust proxy', false);
+  app.set('trust proxy', config.trustProxy);
   app.use((_req, res, next) => {
     res.setHeader('X-Content-Type-Options', 'nosniff');
     next();
   });
   app.use(cors(config.corsOrigins));
-  app.use(opsRouter({ ledger, hot, metrics, hotStoreName: config.redisUrl ? 'redis' : 'memory' }));
+  app.use(
+    opsRouter({ ledger, hot, metrics, hotStoreName: config.redisUrl ? 'redis' : 'memory', metricsToken: config.metricsToken }),
+  );
   app.use('/api', identify(services.identity), apiRouter(config, services));
-  app.use(staticRouter(deps.staticRoot));
+  app.use(staticRouter({ root: deps.staticRoot, serveDemo: config.serveDemo }));
   app.use(notFound);
   app.use(errorHandler(logger));
 
@@ -82,11 +98,20 @@ export function createServer(config: Config, deps: ServerDeps = {}): ChatServerI
   const io: ChatServer = new Server(http, {
     serveClient: false,
     cors: { origin: config.corsOrigins === '*' ? '*' : config.corsOrigins, methods: ['GET', 'POST'] },
+    // CORS does not cover WebSockets: check Origin on every handshake (polling or upgrade).
+    allowRequest: (req, answer) => {
+      const allowed = handshakeAllows(config.corsOrigins, req.headers.origin, req.headers.host);
+      if (!allowed) metrics.handshakesRefused.inc({ reason: 'origin' });
+      answer(allowed ? null : 'Origin not allowed', allowed);
+    },
   });
+  io.on('connection', () => metrics.connections.inc());
   // With Redis, broadcasts reach sockets of every instance through the Redis adapter.
   const adapterClients = config.redisUrl ? redisAdapterClients(config.redisUrl, logger) : null;
   if (adapterClients) io.adapter(createAdapter(adapterClients.pub, adapterClients.sub));
-  const realtime = attachRealtime(io, { config, services, logger, metrics });
+  // The handshake calls identity.authenticate: count its refusals.
+  const handshakeIdentity = countingRefusals(services.identity, () => metrics.handshakesRefused.inc({ reason: 'unauthorized' }));
+  const realtime = attachRealtime(io, { config, services: { ...services, identity: handshakeIdentity }, logger, metrics });
   const ready = services.rooms.ensureDefault();
 
   let closing: Promise<void> | null = null;
@@ -103,6 +128,8 @@ export function createServer(config: Config, deps: ServerDeps = {}): ChatServerI
     ready,
     close() {
       closing ??= (async () => {
+        const running = await realtime.drain(deps.drainTimeoutMs ?? DRAIN_TIMEOUT_MS);
+        if (running > 0) logger.warn({ handlers: running }, 'socket handlers still running after the drain timeout');
         realtime.close();
         const closed = io.close();
         http.closeAllConnections();

@@ -1,24 +1,35 @@
 /**
  * `live-chat-server`: reads the environment (`config.ts`), starts the server on `PORT`, logs
  * `listening` with its URL, and on SIGTERM / SIGINT closes sockets and SQLite cleanly and
- * exits 0. A bad setting exits 1 with a message naming the variable.
+ * exits 0. A bad setting (including a `DATA_DIR` that is not a writable folder, checked before
+ * SQLite opens it) exits 1 with one line naming the variable, and no stack trace.
  */
 import type { AddressInfo } from 'node:net';
 import { pino } from 'pino';
-import { createServer } from './app.ts';
+import { createServer, type ChatServerInstance } from './app.ts';
 import { ConfigError, loadConfig, type Config } from './config.ts';
 
-let config: Config;
-try {
-  config = loadConfig(process.env);
-} catch (err) {
+/** Prints a configuration error as one line and exits 1; rethrows anything else. */
+function exitOnConfigError(err: unknown): never {
   if (!(err instanceof ConfigError)) throw err;
   process.stderr.write(`live-chat-server: invalid configuration: ${err.message}\n`);
   process.exit(1);
 }
 
+let config: Config;
+try {
+  config = loadConfig(process.env);
+} catch (err) {
+  exitOnConfigError(err);
+}
+
 const logger = pino({ name: 'live-chat', level: config.logLevel });
-const server = createServer(config, { logger });
+let server: ChatServerInstance;
+try {
+  server = createServer(config, { logger });
+} catch (err) {
+  exitOnConfigError(err);
+}
 
 server.http.on('error', (err) => {
   logger.fatal({ err }, 'cannot listen');

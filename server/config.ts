@@ -8,6 +8,9 @@
  * Tests build a config with `loadConfig({ DATA_DIR: tmp, LOG_LEVEL: 'silent' })` and may then
  * override fields directly (`{ ...config, messagesPerMinute: 1000 }`).
  */
+import { closeSync, mkdirSync, openSync, rmSync, statSync, writeFileSync, type Stats } from 'node:fs';
+import { isIP } from 'node:net';
+import path from 'node:path';
 import { DEFAULT_LIMITS } from 'live-chat-protocol';
 import { z } from 'zod';
 
@@ -17,7 +20,7 @@ export interface Config {
   port: number;
   /** Interface `cli.ts` binds to. */
   host: string;
-  /** Folder of the SQLite file `live-chat.db`; created when missing. */
+  /** Folder of the SQLite file `live-chat.db`; created when missing (see {@link prepareDataDir}). */
   dataDir: string;
   /**
    * SQLite `synchronous` in WAL mode. NORMAL: a commit survives a crash of the process
@@ -31,6 +34,10 @@ export interface Config {
   jwtSecret: string | null;
   /** Optional JWKS endpoint for asymmetric tokens from an identity provider. */
   jwksUrl: string | null;
+  /** Required `aud` of every token (and set on dev tokens); null: not checked. */
+  jwtAudience: string | null;
+  /** Required `iss` of every token (and set on dev tokens); null: not checked. */
+  jwtIssuer: string | null;
   /** Enables `POST /api/dev/token`. */
   devTokens: boolean;
   /** A connection without a token gets a read-only guest identity. */
@@ -43,6 +50,15 @@ export interface Config {
   redisUrl: string | null;
   /** Key for `POST /api/xp/events`; null disables the route (404). */
   xpApiKey: string | null;
+  /** Bearer token `GET /metrics` requires; null: `/metrics` is open. */
+  metricsToken: string | null;
+  /** Serve the demo page (`/` and its files); the widget bundle is served either way. */
+  serveDemo: boolean;
+  /**
+   * Express `trust proxy`: false (use the socket's address), true (trust every proxy), a hop
+   * count, or proxy addresses / CIDRs / `loopback` `linklocal` `uniquelocal`.
+   */
+  trustProxy: boolean | number | string[];
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   /** Longest message, in characters (code points) after trim. */
   maxMessageLength: number;
@@ -110,6 +126,18 @@ const variables = {
   CORS_ORIGINS: text,
   REDIS_URL: z.string().regex(/^rediss?:\/\//, 'expected redis:// or rediss:// URL'),
   XP_API_KEY: z.string().min(16, 'must be at least 16 characters'),
+  METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').regex(/^\S+$/, 'must not contain spaces'),
+  SERVE_DEMO: bool,
+  TRUST_PROXY: z.string().transform((raw, ctx) => {
+    const parsed = parseTrustProxy(raw);
+    if (typeof parsed === 'string') {
+      ctx.addIssue({ code: 'custom', message: parsed });
+      return z.NEVER;
+    }
+    return parsed;
+  }),
+  JWT_AUDIENCE: text,
+  JWT_ISSUER: text,
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']),
   MAX_MESSAGE_LENGTH: int(1, 100_000),
   MESSAGES_PER_MINUTE: int(1, 100_000),
@@ -132,7 +160,10 @@ type Parsed = { [K in Variable]?: z.output<(typeof variables)[K]> };
  *
  * @param env usually `process.env`; tests pass a plain object.
  * @throws {ConfigError} naming the first variable with a bad value, or `JWT_SECRET` when
- *   `NODE_ENV=production` and neither `JWT_SECRET` nor `JWKS_URL` is set.
+ *   `NODE_ENV=production` and neither `JWT_SECRET` nor `JWKS_URL` is set, or `JWT_AUDIENCE` /
+ *   `JWT_ISSUER` when `NODE_ENV=production` and `JWKS_URL` is set without them (a token an
+ *   identity provider minted for another app would be accepted). `DATA_DIR` is checked on
+ *   disk by {@link prepareDataDir}, not here.
  */
 export function loadConfig(env: Record<string, string | undefined>): Config {
   const v: Parsed = {};
@@ -148,6 +179,11 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
   const production = nodeEnv === 'production';
   if (production && !v.JWT_SECRET && !v.JWKS_URL) {
     throw new ConfigError('JWT_SECRET', 'required when NODE_ENV=production (or set JWKS_URL)');
+  }
+  if (production && v.JWKS_URL) {
+    for (const name of ['JWT_AUDIENCE', 'JWT_ISSUER'] as const) {
+      if (!v[name]) throw new ConfigError(name, 'required with JWKS_URL when NODE_ENV=production');
+    }
   }
   const jwtSecret = v.JWT_SECRET ?? (production ? null : DEV_JWT_SECRET);
   const devTokens = v.DEV_TOKENS ?? !production;
@@ -175,12 +211,17 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     production,
     jwtSecret,
     jwksUrl: v.JWKS_URL ?? null,
+    jwtAudience: v.JWT_AUDIENCE ?? null,
+    jwtIssuer: v.JWT_ISSUER ?? null,
     devTokens,
     allowGuests: v.ALLOW_GUESTS ?? !production,
     guestCanPost: v.GUEST_CAN_POST ?? false,
     corsOrigins,
     redisUrl: v.REDIS_URL ?? null,
     xpApiKey: v.XP_API_KEY ?? null,
+    metricsToken: v.METRICS_TOKEN ?? null,
+    serveDemo: v.SERVE_DEMO ?? !production,
+    trustProxy: v.TRUST_PROXY ?? false,
     logLevel: v.LOG_LEVEL ?? 'info',
     maxMessageLength: v.MAX_MESSAGE_LENGTH ?? DEFAULT_LIMITS.maxMessageLength,
     messagesPerMinute: v.MESSAGES_PER_MINUTE ?? DEFAULT_LIMITS.messagesPerMinute,
@@ -195,4 +236,117 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     leaderboardSize: v.LEADERBOARD_SIZE ?? DEFAULT_LIMITS.leaderboardSize,
     typingTtlMs: 5000,
   };
+}
+
+const PROXY_NAMES = new Set(['loopback', 'linklocal', 'uniquelocal']);
+
+/**
+ * Reads `TRUST_PROXY` into Express's `trust proxy` setting.
+ * @param raw `true` / `false`, a hop count 0..64 (0 is `false`), or a comma list of IP
+ *   addresses, CIDRs (`10.0.0.0/8`, `fd00::/8`) and the names `loopback`, `linklocal`,
+ *   `uniquelocal`.
+ * @returns the setting, or a string saying what is wrong (never throws).
+ */
+function parseTrustProxy(raw: string): boolean | number | string[] | string {
+  const value = raw.trim().toLowerCase();
+  if (value === 'true') return true;
+  if (value === 'false') return false;
+  if (/^\d+$/.test(value)) {
+    const hops = Number(value);
+    if (hops > 64) return 'a hop count must be 0..64';
+    return hops === 0 ? false : hops;
+  }
+  const entries = value.split(',').map((e) => e.trim()).filter(Boolean);
+  if (entries.length === 0) return 'expected true, false, a hop count or addresses';
+  for (const entry of entries) {
+    if (PROXY_NAMES.has(entry)) continue;
+    const [address = '', prefix, extra] = entry.split('/');
+    const family = isIP(address);
+    const maxPrefix = family === 4 ? 32 : 128;
+    const prefixOk = prefix === undefined || (/^\d{1,3}$/.test(prefix) && Number(prefix) <= maxPrefix);
+    if (family === 0 || !prefixOk || extra !== undefined) {
+      return `"${entry}" is not true, false, a hop count, an IP address, a CIDR or loopback/linklocal/uniquelocal`;
+    }
+  }
+  return entries;
+}
+
+/** What an fs error code means, for a person reading the start-up error. */
+function fsReason(err: unknown): string {
+  const code = (err as NodeJS.ErrnoException)?.code ?? 'unknown error';
+  const reasons: Record<string, string> = {
+    EACCES: 'permission denied',
+    EPERM: 'operation not permitted',
+    EROFS: 'read-only file system',
+    ENOTDIR: 'a part of the path is a file, not a folder',
+    ENOENT: 'this file system does not allow it',
+    EISDIR: 'it is a folder',
+    ENOSPC: 'no space left on the device',
+    ELOOP: 'too many symbolic links',
+    ENAMETOOLONG: 'the path is too long',
+  };
+  return `${code}: ${reasons[code] ?? 'unexpected error'}`;
+}
+
+/**
+ * Makes sure `DATA_DIR` is a folder this process can write, creating missing folders, before
+ * SQLite opens `live-chat.db` in it. Only quick synchronous fs calls: it never uses
+ * `mkdirSync(…, { recursive: true })`, which on Node 20 loops forever where `mkdir` answers
+ * ENOENT under an existing folder (`/proc/nope`). Folders are created one level at a time.
+ *
+ * @param dataDir `config.dataDir`, relative to the working directory or absolute.
+ * @throws {ConfigError} `DATA_DIR` saying what is wrong: a file instead of a folder, a part of
+ *   the path that is a file, a folder that cannot be created or written (a probe file is
+ *   created and removed), or an existing `live-chat.db` that is not a writable file.
+ */
+export function prepareDataDir(dataDir: string): void {
+  const full = path.resolve(dataDir);
+  const fail = (why: string): never => {
+    throw new ConfigError('DATA_DIR', `${dataDir} ${why}`);
+  };
+  const stat = (p: string): Stats | null => {
+    try {
+      return statSync(p);
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null;
+      return fail(`cannot be reached (${fsReason(err)})`);
+    }
+  };
+
+  const missing: string[] = [];
+  for (let at = full; ; at = path.dirname(at)) {
+    const found = stat(at);
+    if (found) {
+      if (!found.isDirectory()) fail(at === full ? 'is a file, not a folder' : `cannot be created: ${at} is a file, not a folder`);
+      break;
+    }
+    missing.unshift(at);
+    if (path.dirname(at) === at) break;
+  }
+  for (const dir of missing) {
+    try {
+      mkdirSync(dir);
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'EEXIST' && stat(dir)?.isDirectory()) continue;
+      fail(`cannot be created (mkdir ${dir}: ${fsReason(err)})`);
+    }
+  }
+
+  const probe = path.join(full, `.live-chat-write-check-${process.pid}`);
+  try {
+    writeFileSync(probe, '', { flag: 'wx' });
+    rmSync(probe, { force: true });
+  } catch (err) {
+    fail(`is not writable (${fsReason(err)})`);
+  }
+  const db = path.join(full, 'live-chat.db');
+  const dbStat = stat(db);
+  if (dbStat && !dbStat.isFile()) fail(`holds live-chat.db, which is not a file`);
+  if (dbStat) {
+    try {
+      closeSync(openSync(db, 'r+'));
+    } catch (err) {
+      fail(`holds live-chat.db, which cannot be opened for writing (${fsReason(err)})`);
+    }
+  }
 }

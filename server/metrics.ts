@@ -3,7 +3,7 @@
  * in one process (tests), plus Node's default metrics (prefix `live_chat_`), which describe
  * the process and are collected once per process into a shared registry.
  */
-import { Counter, Gauge, Registry, collectDefaultMetrics } from 'prom-client';
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 
 let processRegistry: Registry | null = null;
 
@@ -15,6 +15,11 @@ function processMetrics(): Registry {
   }
   return processRegistry;
 }
+
+/** Buckets of the ack-time histograms, in ms. */
+const ACK_MS_BUCKETS = [1, 2, 5, 10, 25, 50, 100, 250, 500, 1000, 2500, 5000];
+/** Buckets of the fan-out histogram, in sockets. */
+const FANOUT_BUCKETS = [0, 1, 5, 10, 50, 100, 500, 1000, 5000, 10_000];
 
 export interface Metrics {
   /** This server's metrics merged with the process's: what `GET /metrics` serves. */
@@ -33,6 +38,16 @@ export interface Metrics {
   xpEvents: Counter;
   /** Socket acks refused, by error code. */
   refusals: Counter<'code'>;
+  /** `message:send` handling time, receipt to ack, in ms (ok and refused). */
+  sendAckMs: Histogram;
+  /** `room:join` handling time, receipt to ack, in ms (ok and refused). */
+  joinAckMs: Histogram;
+  /** Sockets of this instance a `message:new` broadcast reaches (other instances count their own). */
+  fanoutSize: Histogram;
+  /** Socket.IO handshakes refused: `origin` (not in CORS_ORIGINS), `unauthorized` (bad or missing token). */
+  handshakesRefused: Counter<'reason'>;
+  /** Socket.IO connections accepted (handshake passed). */
+  connections: Counter;
 }
 
 /**
@@ -61,6 +76,31 @@ export function createMetrics(): Metrics {
       labelNames: ['code'],
       registers,
     }),
+    sendAckMs: new Histogram({
+      name: 'live_chat_send_ack_ms',
+      help: 'message:send handling time, receipt to ack, in ms',
+      buckets: ACK_MS_BUCKETS,
+      registers,
+    }),
+    joinAckMs: new Histogram({
+      name: 'live_chat_join_ack_ms',
+      help: 'room:join handling time, receipt to ack, in ms',
+      buckets: ACK_MS_BUCKETS,
+      registers,
+    }),
+    fanoutSize: new Histogram({
+      name: 'live_chat_fanout_size',
+      help: 'Sockets on this instance a message:new broadcast reaches',
+      buckets: FANOUT_BUCKETS,
+      registers,
+    }),
+    handshakesRefused: new Counter({
+      name: 'live_chat_handshakes_refused_total',
+      help: 'Socket.IO handshakes refused, by reason (origin, unauthorized)',
+      labelNames: ['reason'],
+      registers,
+    }),
+    connections: new Counter({ name: 'live_chat_connections_total', help: 'Socket.IO connections accepted', registers }),
   };
   // Merge after registering: a merged registry holds the metrics that exist at merge time.
   return { ...metrics, registry: Registry.merge([processMetrics(), own]) };

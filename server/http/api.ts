@@ -14,7 +14,6 @@
  * | `POST /api/xp/events` | `{ acceptedIds, duplicateIds }` | 404 (no `XP_API_KEY` configured), 401 (missing/wrong `X-Api-Key`), 400 (whole batch refused) |
  * | `POST /api/dev/token` | `{ token, userId }` | 404 (`DEV_TOKENS=false`), 400 |
  */
-import { createHash, timingSafeEqual } from 'node:crypto';
 import express, { Router } from 'express';
 import type { Config } from '../config.ts';
 import { fromZod, refuse } from '../errors.ts';
@@ -23,17 +22,10 @@ import { createRoomSchema, devTokenSchema, messagesQuerySchema, roomIdSchema, xp
 import type { Services } from '../services/index.ts';
 import { devUserId } from '../services/identity.ts';
 import { toWireRoom } from '../services/rooms.ts';
-import { identityOf } from './auth.ts';
+import { identityOf, sameSecret } from './auth.ts';
 import { z } from 'zod';
 
 const userIdSchema = z.string().min(1).max(128);
-
-/** Constant-time comparison of an API key (hashes first, so lengths do not leak). */
-function sameKey(given: string, expected: string): boolean {
-  const a = createHash('sha256').update(given).digest();
-  const b = createHash('sha256').update(expected).digest();
-  return timingSafeEqual(a, b);
-}
 
 /**
  * Builds the `/api` router (the table above; mount it under `/api` after {@link identify}).
@@ -96,7 +88,7 @@ export function apiRouter(config: Config, services: Services): Router {
   router.post('/xp/events', async (req, res) => {
     if (!config.xpApiKey) throw refuse.notFound('XP events are not enabled on this server (set XP_API_KEY)');
     const key = req.headers['x-api-key'];
-    if (typeof key !== 'string' || !sameKey(key, config.xpApiKey)) throw refuse.unauthorized('Missing or wrong X-Api-Key');
+    if (typeof key !== 'string' || !sameSecret(key, config.xpApiKey)) throw refuse.unauthorized('Missing or wrong X-Api-Key');
     const body = xpEventsBodySchema.safeParse(Array.isArray(req.body) ? { events: req.body } : req.body);
     if (!body.success) throw fromZod(body.error, 'body');
     res.json(await rewards.appendXpEvents(body.data.events));

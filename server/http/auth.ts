@@ -3,6 +3,7 @@
  * header: an anonymous caller (`res.locals.identity = null`). A forged or expired token:
  * 401 `unauthorized`, on every route.
  */
+import { createHash, timingSafeEqual } from 'node:crypto';
 import type { RequestHandler, Response } from 'express';
 import type { Identity, IdentityService } from '../services/identity.ts';
 import { refuse } from '../errors.ts';
@@ -21,11 +22,29 @@ export function identify(ids: IdentityService): RequestHandler {
       res.locals.identity = null;
       return next();
     }
-    const match = /^Bearer\s+(\S+)$/i.exec(header);
-    if (!match) throw refuse.unauthorized('Authorization must be "Bearer <token>"');
-    res.locals.identity = await ids.verify(match[1]!);
+    const token = bearerToken(header);
+    if (!token) throw refuse.unauthorized('Authorization must be "Bearer <token>"');
+    res.locals.identity = await ids.verify(token);
     next();
   };
+}
+
+/**
+ * Constant-time comparison of a secret a caller sent (API key, metrics token) with the
+ * configured one. Both are hashed (SHA-256) first, so neither their bytes nor their lengths
+ * leak through timing.
+ * @returns true when equal; never throws.
+ */
+export function sameSecret(given: string, expected: string): boolean {
+  const a = createHash('sha256').update(given).digest();
+  const b = createHash('sha256').update(expected).digest();
+  return timingSafeEqual(a, b);
+}
+
+/** The token of an `Authorization: Bearer <token>` header, or null for any other value. */
+export function bearerToken(header: string | undefined): string | null {
+  const match = header ? /^Bearer\s+(\S+)$/i.exec(header) : null;
+  return match ? match[1]! : null;
 }
 
 /** The caller's identity, or null when anonymous. */

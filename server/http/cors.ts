@@ -16,6 +16,38 @@ export function corsAllows(origins: Config['corsOrigins'], origin: string): bool
   return origins === '*' || origins.includes(origin);
 }
 
+/**
+ * Whether a Socket.IO handshake (the first polling request or a WebSocket upgrade) may
+ * proceed, judged by its `Origin` header. Browsers send `Origin` on every WebSocket upgrade
+ * and cross-origin request, and a page cannot forge it, so this keeps other sites' pages
+ * from opening sockets in their visitors' browsers (CORS does not cover WebSockets).
+ *
+ * - `CORS_ORIGINS=*`: every origin.
+ * - No `Origin` header: allowed. Browsers always send one on a WebSocket upgrade, so such a
+ *   request comes from a non-browser client (the bench, a bot, a server), which could send
+ *   any `Origin` it likes anyway; the token is what protects those.
+ * - The server's own origin (the `Origin`'s host and port equal the `Host` header): allowed,
+ *   so the demo page and a same-origin embed work with an empty list. Behind a proxy that
+ *   rewrites `Host`, list the public origin in `CORS_ORIGINS`.
+ * - Otherwise only an exact entry of `CORS_ORIGINS` (`null`, sent by sandboxed frames and
+ *   `file:` pages, is never listed).
+ * @param origins `config.corsOrigins`.
+ * @param origin the request's `Origin` header, if any.
+ * @param host the request's `Host` header, if any.
+ * @returns true to let the handshake go on; never throws.
+ */
+export function handshakeAllows(origins: Config['corsOrigins'], origin: string | undefined, host: string | undefined): boolean {
+  if (origins === '*' || origin === undefined) return true;
+  if (corsAllows(origins, origin)) return true;
+  if (!host) return false;
+  try {
+    const url = new URL(origin);
+    return (url.protocol === 'http:' || url.protocol === 'https:') && url.host === new URL(`${url.protocol}//${host}`).host;
+  } catch {
+    return false;
+  }
+}
+
 /** Sets `Access-Control-Allow-*` for allowed origins and answers preflights with 204. */
 export function cors(origins: Config['corsOrigins']): RequestHandler {
   return (req, res, next) => {

@@ -6,6 +6,10 @@
  * (`host` | `moderator` | `winner`, which are also the user's badges), `rooms` (the private
  * rooms the user may enter). A connection without a token is a read-only guest when
  * `ALLOW_GUESTS=true`.
+ *
+ * Every token must carry `exp` (a token without one never expires, so it is refused); `exp`
+ * and `nbf` are checked with {@link CLOCK_TOLERANCE_S} of tolerance for clock skew; `aud` and
+ * `iss` must match `JWT_AUDIENCE` / `JWT_ISSUER` when those are set.
  */
 import { randomBytes, createHash } from 'node:crypto';
 import { createRemoteJWKSet, jwtVerify, SignJWT, type JWTVerifyGetKey } from 'jose';
@@ -24,8 +28,11 @@ export interface Identity {
   rooms: string[];
 }
 
-/** Lifetime of tokens minted by `POST /api/dev/token`: 24 h, in seconds. */
-export const DEV_TOKEN_TTL_S = 24 * 3600;
+/** Lifetime of tokens minted by `POST /api/dev/token`: 12 h, in seconds. */
+export const DEV_TOKEN_TTL_S = 12 * 3600;
+
+/** Clock skew allowed when checking `exp` and `nbf`, in seconds. */
+export const CLOCK_TOLERANCE_S = 30;
 
 const claimsSchema = z.object({
   sub: z.string().min(1).max(128),
@@ -70,7 +77,10 @@ export interface IdentityService {
    * @throws AppError `unauthorized` for a bad token, or no token while guests are off.
    */
   authenticate(token: unknown): Promise<Identity>;
-  /** Mints a 24 h HS256 token for `name`; `sub` is {@link devUserId}. */
+  /**
+   * Mints an HS256 token for `name`, valid {@link DEV_TOKEN_TTL_S} (12 h); `sub` is
+   * {@link devUserId}; `aud` / `iss` are `JWT_AUDIENCE` / `JWT_ISSUER` when set.
+   */
   mintDevToken(name: string, roles: Badge[]): Promise<string>;
   /** Whether the identity may post and like (`GUEST_CAN_POST` for guests). */
   canPost(identity: Identity): boolean;
@@ -93,6 +103,10 @@ export function createIdentityService(config: Config, clock: () => number): Iden
       const { payload } = await jwtVerify(token, keyFor, {
         algorithms: ALGORITHMS,
         currentDate: new Date(clock()),
+        requiredClaims: ['exp'],
+        clockTolerance: CLOCK_TOLERANCE_S,
+        ...(config.jwtAudience ? { audience: config.jwtAudience } : {}),
+        ...(config.jwtIssuer ? { issuer: config.jwtIssuer } : {}),
       });
       const claims = claimsSchema.parse(payload);
       const roles = BADGES.filter((b) => claims.roles?.includes(b));
@@ -125,15 +139,34 @@ export function createIdentityService(config: Config, clock: () => number): Iden
     async mintDevToken(name, roles) {
       if (!secret) throw new Error('dev tokens need JWT_SECRET');
       const now = Math.floor(clock() / 1000);
-      return new SignJWT({ name, roles })
+      const jwt = new SignJWT({ name, roles })
         .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
         .setSubject(devUserId(name))
         .setIssuedAt(now)
-        .setExpirationTime(now + DEV_TOKEN_TTL_S)
-        .sign(secret);
+        .setExpirationTime(now + DEV_TOKEN_TTL_S);
+      if (config.jwtAudience) jwt.setAudience(config.jwtAudience);
+      if (config.jwtIssuer) jwt.setIssuer(config.jwtIssuer);
+      return jwt.sign(secret);
     },
     canPost(identity) {
       return !identity.guest || config.guestCanPost;
     },
+  };
+}
+
+/**
+ * The same identity service, calling `onRefused` each time `authenticate` refuses (a bad
+ * token, or none while guests are off). `authenticate` is what the Socket.IO handshake calls,
+ * so `server/app.ts` counts refused handshakes with it; `verify` (HTTP) is not counted.
+ * @returns a new object; `ids` is not changed. Refusals are re-thrown unchanged.
+ */
+export function countingRefusals(ids: IdentityService, onRefused: () => void): IdentityService {
+  return {
+    ...ids,
+    authenticate: (token) =>
+      ids.authenticate(token).catch((err: unknown) => {
+        onRefused();
+        throw err;
+      }),
   };
 }

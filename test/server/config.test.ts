@@ -26,6 +26,11 @@ describe('loadConfig', () => {
     assert.equal(c.corsOrigins, '*');
     assert.equal(c.redisUrl, null);
     assert.equal(c.xpApiKey, null);
+    assert.equal(c.metricsToken, null);
+    assert.equal(c.serveDemo, true);
+    assert.equal(c.trustProxy, false);
+    assert.equal(c.jwtAudience, null);
+    assert.equal(c.jwtIssuer, null);
     assert.equal(c.logLevel, 'info');
     assert.deepEqual(
       [c.maxMessageLength, c.messagesPerMinute, c.historyLimit, c.replayWindow, c.roomLikesPerMinute],
@@ -47,6 +52,11 @@ describe('loadConfig', () => {
       COIN_COOLDOWN_SECONDS: '0',
       XP_API_KEY: 'k'.repeat(32),
       LOG_LEVEL: 'silent',
+      METRICS_TOKEN: 'm'.repeat(24),
+      SERVE_DEMO: 'false',
+      TRUST_PROXY: '1',
+      JWT_AUDIENCE: 'live-chat',
+      JWT_ISSUER: 'https://id.example/',
     });
     assert.equal(c.port, 8080);
     assert.equal(c.dataDir, '/var/lib/chat');
@@ -56,6 +66,24 @@ describe('loadConfig', () => {
     assert.equal(c.coinCooldownSeconds, 0);
     assert.equal(c.xpApiKey, 'k'.repeat(32));
     assert.equal(c.logLevel, 'silent');
+    assert.equal(c.metricsToken, 'm'.repeat(24));
+    assert.equal(c.serveDemo, false);
+    assert.equal(c.trustProxy, 1);
+    assert.equal(c.jwtAudience, 'live-chat');
+    assert.equal(c.jwtIssuer, 'https://id.example/');
+  });
+
+  it('reads TRUST_PROXY as a boolean, a hop count or a list of addresses', () => {
+    const trust = (value: string) => loadConfig({ TRUST_PROXY: value }).trustProxy;
+    assert.equal(trust('true'), true);
+    assert.equal(trust('false'), false);
+    assert.equal(trust('0'), false);
+    assert.equal(trust('2'), 2);
+    assert.deepEqual(trust('loopback, 10.0.0.0/8,fd00::/8, 203.0.113.7'), ['loopback', '10.0.0.0/8', 'fd00::/8', '203.0.113.7']);
+    for (const bad of ['yes please', '10.0.0.0/33', '::1/129', '300.1.1.1', '10.0.0.1/8/2', '65', 'localhost', ',']) {
+      const err = refusal({ TRUST_PROXY: bad });
+      assert.equal(err.variable, 'TRUST_PROXY', bad);
+    }
   });
 
   it('closes the dev doors in production and needs a secret there', () => {
@@ -64,9 +92,23 @@ describe('loadConfig', () => {
     assert.equal(c.devTokens, false);
     assert.equal(c.allowGuests, false);
     assert.deepEqual(c.corsOrigins, []);
-    const jwks = loadConfig({ NODE_ENV: 'production', JWKS_URL: 'https://id.example/.well-known/jwks.json' });
+    assert.equal(c.serveDemo, false);
+    assert.equal(c.trustProxy, false);
+    const idp = { NODE_ENV: 'production', JWKS_URL: 'https://id.example/.well-known/jwks.json', JWT_AUDIENCE: 'chat', JWT_ISSUER: 'https://id.example/' };
+    const jwks = loadConfig(idp);
     assert.equal(jwks.jwtSecret, null, 'no HS256 secret falls back to the dev one in production');
-    assert.equal(refusal({ NODE_ENV: 'production', JWKS_URL: 'https://id.example/jwks', DEV_TOKENS: 'true' }).variable, 'DEV_TOKENS');
+    assert.equal(refusal({ ...idp, DEV_TOKENS: 'true' }).variable, 'DEV_TOKENS');
+    assert.equal(loadConfig({ NODE_ENV: 'production', JWT_SECRET: 's'.repeat(32), SERVE_DEMO: 'true' }).serveDemo, true);
+  });
+
+  it('needs JWT_AUDIENCE and JWT_ISSUER with JWKS_URL in production', () => {
+    const idp = { NODE_ENV: 'production', JWKS_URL: 'https://id.example/jwks', JWT_AUDIENCE: 'chat', JWT_ISSUER: 'https://id.example/' };
+    const noAudience = refusal({ ...idp, JWT_AUDIENCE: '' });
+    assert.equal(noAudience.variable, 'JWT_AUDIENCE');
+    assert.match(noAudience.message, /required with JWKS_URL when NODE_ENV=production/);
+    assert.equal(refusal({ ...idp, JWT_ISSUER: '' }).variable, 'JWT_ISSUER');
+    assert.equal(loadConfig({ ...idp, NODE_ENV: 'development', JWT_AUDIENCE: '', JWT_ISSUER: '' }).jwtAudience, null, 'optional outside production');
+    assert.equal(loadConfig({ NODE_ENV: 'production', JWT_SECRET: 's'.repeat(32) }).jwtAudience, null, 'optional with HS256 only');
   });
 
   it('names the variable of a bad value', () => {
@@ -82,6 +124,10 @@ describe('loadConfig', () => {
       ['JWKS_URL', 'nope'],
       ['STATS_INTERVAL_MS', '0'],
       ['STATS_INTERVAL_MS', '249'],
+      ['METRICS_TOKEN', 'short'],
+      ['METRICS_TOKEN', 'has spaces in the middle'],
+      ['SERVE_DEMO', 'maybe'],
+      ['TRUST_PROXY', 'everyone'],
     ] as const) {
       const err = refusal({ [name]: value });
       assert.equal(err.variable, name);

@@ -136,10 +136,8 @@ describe('cross-origin and static files', () => {
   before(async () => {
     root = tempDir();
     mkdirSync(path.join(root, 'demo'));
-    mkdirSync(path.join(root, 'dist'));
     writeFileSync(path.join(root, 'demo', 'index.html'), '<!doctype html><title>demo</title><live-chat></live-chat>');
     writeFileSync(path.join(root, 'demo', 'style.css'), 'body{}');
-    writeFileSync(path.join(root, 'dist', 'live-chat.js'), 'export const liveChat = 1;');
     t = await startServer({ staticRoot: root });
   });
   after(async () => {
@@ -154,13 +152,13 @@ describe('cross-origin and static files', () => {
     assert.equal((await fetch(`${t.url}/style.css`)).status, 200);
   });
 
-  it('serves the bundle cross-origin', async () => {
+  it('serves the bundle (widget/dist, built by npm test) cross-origin', async () => {
     const res = await fetch(`${t.url}/live-chat.js`, { headers: { origin: 'https://site.example' } });
-    assert.equal(res.status, 200);
+    assert.equal(res.status, 200, 'run npm run build first');
     assert.match(res.headers.get('content-type')!, /^text\/javascript/);
     assert.equal(res.headers.get('cross-origin-resource-policy'), 'cross-origin');
     assert.equal(res.headers.get('access-control-allow-origin'), '*');
-    assert.equal(await res.text(), 'export const liveChat = 1;');
+    await res.arrayBuffer();
   });
 
   it('answers preflights and API calls from other origins', async () => {
@@ -177,22 +175,6 @@ describe('cross-origin and static files', () => {
     assert.ok(engine.headers.get('access-control-allow-origin'));
   });
 
-  it('answers 404 with a clear text when the bundle or demo is missing', async () => {
-    const emptyRoot = tempDir();
-    const bare = await startServer({ staticRoot: emptyRoot });
-    try {
-      const res = await fetch(`${bare.url}/live-chat.js`);
-      assert.equal(res.status, 404);
-      assert.match(await res.text(), /npm run build/);
-      const page = await fetch(`${bare.url}/`);
-      assert.equal(page.status, 404);
-      assert.match(await page.text(), /demo\/index\.html/);
-    } finally {
-      await bare.destroy();
-      rmSync(emptyRoot, { recursive: true, force: true });
-    }
-  });
-
   it('allows only CORS_ORIGINS when set', async () => {
     const strict = await startServer({ config: { corsOrigins: ['https://good.example'] } });
     try {
@@ -204,6 +186,101 @@ describe('cross-origin and static files', () => {
       assert.equal(engine.headers.get('access-control-allow-origin'), null);
     } finally {
       await strict.destroy();
+    }
+  });
+});
+
+describe('client mistakes are 4xx, never 5xx', () => {
+  let t: TestServer;
+  before(async () => {
+    t = await startServer({ config: { xpApiKey: 'x'.repeat(32) } });
+  });
+  after(() => t.destroy());
+
+  it('answers 400 invalid for malformed percent-encoding in a path', async () => {
+    for (const route of ['/api/rooms/%ZZ', '/api/rooms/%E0%A4%A/messages', '/api/rooms/%/leaderboard', '/api/users/%C0%AF/xp']) {
+      const res = await http(t, 'GET', route);
+      assert.equal(res.status, 400, route);
+      assert.equal(res.body.error.code, 'invalid', route);
+    }
+    for (const route of ['/%ZZ', '/api/%ZZ', '/demo/%E0%A4%A']) {
+      const res = await http(t, 'GET', route);
+      assert.ok(res.status >= 400 && res.status < 500, `${route}: ${res.status}`);
+    }
+  });
+
+  it('refuses metadata nested 5,000 deep with 400 and writes nothing of the batch', async () => {
+    // Written as text: JSON.stringify itself overflows the stack on 5,000 levels.
+    const deep = `${'{"d":'.repeat(5000)}"bottom"${'}'.repeat(5000)}`;
+    const headers = { 'x-api-key': 'x'.repeat(32) };
+    const event = { id: 'deep-1', userId: 'deep-diver', kind: 'quiz', delta: 7 };
+    const batch = JSON.stringify({ events: [{ ...event, id: 'deep-0', metadata: {} }, { ...event, metadata: '<deep>' }] });
+    const refused = await http(t, 'POST', '/api/xp/events', { headers, body: batch.replace('"<deep>"', deep) });
+    assert.equal(refused.status, 400);
+    assert.equal(refused.body.error.code, 'invalid');
+    assert.match(refused.body.error.message, /^events\.1\.metadata: metadata may nest at most 8 levels/);
+    assert.equal((await http(t, 'GET', '/api/users/deep-diver/xp')).body.totalXp, 0);
+    // The same ids are still new: nothing of the refused batch was stored.
+    const again = await http(t, 'POST', '/api/xp/events', {
+      headers,
+      body: { events: [{ ...event, id: 'deep-0' }, { ...event, metadata: { level: { ok: true } } }] },
+    });
+    assert.equal(again.status, 200);
+    assert.deepEqual(again.body, { acceptedIds: ['deep-0', 'deep-1'], duplicateIds: [] });
+    assert.equal((await http(t, 'GET', '/api/users/deep-diver/xp')).body.totalXp, 14);
+  });
+});
+
+describe('METRICS_TOKEN, SERVE_DEMO and TRUST_PROXY', () => {
+  it('guards /metrics with a Bearer token when METRICS_TOKEN is set', async () => {
+    const token = 'metrics-token-0123456789';
+    const t = await startServer({ config: { metricsToken: token } });
+    try {
+      for (const authorization of [undefined, 'Bearer wrong-token-0123456789', `Basic ${token}`, `Bearer ${token}x`]) {
+        const res = await http(t, 'GET', '/metrics', { headers: authorization ? { authorization } : {} });
+        assert.equal(res.status, 401, authorization);
+        assert.equal(res.body.error.code, 'unauthorized');
+        assert.match(res.headers.get('www-authenticate')!, /^Bearer/);
+      }
+      const ok = await http(t, 'GET', '/metrics', { headers: { authorization: `Bearer ${token}` } });
+      assert.equal(ok.status, 200);
+      assert.match(ok.body, /^live_chat_messages_total 0$/m);
+      assert.equal((await http(t, 'GET', '/health')).status, 200, '/health stays open');
+      assert.equal((await http(t, 'GET', '/ready')).status, 200, '/ready stays open');
+    } finally {
+      await t.destroy();
+    }
+  });
+
+  it('does not serve the demo page with SERVE_DEMO=false', async () => {
+    const root = tempDir();
+    mkdirSync(path.join(root, 'demo'));
+    writeFileSync(path.join(root, 'demo', 'index.html'), '<!doctype html><title>demo</title>');
+    const on = await startServer({ staticRoot: root, config: { serveDemo: true } });
+    const off = await startServer({ staticRoot: root, config: { serveDemo: false } });
+    try {
+      assert.equal((await fetch(`${on.url}/`)).status, 200);
+      const page = await fetch(`${off.url}/`);
+      assert.equal(page.status, 404);
+      assert.doesNotMatch(await page.text(), /<title>demo/);
+      assert.equal((await fetch(`${off.url}/index.html`)).status, 404);
+    } finally {
+      await Promise.all([on.destroy(), off.destroy()]);
+      rmSync(root, { recursive: true, force: true });
+    }
+  });
+
+  it('hands TRUST_PROXY to Express', async () => {
+    const plain = await startServer();
+    const proxied = await startServer({ config: { trustProxy: ['10.0.0.0/8'] } });
+    try {
+      const trusts = (t: TestServer, address: string) =>
+        (t.server.app.get('trust proxy fn') as (address: string, hop: number) => boolean)(address, 0);
+      assert.equal(trusts(plain, '10.1.2.3'), false);
+      assert.equal(trusts(proxied, '10.1.2.3'), true);
+      assert.equal(trusts(proxied, '192.0.2.1'), false);
+    } finally {
+      await Promise.all([plain.destroy(), proxied.destroy()]);
     }
   });
 });

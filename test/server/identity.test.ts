@@ -1,6 +1,7 @@
 /**
  * Identity (DESIGN.md "Identity"): verified tokens, refused forged and expired ones on the
- * socket handshake and over HTTP, guests, and dev tokens.
+ * socket handshake and over HTTP, required `exp`, 30 s of clock tolerance, `aud` / `iss` when
+ * configured, guests, and dev tokens.
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
@@ -12,13 +13,19 @@ import { call, http, startServer, type TestServer } from './helpers.ts';
 
 const secret = new TextEncoder().encode(DEV_JWT_SECRET);
 
-function sign(claims: Record<string, unknown>, options: { key?: Uint8Array; iat: number; exp: number; sub?: string }) {
-  return new SignJWT(claims)
+function sign(
+  claims: Record<string, unknown>,
+  options: { key?: Uint8Array; iat: number; exp: number | null; sub?: string; nbf?: number; aud?: string; iss?: string },
+) {
+  const jwt = new SignJWT(claims)
     .setProtectedHeader({ alg: 'HS256' })
     .setSubject(options.sub ?? 'user-1')
-    .setIssuedAt(options.iat)
-    .setExpirationTime(options.exp)
-    .sign(options.key ?? secret);
+    .setIssuedAt(options.iat);
+  if (options.exp !== null) jwt.setExpirationTime(options.exp);
+  if (options.nbf !== undefined) jwt.setNotBefore(options.nbf);
+  if (options.aud !== undefined) jwt.setAudience(options.aud);
+  if (options.iss !== undefined) jwt.setIssuer(options.iss);
+  return jwt.sign(options.key ?? secret);
 }
 
 async function connectError(t: TestServer, token: unknown): Promise<string> {
@@ -87,13 +94,73 @@ describe('tokens', () => {
     assert.equal((await http(t, 'GET', '/api/rooms', { headers: { authorization: 'Basic abc' } })).status, 401);
   });
 
-  it('expires dev tokens after 24 h of the injected clock', async () => {
+  it('refuses a token without exp: it would never expire', async () => {
+    const forever = await sign({ name: 'Forever' }, { iat: nowS, exp: null });
+    assert.equal(await connectError(t, forever), 'unauthorized');
+    const res = await http(t, 'GET', '/api/rooms', { token: forever });
+    assert.equal(res.status, 401);
+    assert.equal(res.body.error.code, 'unauthorized');
+  });
+
+  it('allows 30 s of clock skew on exp and nbf, and no more', async () => {
+    const justExpired = await sign({ name: 'Skew' }, { iat: nowS - 600, exp: nowS - 20 });
+    assert.equal(await connectError(t, justExpired), 'connected');
+    assert.equal((await http(t, 'GET', '/api/rooms', { token: justExpired })).status, 200);
+    const expired = await sign({ name: 'Skew' }, { iat: nowS - 600, exp: nowS - 40 });
+    assert.equal(await connectError(t, expired), 'unauthorized');
+    const soon = await sign({ name: 'Early' }, { iat: nowS, nbf: nowS + 20, exp: nowS + 600 });
+    assert.equal(await connectError(t, soon), 'connected');
+    const tooEarly = await sign({ name: 'Early' }, { iat: nowS, nbf: nowS + 60, exp: nowS + 600 });
+    assert.equal(await connectError(t, tooEarly), 'unauthorized');
+  });
+
+  it('expires dev tokens after 12 h of the injected clock (plus the 30 s tolerance)', async () => {
     const token = await t.token('Clocky');
     const claims = decodeJwt(token);
-    assert.equal(claims.exp! - claims.iat!, 24 * 3600);
+    assert.equal(claims.exp! - claims.iat!, 12 * 3600);
+    assert.equal(claims.aud, undefined, 'no JWT_AUDIENCE: no aud');
     assert.equal(await connectError(t, token), 'connected');
-    t.clock.advance(24 * 3600 * 1000 + 1000);
+    t.clock.advance(12 * 3600 * 1000 + 20_000);
+    assert.equal(await connectError(t, token), 'connected', 'inside the tolerance');
+    t.clock.advance(20_000);
     assert.equal(await connectError(t, token), 'unauthorized');
+  });
+});
+
+describe('JWT_AUDIENCE and JWT_ISSUER', () => {
+  let t: TestServer;
+  let nowS: number;
+  before(async () => {
+    t = await startServer({ config: { jwtAudience: 'live-chat', jwtIssuer: 'https://id.example/' } });
+    nowS = Math.floor(t.clock.now() / 1000);
+  });
+  after(() => t.destroy());
+
+  it('accepts a token for this audience from this issuer', async () => {
+    const token = await sign({ name: 'Right' }, { iat: nowS, exp: nowS + 600, aud: 'live-chat', iss: 'https://id.example/' });
+    assert.equal(await connectError(t, token), 'connected');
+    assert.equal((await http(t, 'GET', '/api/rooms', { token })).status, 200);
+  });
+
+  it('refuses a missing or other audience, and a missing or other issuer', async () => {
+    const cases = {
+      'no aud': { iss: 'https://id.example/' },
+      'other aud': { aud: 'another-app', iss: 'https://id.example/' },
+      'no iss': { aud: 'live-chat' },
+      'other iss': { aud: 'live-chat', iss: 'https://evil.example/' },
+    };
+    for (const [what, claims] of Object.entries(cases)) {
+      const token = await sign({ name: 'Wrong' }, { iat: nowS, exp: nowS + 600, ...claims });
+      assert.equal(await connectError(t, token), 'unauthorized', what);
+      assert.equal((await http(t, 'GET', '/api/rooms', { token })).status, 401, what);
+    }
+  });
+
+  it('mints dev tokens that carry the audience and issuer, so they pass', async () => {
+    const res = await http(t, 'POST', '/api/dev/token', { body: { name: 'Dev Aud' } });
+    const claims = decodeJwt(res.body.token);
+    assert.deepEqual([claims.aud, claims.iss], ['live-chat', 'https://id.example/']);
+    assert.equal(await connectError(t, res.body.token), 'connected');
   });
 });
 
