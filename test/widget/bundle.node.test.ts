@@ -1,41 +1,42 @@
 /**
- * The shipped bundle, dist/live-chat.js (issue 4, "Distribution"): one ES module within the
- * size budget, no `process` reference, no story/test code, and safe to load twice on a page.
- * Builds it first when it is missing or older than a widget source file.
- * Run: node --import tsx --test test/widget/bundle.node.test.ts
+ * The shipped bundle, widget/dist/live-chat.js (issue 4, "Distribution"): one ES module within the
+ * size budget, no `process` reference, no story/test code, only modules of the widget, the
+ * protocol's rules and its few client packages, and safe to load twice on a page.
+ * Builds it first, in this process, with widget/vite.config.ts: the module list is the build's own.
+ * Run: node --conditions=live-chat-source --import tsx --test test/widget/bundle.node.test.ts
  */
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { dirname, join } from 'node:path';
+import { dirname, join, relative } from 'node:path';
 import { after, before, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { chromium, type Browser } from 'playwright-core';
+import { build, type Rollup } from 'vite';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
-const bundlePath = join(root, 'widget', 'dist', 'live-chat.js');
+const widget = join(root, 'widget');
+const bundlePath = join(widget, 'dist', 'live-chat.js');
 
 /** min+gzip budget of dist/live-chat.js, in bytes (issue 4: Lit, socket.io-client and all our code). */
 const BUDGET = 30 * 1024;
 
-function newestSource(dir: string): number {
-  let newest = 0;
-  for (const entry of readdirSync(dir, { withFileTypes: true, recursive: true })) {
-    if (entry.isFile()) newest = Math.max(newest, statSync(join(entry.parentPath, entry.name)).mtimeMs);
-  }
-  return newest;
-}
+/** Packages the bundle may take code from: Lit, its context, nanostores, the Socket.IO client and theirs. */
+const ALLOWED_PACKAGES = [
+  'lit', 'lit-html', 'lit-element', '@lit/reactive-element', '@lit/context', 'nanostores',
+  'socket.io-client', 'engine.io-client', 'engine.io-parser', '@socket.io/component-emitter',
+];
 
 let bundle: string;
-before(() => {
-  const stale = !existsSync(bundlePath) || statSync(bundlePath).mtimeMs < Math.max(newestSource(join(root, 'widget')), statSync(join(root, 'widget', 'vite.config.ts')).mtimeMs);
-  if (stale) {
-    const build = spawnSync(process.execPath, [join(root, 'node_modules', 'vite', 'bin', 'vite.js'), 'build', '--logLevel', 'warn'], { cwd: join(root, 'widget'), encoding: 'utf8' });
-    assert.equal(build.status, 0, `vite build failed:\n${build.stdout}\n${build.stderr}`);
-  }
+/** Every module of the bundle's chunk, as a path relative to the repo root. */
+let modules: string[];
+before(async () => {
+  const outputs = [await build({ root: widget, configFile: join(widget, 'vite.config.ts'), logLevel: 'warn' })].flat() as Rollup.RollupOutput[];
+  const chunk = outputs.flatMap((o) => o.output).find((o): o is Rollup.OutputChunk => o.type === 'chunk' && o.fileName === 'live-chat.js');
+  assert.ok(chunk, 'the build made live-chat.js');
+  modules = Object.keys(chunk.modules).map((id) => relative(root, id.replace(/^\0/, '')));
   bundle = readFileSync(bundlePath, 'utf8');
 });
 
@@ -56,23 +57,21 @@ test('is one minified ES module with no process reference and no story or test c
   assert.ok(bundle.split('\n').length < 5, 'minified (whitespace too)');
 });
 
-test('takes no server module: the widget imports server/protocol.ts for types only', async () => {
-  // esbuild resolves the same graph as the build from widget/live-chat.ts and lists every
-  // module it kept; type-only imports are erased, so no path under server/ may be among them.
-  // (FakeTransport imports the server's pure level curve and board order; it must stay out.)
-  const { build } = await import('esbuild');
-  const { metafile } = await build({
-    entryPoints: [join(root, 'widget', 'live-chat.ts')],
-    bundle: true,
-    write: false,
-    metafile: true,
-    format: 'esm',
-    logLevel: 'silent',
-    absWorkingDir: root,
-  });
-  const inputs = Object.keys(metafile.inputs);
-  assert.ok(inputs.some((i) => i.startsWith('widget/')), `inputs: ${inputs.slice(0, 5).join(', ')}`);
-  assert.deepEqual(inputs.filter((i) => !i.startsWith('widget/') && !i.startsWith('node_modules/')), []);
+test('takes its modules from widget/, protocol/ (not the zod schemas) and the allowed packages only', () => {
+  const origin = (id: string) => {
+    const pkg = /(?:^|\/)node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(id)?.[1];
+    if (pkg) return ALLOWED_PACKAGES.includes(pkg) ? null : `package ${pkg}`;
+    if (id.startsWith('widget/') && !id.startsWith('widget/dist/')) return null;
+    if (id.startsWith('protocol/') && id !== 'protocol/schemas.ts' && !id.startsWith('protocol/dist/')) return null;
+    // Virtual modules of widget/vite.config.ts's plugins (e.g. the WebSocket-only transport table).
+    if (id.startsWith('live-chat:')) return null;
+    return 'outside widget/ and protocol/';
+  };
+  const refused = modules.map((id) => [id, origin(id)]).filter(([, why]) => why);
+  assert.deepEqual(refused, [], `modules the bundle must not take:\n${refused.map(([id, why]) => `${id} (${why})`).join('\n')}`);
+  assert.ok(modules.some((id) => id.startsWith('widget/')), `modules: ${modules.slice(0, 5).join(', ')}`);
+  assert.ok(modules.some((id) => id.startsWith('protocol/rules/')), 'the protocol\'s rules are in it');
+  assert.ok(!modules.some((id) => /(^|\/)(server|zod)\//.test(id)), 'never server/, never zod');
 });
 
 let browser: Browser;
