@@ -5,6 +5,8 @@
  * `live-chat-protocol/schemas`. The contract is documented in `docs/protocol.md`.
  */
 export * from './types.ts';
+export * from './events.ts';
+export * from './routes.ts';
 export * from './rules/award.ts';
 export * from './rules/chat-window.ts';
 export * from './rules/leaderboard.ts';
