@@ -7,7 +7,10 @@
  * first message and reward, before any limit), chat window (`chat_closed`), moderator
  * timeout (`timed_out`), slow mode (`slow_mode`, hosts/moderators exempt), rate limit
  * (`rate_limited`). Then ONE ledger transaction stores the message with its seq, award and
- * session counts; only after it commits does the caller ack and broadcast.
+ * session counts, under the award rule and the session rule this service hands it. Right after
+ * the commit, still inside the room's commit lock, `messageStored` is announced: per room in
+ * seq order. Then `sessionStarted` (when the message started one), `leaderboardChanged` and
+ * `rewardEarned` (through the reward service), and `typingChanged` when the sender was typing.
  *
  * After the commit, the hot caches (recent window, session leaderboard) are updated. When that
  * fails (e.g. Redis is down) the sender gets `internal` and retries with the same `clientId`;
@@ -15,13 +18,14 @@
  * idempotent), so the leaderboard and the `reward` event catch up.
  */
 import { refuse } from '../errors.ts';
-import { planJoin, utcDay, type Message, type Reward, type SendPayload } from 'live-chat-protocol';
+import { planJoin, utcDay, type JoinAck, type Message, type Reward, type SendPayload } from 'live-chat-protocol';
 import type { RoomRecord, SessionRecord, StoredMessage } from '../stores/ledger.ts';
-import { iso, type ServiceDeps } from './deps.ts';
+import { iso, type ServiceContext } from './deps.ts';
 import { isStaff, type Identity, type IdentityService } from './identity.ts';
+import type { Connection, PresenceService } from './presence.ts';
 import { toMessageReward, type RewardService } from './rewards.ts';
-import { assertWindowOpen, type RoomService } from './rooms.ts';
-import type { SessionService } from './sessions.ts';
+import { assertWindowOpen, toWireRoom, type RoomService } from './rooms.ts';
+import { toWireSession, type SessionService } from './sessions.ts';
 import { KeyedLock } from './keyed-lock.ts';
 import { checkMessageText } from './text.ts';
 
@@ -42,14 +46,6 @@ export function toWireMessage(m: StoredMessage): Message {
   return message;
 }
 
-export interface JoinResult {
-  room: RoomRecord;
-  session: SessionRecord | null;
-  /** Oldest first. */
-  messages: Message[];
-  gap: boolean;
-}
-
 export interface SendResult {
   message: Message;
   /** The earning user's reward; null for guests. */
@@ -59,49 +55,53 @@ export interface SendResult {
    * awarded; `message` and `reward` are the first attempt's.
    */
   duplicate: boolean;
-  /** The session this message started implicitly, if it did. */
+  /** The session this message started implicitly, if it did (announced as `sessionStarted`). */
   sessionStarted: SessionRecord | null;
 }
 
 export interface ChatService {
   /**
-   * What a joining user gets: the room, its current session, and messages — the last
+   * `room:join`: subscribes the connection to the room (before reading anything, so nothing
+   * committed meanwhile is missed), counts it as a viewer unless it had joined already
+   * (presence), and answers the join ack: the room, its current session, messages — the last
    * `HISTORY_LIMIT` (no `sinceSeq`), or those after `sinceSeq` when they are within the last
-   * `REPLAY_WINDOW` seqs; otherwise the last `HISTORY_LIMIT` with `gap: true`. A `sinceSeq`
-   * ahead of the room (a client of an older database) is a gap too.
-   * @throws `not_found`, `forbidden`
+   * `REPLAY_WINDOW` seqs; otherwise the last `HISTORY_LIMIT` with `gap: true` (a `sinceSeq`
+   * ahead of the room, from a client of an older database, is a gap too) — and the user's
+   * standing, the leaderboard, the stats and the limits. A failed first join leaves the room
+   * again.
+   * @throws `not_found`, `forbidden` (private room), `internal` (the connection closed meanwhile)
    */
-  join(identity: Identity, roomId: string, sinceSeq: number | undefined): Promise<JoinResult>;
+  join(identity: Identity, connection: Connection, roomId: string, sinceSeq: number | undefined): Promise<JoinAck>;
   /** Older history: up to `limit` messages before `beforeSeq` (newest when absent), oldest first. */
   history(identity: Identity | null, roomId: string, beforeSeq: number | undefined, limit: number): Promise<Message[]>;
+  /** See the module comment. */
+  send(identity: Identity, payload: SendPayload): Promise<SendResult>;
   /**
-   * See the module comment.
-   * @param publish called with a newly stored message right after it commits, in seq order
-   *   per room (never for a duplicate); the realtime layer broadcasts `message:new` from it.
+   * Toggles the user's like of a message and announces `likesChanged`.
+   * @throws `not_found` (unknown or deleted), `unauthorized`
    */
-  send(identity: Identity, payload: SendPayload, publish?: (message: Message) => void): Promise<SendResult>;
-  /** Toggles the user's like of a message. @throws `not_found` (unknown or deleted), `unauthorized` */
   like(identity: Identity, roomId: string, messageId: string): Promise<{ likes: number }>;
 }
 
-interface ChatDeps extends ServiceDeps {
+interface ChatDeps extends ServiceContext {
   identity: IdentityService;
   rooms: RoomService;
   sessions: SessionService;
   rewards: RewardService;
+  presence: PresenceService;
 }
 
 /**
  * Builds the chat service (the module comment gives the rules).
  * @param deps the stores, config (`maxMessageLength` in characters, `messagesPerMinute`,
- *   `historyLimit`, `replayWindow`), the clock (ms), and the identity, room, session and reward
- *   services it calls.
+ *   `historyLimit`, `replayWindow`, `leaderboardSize`), the clock (ms), `events` to announce
+ *   on, and the identity, room, session, reward and presence services it calls.
  * @returns a {@link ChatService}; its methods reject with AppErrors for refusals and with the
  *   store's error when a store fails (answered `internal`). Building it never throws.
  */
 export function createChatService(deps: ChatDeps): ChatService {
-  const { config, ledger, hot, clock, logger, metrics, identity: ids, rooms, sessions, rewards } = deps;
-  /** Per room: commit and publish are one step, so `message:new` leaves in seq order. */
+  const { config, ledger, hot, clock, logger, metrics, events, identity: ids, rooms, sessions, rewards, presence } = deps;
+  /** Per room: commit and announce are one step, so `messageStored` is announced in seq order. */
   const commits = new KeyedLock();
 
   const history = async (roomId: string, beforeSeq: number | undefined, limit: number) =>
@@ -121,13 +121,37 @@ export function createChatService(deps: ChatDeps): ChatService {
   }
 
   return {
-    async join(identity, roomId, sinceSeq) {
-      const room = await rooms.getVisible(identity, roomId);
-      const session = await sessions.current(room);
-      const plan = planJoin(room.lastSeq, sinceSeq, config.replayWindow);
-      if (plan.kind === 'none') return { room, session, messages: [], gap: false };
-      if (plan.kind === 'replay') return { room, session, messages: await replay(room, sinceSeq!), gap: false };
-      return { room, session, messages: await history(room.id, undefined, config.historyLimit), gap: plan.gap };
+    async join(identity, connection, roomId, sinceSeq) {
+      await rooms.getVisible(identity, roomId);
+      const rejoin = connection.rooms.has(roomId);
+      // Subscribe before reading the room and its history, so nothing committed meanwhile is missed.
+      await connection.subscribe(roomId);
+      try {
+        const room = await rooms.getVisible(identity, roomId);
+        const session = await sessions.current(room);
+        const plan = planJoin(room.lastSeq, sinceSeq, config.replayWindow);
+        const messages =
+          plan.kind === 'none' ? [] : plan.kind === 'replay' ? await replay(room, sinceSeq!) : await history(room.id, undefined, config.historyLimit);
+        if (!rejoin) await presence.arrive(connection, identity.user, room.id);
+        const [progress, leaderboard, stats] = await Promise.all([
+          identity.guest ? null : rewards.progress(identity.user.id),
+          session ? rewards.leaderboard(session.id, config.leaderboardSize) : [],
+          presence.stats(room.id),
+        ]);
+        return {
+          room: toWireRoom(room),
+          session: session ? toWireSession(session) : null,
+          messages,
+          me: { user: identity.user, guest: identity.guest, canPost: ids.canPost(identity), progress },
+          leaderboard,
+          stats,
+          gap: plan.gap,
+          limits: { maxMessageLength: config.maxMessageLength },
+        };
+      } catch (err) {
+        if (!rejoin) await presence.leave(connection, identity.user, roomId);
+        throw err;
+      }
     },
 
     async history(identity, roomId, beforeSeq, limit) {
@@ -135,7 +159,7 @@ export function createChatService(deps: ChatDeps): ChatService {
       return history(room.id, beforeSeq, limit);
     },
 
-    async send(identity, payload, publish) {
+    async send(identity, payload) {
       const room = await rooms.getVisible(identity, payload.roomId);
       if (!ids.canPost(identity)) throw refuse.unauthorized('Sign in to chat');
       const text = checkMessageText(payload.text, config.maxMessageLength);
@@ -165,10 +189,10 @@ export function createChatService(deps: ChatDeps): ChatService {
           text,
           now,
           day: utcDay(now),
-          opensAt: room.opensAt,
+          needsNewSession: sessions.ruleFor(room, now),
           decide: identity.guest ? null : rewards.decide,
         });
-        if (!appended.duplicate) publish?.(toWireMessage(appended.message));
+        if (!appended.duplicate) events.announce('messageStored', { roomId: room.id, message: toWireMessage(appended.message) });
         return appended;
       });
       if (result.duplicate) return retried(room, result.message);
@@ -176,9 +200,13 @@ export function createChatService(deps: ChatDeps): ChatService {
       const stored = result.message;
       metrics.messages.inc();
       logger.info({ room: room.id, user: userId, seq: stored.seq }, 'message');
-      if (result.sessionStarted) logger.info({ room: room.id, session: result.sessionStarted.id }, 'session started (first message)');
+      if (result.sessionStarted) {
+        logger.info({ room: room.id, session: result.sessionStarted.id }, 'session started (first message)');
+        events.announce('sessionStarted', { roomId: room.id, session: result.sessionStarted });
+      }
       await hot.pushRecent(room.id, [toWireMessage(stored)], config.replayWindow);
       await rewards.recordAward(stored);
+      await presence.sent(room.id, userId);
       return answer(stored, false, result.sessionStarted);
     },
 
@@ -188,6 +216,7 @@ export function createChatService(deps: ChatDeps): ChatService {
       const result = await ledger.toggleLike(room.id, messageId, identity.user.id);
       if (!result) throw refuse.notFound('No such message in this room');
       await hot.patchRecent(room.id, messageId, { likes: result.likes });
+      events.announce('likesChanged', { roomId: room.id, messageId, likes: result.likes });
       return { likes: result.likes };
     },
   };

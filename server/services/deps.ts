@@ -4,6 +4,7 @@ import type { Config } from '../config.ts';
 import type { Metrics } from '../metrics.ts';
 import type { HotStore } from '../stores/hot-store.ts';
 import type { Ledger } from '../stores/ledger.ts';
+import type { DomainEvents } from './events.ts';
 
 export interface ServiceDeps {
   config: Config;
@@ -15,6 +16,10 @@ export interface ServiceDeps {
   metrics: Metrics;
 }
 
+/** What each service is built from: the deps plus the channel it announces domain events on. */
+export interface ServiceContext extends ServiceDeps {
+  events: DomainEvents;
+}
 
 /** ms → ISO 8601 UTC, null kept. */
 export function iso(ms: number): string;

@@ -1,6 +1,7 @@
 /** Builds every service over the stores; the HTTP and realtime layers only call these. */
 import { createChatService, type ChatService } from './chat.ts';
 import type { ServiceDeps } from './deps.ts';
+import { createDomainEvents, type DomainEvents } from './events.ts';
 import { createIdentityService, type IdentityService } from './identity.ts';
 import { createModerationService, type ModerationService } from './moderation.ts';
 import { createPresenceService, type PresenceService } from './presence.ts';
@@ -16,21 +17,26 @@ export interface Services {
   chat: ChatService;
   moderation: ModerationService;
   presence: PresenceService;
+  /** What the services announce (`messageStored`, `rewardEarned`, …); `realtime/` subscribes. */
+  events: DomainEvents;
 }
 
 /**
- * Builds every service over the same stores, clock, logger and metrics.
+ * Builds every service over the same stores, clock, logger, metrics and announcement channel.
  * @param deps the stores (`ledger`, `hot`), the `config`, the clock (ms since the epoch) and
- *   the observability sinks; services keep them, nothing is read or written yet.
+ *   the observability sinks; services keep them, nothing is read or written yet. A listener
+ *   that throws is logged (`domain event listener failed`).
  * @returns one {@link Services} per server; the HTTP and realtime layers share it. Never throws.
  */
 export function createServices(deps: ServiceDeps): Services {
+  const events = createDomainEvents((err, name) => deps.logger.error({ err, event: name }, 'domain event listener failed'));
+  const context = { ...deps, events };
   const identity = createIdentityService(deps.config, deps.clock);
-  const rooms = createRoomService(deps);
-  const sessions = createSessionService(deps);
-  const rewards = createRewardService(deps);
-  const chat = createChatService({ ...deps, identity, rooms, sessions, rewards });
-  const moderation = createModerationService({ ...deps, rooms });
-  const presence = createPresenceService(deps);
-  return { identity, rooms, sessions, rewards, chat, moderation, presence };
+  const rooms = createRoomService(context);
+  const rewards = createRewardService(context);
+  const sessions = createSessionService({ ...context, identity, rooms, rewards });
+  const presence = createPresenceService({ ...context, identity, rooms });
+  const chat = createChatService({ ...context, identity, rooms, sessions, rewards, presence });
+  const moderation = createModerationService({ ...context, rooms });
+  return { identity, rooms, sessions, rewards, chat, moderation, presence, events };
 }

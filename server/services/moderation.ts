@@ -7,12 +7,12 @@
  * restart of a memory-store server lifts it.
  */
 import { refuse } from '../errors.ts';
-import type { ServiceDeps } from './deps.ts';
+import type { ServiceContext } from './deps.ts';
 import { isStaff, type Identity } from './identity.ts';
 import type { RoomService } from './rooms.ts';
 
 export interface ModerationService {
-  /** @throws `forbidden`, `not_found` (unknown room or message) */
+  /** Blanks a message and announces `messageDeleted`. @throws `forbidden`, `not_found` (unknown room or message) */
   deleteMessage(identity: Identity, roomId: string, messageId: string): Promise<void>;
   /**
    * Stops `userId` posting in the room for `seconds` (s); their sends answer `timed_out`
@@ -30,8 +30,8 @@ export interface ModerationService {
  * @returns a {@link ModerationService}; refusals are AppErrors (`forbidden`, `not_found`).
  *   Never throws when built.
  */
-export function createModerationService(deps: ServiceDeps & { rooms: RoomService }): ModerationService {
-  const { ledger, hot, clock, logger, rooms } = deps;
+export function createModerationService(deps: ServiceContext & { rooms: RoomService }): ModerationService {
+  const { ledger, hot, clock, logger, events, rooms } = deps;
   const assertStaff = (identity: Identity) => {
     if (!isStaff(identity)) throw refuse.forbidden('Only hosts and moderators can moderate');
   };
@@ -43,6 +43,7 @@ export function createModerationService(deps: ServiceDeps & { rooms: RoomService
       if (!deleted) throw refuse.notFound('No such message in this room');
       await hot.patchRecent(room.id, messageId, { text: '', deleted: true });
       logger.info({ room: room.id, user: identity.user.id, seq: deleted.seq, author: deleted.user.id }, 'message deleted');
+      events.announce('messageDeleted', { roomId: room.id, messageId });
     },
     async timeout(identity, roomId, userId, seconds) {
       assertStaff(identity);

@@ -1,22 +1,66 @@
 /**
  * Presence, occupancy and typing (issue 2): who is in a room, how many distinct users
- * (viewers), and who is typing. A user with several sockets counts once: `presence:join` is
- * for their first socket in the room, `presence:leave` for their last.
+ * (viewers), and who is typing. A user with several connections counts once: they are
+ * announced `joined` for their first connection in the room and `left` for their last.
+ *
+ * Announces `presenceChanged`, `statsChanged` (occupancy) and `typingChanged`.
  */
 import type { RoomStats, UserRef } from 'live-chat-protocol';
-import type { ServiceDeps } from './deps.ts';
+import { AppError, refuse } from '../errors.ts';
+import type { ServiceContext } from './deps.ts';
+import type { Identity, IdentityService } from './identity.ts';
+import type { RoomService } from './rooms.ts';
+
+/**
+ * A viewer's live connection as services see it; the realtime layer adapts a socket to it.
+ * It knows which rooms it joined; services decide when it subscribes and unsubscribes.
+ */
+export interface Connection {
+  /** Unique among open connections (the transport's id). */
+  readonly id: string;
+  /** False once the client has gone. */
+  readonly open: boolean;
+  /** Rooms joined on this connection. */
+  readonly rooms: ReadonlySet<string>;
+  /** Starts delivering the room's broadcasts here; the room counts as joined once it resolves. */
+  subscribe(roomId: string): Promise<void>;
+  /** Stops delivering them and forgets the room; false (and nothing done) when it was not joined. */
+  unsubscribe(roomId: string): Promise<boolean>;
+}
 
 export interface PresenceService {
-  /** Adds a socket; `first`: the user was not in the room before. */
-  enter(roomId: string, user: UserRef, socketId: string): Promise<{ first: boolean }>;
-  /** Removes a socket; `last`: the user has no socket left in the room. Clears their typing then. */
-  exit(roomId: string, userId: string, socketId: string): Promise<{ last: boolean }>;
+  /** Adds a connection to the hot presence; `first`: the user was not in the room before. */
+  enter(roomId: string, user: UserRef, connectionId: string): Promise<{ first: boolean }>;
+  /** Removes a connection; `last`: the user has no connection left in the room. Clears their typing then. */
+  exit(roomId: string, userId: string, connectionId: string): Promise<{ last: boolean }>;
+  /**
+   * Counts a subscribed connection as a viewer of the room (after `connection.subscribe`):
+   * announces `presenceChanged` (`joined`, for the user's first connection) and `statsChanged`.
+   * @throws `internal` when the connection closed meanwhile (its entry is taken back, so a
+   *   viewer that is gone is never counted).
+   */
+  arrive(connection: Connection, user: UserRef, roomId: string): Promise<void>;
+  /**
+   * Takes the connection out of the room: unsubscribes it and, when it was in, announces
+   * `presenceChanged` (`left`, for the user's last connection, with `typingChanged`) and
+   * `statsChanged`. Nothing happens for a room it had not joined.
+   */
+  leave(connection: Connection, user: UserRef, roomId: string): Promise<void>;
+  /** `room:leave`: {@link leave} for a known room. @throws `not_found` */
+  leaveRoom(connection: Connection, user: UserRef, roomId: string): Promise<void>;
+  /** A closed connection leaves every room it joined; failures are logged, never thrown. */
+  disconnected(connection: Connection, user: UserRef): Promise<void>;
   /** Viewers (distinct users connected) and the current session's hearts. */
   stats(roomId: string): Promise<RoomStats>;
-  /** Marks the user typing for `typingTtlMs` (about 5 s); answers who is typing now. */
-  startTyping(roomId: string, user: UserRef): Promise<UserRef[]>;
-  /** Answers who is typing after the user stopped. */
-  stopTyping(roomId: string, userId: string): Promise<UserRef[]>;
+  /**
+   * Marks the user typing for `typingTtlMs` (about 5 s) and announces `typingChanged` with
+   * that expiry. @throws `unauthorized` when the identity may not post.
+   */
+  startTyping(identity: Identity, roomId: string): Promise<void>;
+  /** Clears the user's typing and announces `typingChanged`. */
+  stopTyping(roomId: string, userId: string): Promise<void>;
+  /** After the user sent a message: clears their typing, announcing only when they were typing. */
+  sent(roomId: string, userId: string): Promise<void>;
   /** Who is typing now (expired entries dropped). */
   typing(roomId: string): Promise<UserRef[]>;
 }
@@ -24,31 +68,77 @@ export interface PresenceService {
 /**
  * Builds the presence service over the hot store (presence and typing are never stored in
  * the ledger; only the session's hearts for `stats` are read from it).
- * @param deps `config.typingTtlMs` (ms a `typing:start` lasts), the clock (ms), the stores.
- * @returns a {@link PresenceService}; its methods reject only when a store fails. Never throws
- *   when built.
+ * @param deps `config.typingTtlMs` (ms a `typing:start` lasts), the clock (ms), the stores,
+ *   the identity service (who may type) and the room service (`not_found`).
+ * @returns a {@link PresenceService}; its methods reject with the AppErrors listed per method,
+ *   or when a store fails. Never throws when built.
  */
-export function createPresenceService({ config, ledger, hot, clock }: ServiceDeps): PresenceService {
-  return {
-    enter: (roomId, user, socketId) => hot.addPresence(roomId, user, socketId),
-    async exit(roomId, userId, socketId) {
-      const result = await hot.removePresence(roomId, userId, socketId);
+export function createPresenceService(
+  deps: ServiceContext & { identity: IdentityService; rooms: RoomService },
+): PresenceService {
+  const { config, ledger, hot, clock, logger, events, identity: ids, rooms } = deps;
+  const typingChanged = (roomId: string, expiresInMs: number | null) => events.announce('typingChanged', { roomId, expiresInMs });
+
+  // Methods call each other through `service`, so a test that wraps one (e.g. a slow
+  // `enter`) is seen by the others.
+  const service: PresenceService = {
+    enter: (roomId, user, connectionId) => hot.addPresence(roomId, user, connectionId),
+    async exit(roomId, userId, connectionId) {
+      const result = await hot.removePresence(roomId, userId, connectionId);
       if (result.last) await hot.clearTyping(roomId, userId);
       return result;
+    },
+    async arrive(connection, user, roomId) {
+      const { first } = await service.enter(roomId, user, connection.id);
+      if (!connection.open) {
+        // The connection went while we awaited: its disconnect found nothing to remove yet,
+        // so take back the entry here or the viewer would be counted forever.
+        await service.exit(roomId, user.id, connection.id);
+        throw new AppError('internal', 500, 'The socket disconnected while joining');
+      }
+      if (first) events.announce('presenceChanged', { roomId, user, change: 'joined', connectionId: connection.id });
+      events.announce('statsChanged', { roomId });
+    },
+    async leave(connection, user, roomId) {
+      if (!(await connection.unsubscribe(roomId))) return;
+      const { last } = await service.exit(roomId, user.id, connection.id);
+      if (last) {
+        events.announce('presenceChanged', { roomId, user, change: 'left', connectionId: connection.id });
+        typingChanged(roomId, null);
+      }
+      events.announce('statsChanged', { roomId });
+    },
+    async leaveRoom(connection, user, roomId) {
+      await rooms.get(roomId);
+      await service.leave(connection, user, roomId);
+    },
+    async disconnected(connection, user) {
+      await Promise.all(
+        [...connection.rooms].map((roomId) =>
+          service.leave(connection, user, roomId).catch((err: unknown) => logger.error({ err, room: roomId }, 'leave on disconnect failed')),
+        ),
+      );
     },
     async stats(roomId) {
       const [viewers, session] = await Promise.all([hot.occupancy(roomId), ledger.latestSession(roomId)]);
       return { roomId, viewers, likes: session?.likes ?? 0 };
     },
-    async startTyping(roomId, user) {
-      const now = clock();
-      await hot.setTyping(roomId, user, now + config.typingTtlMs);
-      return hot.typingUsers(roomId, now);
+    async startTyping(identity, roomId) {
+      if (!ids.canPost(identity)) throw refuse.unauthorized('Sign in to chat');
+      await hot.setTyping(roomId, identity.user, clock() + config.typingTtlMs);
+      typingChanged(roomId, config.typingTtlMs);
     },
     async stopTyping(roomId, userId) {
       await hot.clearTyping(roomId, userId);
-      return hot.typingUsers(roomId, clock());
+      typingChanged(roomId, null);
+    },
+    async sent(roomId, userId) {
+      const typing = await hot.typingUsers(roomId, clock());
+      if (!typing.some((u) => u.id === userId)) return;
+      await hot.clearTyping(roomId, userId);
+      typingChanged(roomId, null);
     },
     typing: (roomId) => hot.typingUsers(roomId, clock()),
   };
+  return service;
 }

@@ -7,6 +7,9 @@
  * stores the message, from what the ledger holds at that moment (daily chat XP, last coin
  * time); progress is read from the ledger too. The hot store only caches session leaderboards,
  * rebuilt from the ledger on a miss, e.g. after a restart.
+ *
+ * Announces `leaderboardChanged` when a score is written, and `rewardEarned` for an award
+ * that is not zero (the rule for the `reward` event).
  */
 import {
   decideAward,
@@ -21,7 +24,7 @@ import {
   type XpEventInput,
 } from 'live-chat-protocol';
 import type { AwardDecision, AwardSnapshot, AwardState, StoredMessage } from '../stores/ledger.ts';
-import { iso, type ServiceDeps } from './deps.ts';
+import { iso, type ServiceContext } from './deps.ts';
 
 /** What every viewer sees of an award on `message:new`: `{ xp, coins }`, or null when both are 0. */
 export function toMessageReward(award: AwardSnapshot | null): MessageReward | null {
@@ -55,9 +58,13 @@ export interface RewardService {
   /**
    * After a message with an award committed: merges the user's session score into the cached
    * leaderboard (idempotent: the entry with the higher `lastSeq` wins, so running it again for
-   * a retried `clientId` repairs a board a failed first attempt left behind). Unless
+   * a retried `clientId` repairs a board a failed first attempt left behind), then announces
+   * `leaderboardChanged` and, when the award is not zero, `rewardEarned` (again on a retry:
+   * the first attempt may have failed before it; clients dedupe by `messageId`). Unless
    * `retry`, also counts the award in the metrics and logs it (and a level-up).
-   * @throws when the hot store fails (the award itself is already in the ledger).
+   * A message without an award (a guest's) does nothing.
+   * @throws when the hot store fails (the award itself is already in the ledger; nothing is
+   *   announced).
    */
   recordAward(message: StoredMessage, options?: { retry?: boolean }): Promise<void>;
   /**
@@ -80,11 +87,10 @@ export interface RewardService {
  * @returns a {@link RewardService}; `decide` and `toReward` are pure, the others reject with
  *   the store's error when a store fails. Building it never throws.
  */
-export function createRewardService({ config, ledger, hot, clock, logger, metrics }: ServiceDeps): RewardService {
+export function createRewardService({ config, ledger, hot, clock, logger, metrics, events }: ServiceContext): RewardService {
   const cooldownMs = config.coinCooldownSeconds * 1000;
 
-
-  return {
+  const service: RewardService = {
     decide: (state) => decideAward(config, state),
 
     toReward(message) {
@@ -134,6 +140,9 @@ export function createRewardService({ config, ledger, hot, clock, logger, metric
         messages: a.sessionMessages,
         lastSeq: message.seq,
       });
+      events.announce('leaderboardChanged', { roomId: message.roomId });
+      const reward = service.toReward(message);
+      if (reward && (reward.xp !== 0 || reward.coins !== 0)) events.announce('rewardEarned', { userId, reward });
     },
 
     async progress(userId) {
@@ -180,4 +189,5 @@ export function createRewardService({ config, ledger, hot, clock, logger, metric
       return result;
     },
   };
+  return service;
 }

@@ -1,12 +1,13 @@
 /**
  * Rooms: the default `lobby`, creation, visibility of private rooms, the chat window
  * (`opensAt` / `closesAt`) and room settings (DESIGN.md "HTTP", issue 2 "Rooms").
+ * Announces `roomUpdated` when settings change.
  */
 import { randomBytes } from 'node:crypto';
 import { AppError, refuse } from '../errors.ts';
 import { chatWindowState, type CreateRoomBody, type Room, type RoomUpdatePayload } from 'live-chat-protocol';
 import type { RoomPatch, RoomRecord } from '../stores/ledger.ts';
-import { iso, type ServiceDeps } from './deps.ts';
+import { iso, type ServiceContext } from './deps.ts';
 import { isStaff, type Identity } from './identity.ts';
 import { slugify } from './text.ts';
 
@@ -65,17 +66,20 @@ export interface RoomService {
    *   the id is taken, 400 for a window that closes before it opens).
    */
   create(identity: Identity | null, body: CreateRoomBody): Promise<RoomRecord>;
-  /** Changes title, slow mode or window. Hosts and moderators only (`forbidden`). */
+  /**
+   * Changes title, slow mode or window and announces `roomUpdated`.
+   * @throws `forbidden` (not host or moderator), `not_found`, `invalid` (window closes before it opens)
+   */
   update(identity: Identity, payload: RoomUpdatePayload): Promise<RoomRecord>;
 }
 
 /**
  * Builds the room service over the ledger (rooms live in SQLite).
- * @param deps only `ledger` and `clock` (ms, for `createdAt` and the chat window) are used.
+ * @param deps `ledger`, `clock` (ms, for `createdAt` and the chat window) and `events` are used.
  * @returns a {@link RoomService}; its methods reject with `not_found`, `forbidden`,
  *   `unauthorized` or `invalid` AppErrors as documented per method. Never throws when built.
  */
-export function createRoomService({ ledger, clock }: ServiceDeps): RoomService {
+export function createRoomService({ ledger, clock, events }: ServiceContext): RoomService {
   const get = async (roomId: string) => {
     const room = await ledger.getRoom(roomId);
     if (!room) throw refuse.notFound(`No room "${roomId}"`);
@@ -133,7 +137,9 @@ export function createRoomService({ ledger, clock }: ServiceDeps): RoomService {
         closesAt: parseTime(payload.closesAt),
       };
       checkWindow(patch.opensAt === undefined ? room.opensAt : patch.opensAt, patch.closesAt === undefined ? room.closesAt : patch.closesAt);
-      return (await ledger.updateRoom(room.id, patch)) ?? get(room.id);
+      const updated = (await ledger.updateRoom(room.id, patch)) ?? (await get(room.id));
+      events.announce('roomUpdated', { room: toWireRoom(updated) });
+      return updated;
     },
   };
 }

@@ -10,6 +10,9 @@
  * - {@link Ledger.appendChatMessage} stores the message, decides and writes its award, and
  *   counts it for the session in ONE transaction: the transaction is the authority for the
  *   daily XP cap and the coin cooldown, so concurrency cannot beat them.
+ * - A ledger is a storage port and holds no rule: the award rule (`decide`) and the session
+ *   rule (`needsNewSession`) are pure functions handed in by the services and called inside
+ *   the transaction, on what the ledger holds at that moment.
  *
  * Times are ms since the epoch (UTC); `day` is a UTC day `YYYY-MM-DD`.
  */
@@ -69,6 +72,14 @@ export interface StoredMessage {
   award: AwardSnapshot | null;
 }
 
+/**
+ * The session rule as the services hand it to the ledger (pure; `needsNewSession` of
+ * live-chat-protocol bound to a room's window and a time): given the room's newest session,
+ * true when a new one must start. Called inside the transaction; with no session at all the
+ * ledger starts one whatever the rule says.
+ */
+export type SessionRule = (latest: SessionRecord) => boolean;
+
 export interface AppendChatMessageInput {
   roomId: string;
   user: UserRef;
@@ -79,8 +90,8 @@ export interface AppendChatMessageInput {
   now: number;
   /** UTC day of `now`. */
   day: string;
-  /** The room's window start (ms) — a session older than it is replaced by a new one. */
-  opensAt: number | null;
+  /** The session rule: whether the room's newest session must be replaced by a new one. */
+  needsNewSession: SessionRule;
   /** The award rule, called inside the transaction; null: no award (guests). */
   decide: ((state: AwardState) => AwardDecision) | null;
 }
@@ -143,10 +154,11 @@ export interface Ledger {
   latestSession(roomId: string): Promise<SessionRecord | null>;
   getSession(sessionId: string): Promise<SessionRecord | null>;
   /**
-   * The room's current session, started now when there is none, the newest has ended, or it
-   * started before `opensAt` (≤ now): the chat window opening starts a new session.
+   * The room's current session in one transaction: the newest one, unless there is none or
+   * `needsNewSession(newest)` says so; then the newest is ended (if open) and a new one starts
+   * at `now` (`started: true`).
    */
-  ensureSession(roomId: string, now: number, opensAt: number | null): Promise<{ session: SessionRecord; started: boolean }>;
+  ensureSession(roomId: string, now: number, needsNewSession: SessionRule): Promise<{ session: SessionRecord; started: boolean }>;
   /** Ends the open session (if any) and starts a new one. */
   startSession(roomId: string, now: number): Promise<SessionRecord>;
   /** Ends the open session; null when none was open. */

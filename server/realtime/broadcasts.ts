@@ -1,0 +1,119 @@
+/**
+ * From domain events to Socket.IO emits: what each announcement of the services becomes on
+ * the wire (DESIGN.md "Wire contract", server → client). Direct events (`message:new`,
+ * `reward`, `message:likes`, `message:deleted`, `room:updated`, `presence:*`) leave at once;
+ * `room:stats`, `leaderboard:update` and `typing` go through per-room coalescers (at most one
+ * flush per room per `STATS_INTERVAL_MS`) that read the state when they flush.
+ */
+import type { Logger } from 'pino';
+import type { Config } from '../config.ts';
+import type { Metrics } from '../metrics.ts';
+import type { Services } from '../services/index.ts';
+import { RoomCoalescer } from './coalescer.ts';
+import type { ChatServer } from './socket-server.ts';
+
+/** The socket room of a chat room's viewers. */
+export const roomChannel = (roomId: string): string => `room:${roomId}`;
+/** The socket room of every socket of one user. */
+export const userChannel = (userId: string): string => `user:${userId}`;
+
+/**
+ * Subscribes the broadcasts to `deps.services.events`.
+ * @returns `close()`: unsubscribes, cancels pending coalesced flushes and typing timers; a
+ *   flush already running when it is called is not logged if it fails (the stores are closing).
+ */
+export function subscribeBroadcasts(
+  io: ChatServer,
+  deps: { config: Config; services: Services; logger: Logger; metrics: Metrics },
+): { close(): void } {
+  const { config, services, logger, metrics } = deps;
+  const { events, presence, sessions } = services;
+  let closed = false;
+  const onFlushError = (err: unknown, roomId: string) => {
+    if (!closed) logger.error({ err, room: roomId }, 'broadcast failed');
+  };
+  const toRoom = (roomId: string) => io.to(roomChannel(roomId));
+
+  const stats = new RoomCoalescer(
+    config.statsIntervalMs,
+    async (roomId) => {
+      toRoom(roomId).emit('room:stats', await presence.stats(roomId));
+    },
+    onFlushError,
+  );
+  const leaderboard = new RoomCoalescer(
+    config.statsIntervalMs,
+    async (roomId) => {
+      const update = await sessions.leaderboard(roomId);
+      if (update) toRoom(roomId).emit('leaderboard:update', update);
+    },
+    onFlushError,
+  );
+  const typing = new RoomCoalescer(
+    config.statsIntervalMs,
+    async (roomId) => {
+      toRoom(roomId).emit('typing', { roomId, users: await presence.typing(roomId) });
+    },
+    onFlushError,
+  );
+  /** Re-sends a room's typing list once the entry just set may have expired. */
+  const typingExpiry = new Map<string, NodeJS.Timeout>();
+  const scheduleTypingExpiry = (roomId: string, inMs: number) => {
+    clearTimeout(typingExpiry.get(roomId));
+    const timer = setTimeout(() => {
+      typingExpiry.delete(roomId);
+      typing.schedule(roomId);
+    }, inMs + 50);
+    typingExpiry.set(roomId, timer);
+  };
+
+  /** Sockets of this instance in the room's channel (what a broadcast to it reaches here). */
+  const localViewers = (roomId: string) => io.of('/').adapter.rooms.get(roomChannel(roomId))?.size ?? 0;
+
+  const subscriptions = [
+    events.on('messageStored', ({ roomId, message }) => {
+      metrics.fanoutSize.observe(localViewers(roomId));
+      toRoom(roomId).emit('message:new', message);
+    }),
+    events.on('rewardEarned', ({ userId, reward }) => {
+      io.to(userChannel(userId)).emit('reward', reward);
+    }),
+    events.on('likesChanged', ({ roomId, messageId, likes }) => {
+      toRoom(roomId).emit('message:likes', { roomId, messageId, likes });
+    }),
+    events.on('messageDeleted', ({ roomId, messageId }) => {
+      toRoom(roomId).emit('message:deleted', { roomId, messageId });
+    }),
+    events.on('roomUpdated', ({ room }) => {
+      toRoom(room.id).emit('room:updated', room);
+    }),
+    events.on('sessionStarted', ({ roomId }) => {
+      leaderboard.schedule(roomId);
+      stats.schedule(roomId);
+    }),
+    events.on('presenceChanged', ({ roomId, user, change, connectionId }) => {
+      // The connection that caused it is not told about itself.
+      toRoom(roomId)
+        .except(connectionId)
+        .emit(change === 'joined' ? 'presence:join' : 'presence:leave', { roomId, user });
+    }),
+    events.on('typingChanged', ({ roomId, expiresInMs }) => {
+      typing.schedule(roomId);
+      if (expiresInMs !== null) scheduleTypingExpiry(roomId, expiresInMs);
+    }),
+    events.on('leaderboardChanged', ({ roomId }) => leaderboard.schedule(roomId)),
+    events.on('statsChanged', ({ roomId }) => stats.schedule(roomId)),
+  ];
+
+  return {
+    close() {
+      closed = true;
+      for (const off of subscriptions) off();
+      stats.close();
+      leaderboard.close();
+      typing.close();
+      for (const timer of typingExpiry.values()) clearTimeout(timer);
+      typingExpiry.clear();
+    },
+  };
+}

@@ -1,0 +1,132 @@
+/**
+ * Rooms and sessions of the SQLite ledger: rooms with their seq counter, and the sessions of
+ * a room (newest = current). Whether a session must be replaced is NOT decided here: the
+ * caller hands the rule in ({@link SessionRule}), the ledger only applies its answer inside
+ * the transaction.
+ */
+import { randomUUID } from 'node:crypto';
+import type Database from 'better-sqlite3';
+import type { Ledger, RoomPatch, SessionRecord, SessionRule } from '../ledger.ts';
+import { toRoom, toSession, type RoomRow, type SessionRow } from './rows.ts';
+
+type RoomsAndSessions = Pick<
+  Ledger,
+  | 'createRoom'
+  | 'getRoom'
+  | 'listRooms'
+  | 'updateRoom'
+  | 'latestSession'
+  | 'getSession'
+  | 'ensureSession'
+  | 'startSession'
+  | 'endSession'
+  | 'addSessionLikes'
+>;
+
+/** Steps other queries run inside their own transaction. */
+export interface RoomSessionSteps {
+  /** Takes the room's next seq; null for an unknown room. */
+  nextSeq(roomId: string): number | null;
+  /** {@link Ledger.ensureSession} without a transaction of its own. */
+  ensureSession(roomId: string, now: number, needsNewSession: SessionRule): { session: SessionRecord; started: boolean };
+}
+
+const ROOM_COLUMNS: Record<keyof RoomPatch, string> = {
+  title: 'title',
+  opensAt: 'opens_at',
+  closesAt: 'closes_at',
+  slowModeSeconds: 'slow_mode_seconds',
+};
+
+/** Prepares the room and session queries over `db` (its schema already migrated). */
+export function roomsAndSessions(db: Database.Database): { ledger: RoomsAndSessions; steps: RoomSessionSteps } {
+  const q = {
+    insertRoom: db.prepare(
+      `INSERT OR IGNORE INTO rooms (id, title, private, opens_at, closes_at, slow_mode_seconds, created_at)
+       VALUES (@id, @title, @private, @opensAt, @closesAt, @slowModeSeconds, @createdAt)`,
+    ),
+    getRoom: db.prepare<[string], RoomRow>('SELECT * FROM rooms WHERE id = ?'),
+    listRooms: db.prepare<[], RoomRow>('SELECT * FROM rooms ORDER BY created_at, id'),
+    bumpSeq: db.prepare<[string], { last_seq: number }>('UPDATE rooms SET last_seq = last_seq + 1 WHERE id = ? RETURNING last_seq'),
+    latestSession: db.prepare<[string], SessionRow>('SELECT * FROM sessions WHERE room_id = ? ORDER BY rowid DESC LIMIT 1'),
+    getSession: db.prepare<[string], SessionRow>('SELECT * FROM sessions WHERE id = ?'),
+    insertSession: db.prepare('INSERT INTO sessions (id, room_id, started_at) VALUES (?, ?, ?)'),
+    endSession: db.prepare('UPDATE sessions SET ended_at = ? WHERE id = ? AND ended_at IS NULL'),
+    addLikes: db.prepare<[number, string], { likes: number }>('UPDATE sessions SET likes = likes + ? WHERE id = ? RETURNING likes'),
+  };
+  const latest = (roomId: string) => {
+    const row = q.latestSession.get(roomId);
+    return row ? toSession(row) : null;
+  };
+
+  /** Ends the room's open session, if any, and starts a new one; inside the caller's transaction. */
+  function startSession(roomId: string, now: number): SessionRecord {
+    const open = q.latestSession.get(roomId);
+    if (open && open.ended_at === null) q.endSession.run(now, open.id);
+    const id = `s_${randomUUID()}`;
+    q.insertSession.run(id, roomId, now);
+    return toSession(q.getSession.get(id)!);
+  }
+
+  const steps: RoomSessionSteps = {
+    nextSeq: (roomId) => q.bumpSeq.get(roomId)?.last_seq ?? null,
+    ensureSession(roomId, now, needsNewSession) {
+      const current = latest(roomId);
+      if (current && !needsNewSession(current)) return { session: current, started: false };
+      return { session: startSession(roomId, now), started: true };
+    },
+  };
+
+  const ensureTx = db.transaction(steps.ensureSession);
+  const startTx = db.transaction(startSession);
+  const endTx = db.transaction((roomId: string, now: number): SessionRecord | null => {
+    const open = q.latestSession.get(roomId);
+    if (!open || open.ended_at !== null) return null;
+    q.endSession.run(now, open.id);
+    return toSession(q.getSession.get(open.id)!);
+  });
+
+  const ledger: RoomsAndSessions = {
+    async createRoom(room) {
+      return q.insertRoom.run({ ...room, private: room.private ? 1 : 0 }).changes === 1;
+    },
+    async getRoom(roomId) {
+      const row = q.getRoom.get(roomId);
+      return row ? toRoom(row) : null;
+    },
+    async listRooms() {
+      return q.listRooms.all().map(toRoom);
+    },
+    async updateRoom(roomId, patch) {
+      const keys = (Object.keys(ROOM_COLUMNS) as (keyof RoomPatch)[]).filter((k) => patch[k] !== undefined);
+      if (keys.length > 0) {
+        const set = keys.map((k) => `${ROOM_COLUMNS[k]} = @${k}`).join(', ');
+        const values = Object.fromEntries(keys.map((k) => [k, patch[k]]));
+        db.prepare(`UPDATE rooms SET ${set} WHERE id = @roomId`).run({ ...values, roomId });
+      }
+      const row = q.getRoom.get(roomId);
+      return row ? toRoom(row) : null;
+    },
+
+    async latestSession(roomId) {
+      return latest(roomId);
+    },
+    async getSession(sessionId) {
+      const row = q.getSession.get(sessionId);
+      return row ? toSession(row) : null;
+    },
+    async ensureSession(roomId, now, needsNewSession) {
+      return ensureTx.immediate(roomId, now, needsNewSession);
+    },
+    async startSession(roomId, now) {
+      return startTx.immediate(roomId, now);
+    },
+    async endSession(roomId, now) {
+      return endTx.immediate(roomId, now);
+    },
+    async addSessionLikes(sessionId, count) {
+      return q.addLikes.get(count, sessionId)?.likes ?? 0;
+    },
+  };
+  return { ledger, steps };
+}

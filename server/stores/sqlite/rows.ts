@@ -1,0 +1,89 @@
+/**
+ * Rows of the SQLite ledger's tables and their mapping to the ledger's records: booleans are
+ * 0/1, users and award snapshots are JSON, columns are snake_case.
+ */
+import type { UserRef } from 'live-chat-protocol';
+import type { AwardSnapshot, RoomRecord, ScoreRecord, SessionRecord, StoredMessage } from '../ledger.ts';
+
+export interface RoomRow {
+  id: string;
+  title: string;
+  private: number;
+  opens_at: number | null;
+  closes_at: number | null;
+  slow_mode_seconds: number;
+  created_at: number;
+  last_seq: number;
+}
+
+export interface SessionRow {
+  id: string;
+  room_id: string;
+  started_at: number;
+  ended_at: number | null;
+  likes: number;
+}
+
+export interface MessageRow {
+  id: string;
+  room_id: string;
+  seq: number;
+  session_id: string;
+  client_id: string;
+  user_id: string;
+  user_json: string;
+  guest: number;
+  text: string;
+  created_at: number;
+  likes: number;
+  deleted: number;
+  award_json: string | null;
+}
+
+/** One user's sums over a session's messages. */
+export interface ScoreRow {
+  user_id: string;
+  user_json: string;
+  coins: number;
+  messages: number;
+  last_seq: number;
+}
+
+export const toRoom = (r: RoomRow): RoomRecord => ({
+  id: r.id,
+  title: r.title,
+  private: r.private === 1,
+  opensAt: r.opens_at,
+  closesAt: r.closes_at,
+  slowModeSeconds: r.slow_mode_seconds,
+  createdAt: r.created_at,
+  lastSeq: r.last_seq,
+});
+
+export const toSession = (r: SessionRow): SessionRecord => ({
+  id: r.id,
+  roomId: r.room_id,
+  startedAt: r.started_at,
+  endedAt: r.ended_at,
+  likes: r.likes,
+});
+
+export const toMessage = (r: MessageRow): StoredMessage => ({
+  id: r.id,
+  seq: r.seq,
+  roomId: r.room_id,
+  sessionId: r.session_id,
+  clientId: r.client_id,
+  user: JSON.parse(r.user_json) as UserRef,
+  guest: r.guest === 1,
+  text: r.text,
+  createdAt: r.created_at,
+  likes: r.likes,
+  deleted: r.deleted === 1,
+  award: r.award_json ? (JSON.parse(r.award_json) as AwardSnapshot) : null,
+});
+
+export const toScore = (r: ScoreRow): ScoreRecord => {
+  const user = JSON.parse(r.user_json) as UserRef;
+  return { userId: r.user_id, name: user.name, avatarUrl: user.avatarUrl, coins: r.coins, messages: r.messages, lastSeq: r.last_seq };
+};
