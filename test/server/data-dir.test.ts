@@ -53,7 +53,7 @@ function writable(dir: string): boolean {
   }
 }
 
-describe('DATA_DIR that cannot hold the database', { concurrency: true }, () => {
+describe('DATA_DIR that cannot hold the database', () => {
   const scratch = tempDir();
   after(() => rmSync(scratch, { recursive: true, force: true }));
   const file = path.join(scratch, 'a-file');

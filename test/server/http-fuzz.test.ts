@@ -173,9 +173,9 @@ const notJson = fc.oneof(
 );
 
 /** Content types and encodings a client may wrongly send. */
-const contentHeaders = fc.oneof(
+const contentHeaders: fc.Arbitrary<Record<string, string>> = fc.oneof(
   fc.constant({ 'Content-Type': 'application/json' }),
-  fc.constantFrom(
+  fc.constantFrom<Record<string, string>>(
     { 'Content-Type': 'text/plain' },
     { 'Content-Type': 'application/x-www-form-urlencoded' },
     { 'Content-Type': 'multipart/form-data; boundary=x' },
