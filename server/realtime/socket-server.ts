@@ -43,7 +43,8 @@ export interface RealtimeDeps {
 export interface Realtime {
   /**
    * Refuses client events from now on (ack `internal`, "The server is shutting down; retry")
-   * and resolves once every running handler has acked, or after `timeoutMs` (ms).
+   * and resolves once every running handler has acked and the acks have left, or after
+   * `timeoutMs` (ms).
    * @returns how many handlers were still running then (0 after a clean drain).
    */
   drain(timeoutMs: number): Promise<number>;
@@ -70,6 +71,22 @@ function connectionOf(socket: ChatSocket): Connection {
       return true;
     },
   };
+}
+
+/**
+ * Resolves once every socket's transport has handed what it was given to the OS (so closing
+ * the connections next loses no ack), or after `timeoutMs`. engine.io keeps packets in a
+ * write buffer while its transport is busy: the buffer is private, hence the cast; if a
+ * release renames it, the `drain` test loses acks and fails.
+ */
+async function flushed(io: ChatServer, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  const busy = () =>
+    [...io.of('/').sockets.values()].some((socket) => {
+      const conn = socket.conn as unknown as { writeBuffer?: unknown[]; transport: { writable: boolean } };
+      return socket.connected && (!conn.transport.writable || (conn.writeBuffer?.length ?? 0) > 0);
+    });
+  while (busy() && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 5));
 }
 
 /** Wires every handler onto `io` and the broadcasts onto the services' domain events. */
@@ -178,7 +195,12 @@ export function attachRealtime(io: ChatServer, deps: RealtimeDeps): Realtime {
   });
 
   return {
-    drain: (timeoutMs) => inFlight.drain(timeoutMs),
+    async drain(timeoutMs) {
+      const deadline = Date.now() + timeoutMs;
+      const running = await inFlight.drain(timeoutMs);
+      await flushed(io, Math.max(0, deadline - Date.now()));
+      return running;
+    },
     close: () => broadcasts.close(),
   };
 }
