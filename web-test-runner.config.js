@@ -11,10 +11,12 @@ export default {
   files: ['test/widget/**/*.test.ts', '!test/widget/**/*.node.test.ts'],
   // live-chat-source: live-chat-protocol from its TypeScript sources (no build needed first).
   nodeResolve: { browser: true, exportConditions: ['browser', 'live-chat-source'] },
-  // esbuild compiles TypeScript with the repo's tsconfig (experimentalDecorators,
-  // useDefineForClassFields: false) for the browser.
+  // esbuild compiles TypeScript with the repo's compiler options (experimentalDecorators,
+  // useDefineForClassFields: false) for the browser. The plugin passes the file's text as
+  // esbuild's tsconfigRaw, which does not follow `extends`: name tsconfig.base.json itself
+  // (with tsconfig.json, class fields shadowed Lit's accessors and property changes did not update).
   // chatServerPlugin: the real server/cli.ts on another origin, for socket-transport.test.ts.
-  plugins: [esbuildPlugin({ ts: true, target: 'es2022', tsconfig: 'tsconfig.json' }), chatServerPlugin()],
+  plugins: [esbuildPlugin({ ts: true, target: 'es2022', tsconfig: 'tsconfig.base.json' }), chatServerPlugin()],
   browsers: [
     playwrightLauncher({
       product: 'chromium',
