@@ -35,7 +35,7 @@ export default meta;
 type Story = StoryObj<SurfaceArgs>;
 
 /** A busy room: 300 messages arrive, 200 are kept; the list sits at the bottom. */
-export const Busy: Story = { render: (args) => list(args, busyRoom({ historyLimit: 300 })) };
+export const Busy: Story = { render: (args) => list(args, busyRoom({ limits: { historyLimit: 300 } })) };
 
 /** No message yet: "No messages yet. Say hello!". */
 export const Empty: Story = { render: (args) => list(args, emptyRoom()) };

@@ -76,7 +76,7 @@ const stressMessages = [
 
 /** A busy room: 300 messages in history, all sent on join; the element keeps the last 200. 12.3K viewers. */
 export const BusyChat: Story = {
-  render: (args) => renderChat(args, busyRoom({ historyLimit: 300 })),
+  render: (args) => renderChat(args, busyRoom({ limits: { historyLimit: 300 } })),
   play: async ({ canvasElement }) => {
     const { el } = chatIn(canvasElement);
     await joined(el);

@@ -28,7 +28,7 @@ if (tokens.styleSheet && !document.adoptedStyleSheets.includes(tokens.styleSheet
  * The room most stories show: the busy room of the fixtures (12.3K viewers, a leaderboard),
  * joined with its last 40 messages, which fill any frame. The "busy chat" stories load more.
  */
-export const room = (extra: FakeTransportOptions = {}): FakeTransportOptions => busyRoom({ historyLimit: 40, ...extra });
+export const room = (extra: FakeTransportOptions = {}): FakeTransportOptions => busyRoom({ limits: { historyLimit: 40 }, ...extra });
 
 /**
  * Freezes the slide of leaderboard rows (the Web Animations the element starts on its rows)
@@ -182,7 +182,7 @@ export function storesFrom(fixture: FakeTransportOptions = room(), { lang = 'en'
   stores.$locale.set(createLocale(lang, dir));
   stores.room.$room.set(fake.room);
   stores.room.$session.set(fake.session);
-  stores.messages.reset(fake.messages.slice(-(fixture.historyLimit ?? 100)));
+  stores.messages.reset(fake.messages.slice(-fake.limits.historyLimit));
   stores.me.$me.set(fake.me);
   stores.leaderboard.$leaderboard.set(fake.leaderboard);
   stores.stats.$stats.set(fake.stats);

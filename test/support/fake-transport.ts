@@ -1,9 +1,27 @@
-import type { JoinAck, LeaderboardEntry, Me, Message, Reward, Room, RoomStats, ServerToClientEvents, Session, UserRef } from 'live-chat-protocol';
-// Pure modules of the server (no I/O), so stories show the server's numbers. Never imported by
-// the bundle's entry: test/widget/bundle.node.test.ts checks that no server module lands in it.
-import { levelForXp, levelInfo } from 'live-chat-protocol';
-import { compareScores, type Score as ScoreEntry } from 'live-chat-protocol';
+import {
+  checkText,
+  chatWindowState,
+  DEFAULT_LIMITS,
+  levelForXp,
+  levelInfo,
+  planJoin,
+  type JoinAck,
+  type LeaderboardEntry,
+  type Me,
+  type Message,
+  type Reward,
+  type Room,
+  type RoomStats,
+  type SendAck,
+  type ServerToClientEvents,
+  type Session,
+  type UserRef,
+} from 'live-chat-protocol';
 import type { ChatTransport, ClientError, TransportAck, TransportStatus } from '../../widget/transport/chat-transport.ts';
+import { FakeEconomy } from './fake-economy.ts';
+
+/** The server's numbers (`DEFAULT_LIMITS`, the same names as its configuration). */
+export type FakeLimits = { -readonly [K in keyof typeof DEFAULT_LIMITS]: number };
 
 /** What a {@link FakeTransport} starts with. Everything is optional. */
 export interface FakeTransportOptions {
@@ -12,23 +30,21 @@ export interface FakeTransportOptions {
   /** History, oldest first; `seq` values are kept. */
   messages?: Message[];
   me?: Me;
+  /** The session's scores, best first (ranked again by the protocol's `rankScores`). */
   leaderboard?: LeaderboardEntry[];
   stats?: Partial<RoomStats>;
   /** Whether the "network" is up. Default true. */
   online?: boolean;
   /** ms before each ack and pushed event; 0 (default) answers in the next task. */
   latencyMs?: number;
-  /** Messages a rejoin with `sinceSeq` can replay; older → `gap: true`. Default 500. */
-  replayWindow?: number;
-  /** Messages returned on a fresh join or a gap. Default 100 (DESIGN.md, "history on join"). */
-  historyLimit?: number;
   /** Refuses tokens this returns false for (`unauthorized`). Default: accept all. */
   acceptToken?: (token: string | null) => boolean;
-  /** The economy's rules (DESIGN.md, "Rules"). */
-  dailyXpCap?: number;
-  coinCooldownMs?: number;
-  /** Sent as `JoinAck.limits.maxMessageLength` and enforced (`too_long`); none sent when unset (2000 applies). */
-  maxMessageLength?: number;
+  /**
+   * The server's rules, each defaulting to `DEFAULT_LIMITS`: `maxMessageLength` (sent in the
+   * join ack), `messagesPerMinute`, `historyLimit`, `replayWindow`, the award numbers,
+   * `leaderboardSize`.
+   */
+  limits?: Partial<FakeLimits>;
   /** ms since epoch; inject to move time without waiting. Default `Date.now`. */
   now?: () => number;
 }
@@ -39,35 +55,48 @@ export interface FakeCall {
   payload?: any;
 }
 
+/**
+ * How {@link FakeTransport.failNext} fails a call: before doing anything (default), or after
+ * doing it, as a server that fails after its commit does: `commit` (stored, nothing
+ * broadcast) or `broadcast` (stored and broadcast, then the error).
+ */
+export interface FailOptions {
+  after?: 'commit' | 'broadcast';
+}
+
 type Listener = (...args: any[]) => void;
 
 export const FAKE_ME: Me = {
   user: { id: 'me', name: 'You', avatarUrl: null, badges: [] },
   guest: false,
   canPost: true,
-  // Levels on the server's curve (server/services/levels.ts): 40 XP is level 2 (25..75).
-  progress: { userId: 'me', totalXp: 40, ...levelInfo(40), dailyXp: 2, dailyXpCap: 50, coinBalance: 3 },
+  // 40 XP is level 2 (25..75) on the protocol's curve.
+  progress: { userId: 'me', totalXp: 40, ...levelInfo(40), dailyXp: 2, dailyXpCap: DEFAULT_LIMITS.dailyXpCap, coinBalance: 3 },
 };
+
+const ms = (iso: string | null): number | null => (iso === null ? null : Date.parse(iso));
+const isStaff = (u: UserRef) => u.badges.includes('host') || u.badges.includes('moderator');
 
 /**
  * A chat server in memory, behind the {@link ChatTransport} interface: for Storybook stories
- * and widget tests, with no network. It keeps the contract's rules that the widget relies on
- * (per-room `seq`, idempotent `clientId`, `sinceSeq` replay and `gap`, 1..2000 characters,
- * the chat window, guests who cannot post, XP with a daily cap, coins with a cooldown, a
- * session leaderboard) and lets a test drive the rest. The level curve and the leaderboard
- * order are the server's own pure functions; the award rule (1 XP, 1 coin per message, the
- * server's defaults) is restated here because the server's lives in its reward service:
+ * and widget tests, with no network. Its rules are the protocol's own functions, so it
+ * cannot drift from the server: `checkText` (1..`maxMessageLength` characters after
+ * normalisation), `chatWindowState` (`chat_closed`), `planJoin` (`sinceSeq` replay, `gap`),
+ * `decideAward` + `utcDay` (XP with a daily cap, coins with a cooldown), the level curve, and
+ * `rankScores` cut to `leaderboardSize`; plus the server's sliding-minute rate limit
+ * (`messagesPerMinute`, `rate_limited` with `retryAfterMs`), slow mode for non-staff,
+ * idempotent `clientId`, per-room `seq`, guests who cannot post. A test drives the rest:
  *
  * ```ts
  * const fake = new FakeTransport(busyRoom());
  * el.transport = fake;
  * fake.post(users.anna, 'Hello!');            // someone else writes
  * fake.setOnline(false); fake.setOnline(true); // a network blip
- * fake.failNext('send', { code: 'rate_limited', message: '', retryAfterMs: 12_000 });
+ * fake.failNext('send', { code: 'internal', message: '' }, { after: 'broadcast' });
  * fake.calls.filter((c) => c.method === 'send');
  * ```
  *
- * Not part of the production bundle: import it from `widget/transport/fake-transport.ts`.
+ * Not part of the widget: it lives with the tests (test/support).
  */
 export class FakeTransport implements ChatTransport {
   room: Room;
@@ -75,8 +104,9 @@ export class FakeTransport implements ChatTransport {
   /** Every message of the room, oldest first (the server's view, not the widget's). */
   messages: Message[];
   me: Me;
-  leaderboard: LeaderboardEntry[];
   stats: RoomStats;
+  /** The rules in force (`DEFAULT_LIMITS` with the options' `limits`). */
+  readonly limits: FakeLimits;
   /** Every call the widget made, in order. */
   readonly calls: FakeCall[] = [];
   /** Tokens seen on connection attempts, in order. */
@@ -85,21 +115,26 @@ export class FakeTransport implements ChatTransport {
   /** Whether the widget is connected (online and `connect` called and token accepted). */
   connected = false;
 
-  private readonly opts: FakeTransportOptions;
-  private readonly listeners = new Map<string, Set<Listener>>();
-  private readonly statusListeners = new Set<(s: TransportStatus, e?: ClientError) => void>();
-  private readonly failures = new Map<string, ClientError[]>();
-  private readonly sent = new Map<string, { message: Message; reward: Reward | null }>();
-  private readonly likedByMe = new Set<string>();
-  private getToken?: () => Promise<string | null>;
-  private lastCoinAt = -Infinity;
-  private timers = new Set<ReturnType<typeof setTimeout>>();
-  private readonly holds = new Map<string, Promise<ClientError | undefined>[]>();
-  /** Per user: seq of the message that brought them to their board score (the tie-break). */
-  private readonly lastSeq = new Map<string, number>();
+  readonly #opts: FakeTransportOptions;
+  readonly #economy: FakeEconomy;
+  readonly #listeners = new Map<string, Set<Listener>>();
+  readonly #statusListeners = new Set<(s: TransportStatus, e?: ClientError) => void>();
+  readonly #failures = new Map<string, { error: ClientError; after?: FailOptions['after'] }[]>();
+  readonly #holds = new Map<string, Promise<ClientError | undefined>[]>();
+  /** Answers by `clientId`, for a send that comes again. */
+  readonly #sent = new Map<string, SendAck>();
+  readonly #likedByMe = new Set<string>();
+  /** Sliding windows of the rate limits: times (ms) of the accepted sends, per key. */
+  readonly #hits = new Map<string, number[]>();
+  readonly #timers = new Set<ReturnType<typeof setTimeout>>();
+  #getToken?: () => Promise<string | null>;
+  /** While true, nothing is broadcast (a server failing between its commit and its broadcast). */
+  #muted = false;
+  #boardPending = false;
 
   constructor(opts: FakeTransportOptions = {}) {
-    this.opts = opts;
+    this.#opts = opts;
+    this.limits = { ...DEFAULT_LIMITS, ...opts.limits };
     this.room = {
       id: 'lobby',
       title: 'Lobby',
@@ -115,53 +150,77 @@ export class FakeTransport implements ChatTransport {
       : opts.session;
     this.messages = (opts.messages ?? []).map((m) => ({ ...m, roomId: this.room.id }));
     this.me = structuredClone(opts.me ?? FAKE_ME);
-    this.leaderboard = opts.leaderboard ? structuredClone(opts.leaderboard) : [];
-    this.rememberOrder();
     this.stats = { roomId: this.room.id, viewers: 1, likes: 0, ...opts.stats };
     this.online = opts.online ?? true;
+
+    this.#economy = new FakeEconomy(this.limits);
+    this.#economy.setScores(opts.leaderboard ?? []);
+    const p = this.me.progress;
+    if (p) {
+      p.dailyXpCap = this.limits.dailyXpCap;
+      const coinAt = p.nextCoinAt ? Date.parse(p.nextCoinAt) - this.limits.coinCooldownSeconds * 1000 : null;
+      this.#economy.seed(this.me.user.id, this.#now(), p.dailyXp, coinAt);
+    }
   }
 
-  private now(): number {
-    return (this.opts.now ?? Date.now)();
+  /** The session leaderboard as the server sends it (top `leaderboardSize`, ranked). */
+  get leaderboard(): LeaderboardEntry[] {
+    return this.#economy.board();
+  }
+
+  #now(): number {
+    return (this.#opts.now ?? Date.now)();
   }
 
   /** Runs `fn` after the configured latency (always asynchronously, like a network). */
-  private later(fn: () => void): void {
+  #later(fn: () => void): void {
     const timer = setTimeout(() => {
-      this.timers.delete(timer);
+      this.#timers.delete(timer);
       fn();
-    }, this.opts.latencyMs ?? 0);
-    this.timers.add(timer);
+    }, this.#opts.latencyMs ?? 0);
+    this.#timers.add(timer);
   }
 
-  private answer<T extends object>(method: FakeCall['method'], payload: unknown, fn: () => TransportAck<T>): Promise<TransportAck<T>> {
+  #answer<T extends object>(method: FakeCall['method'], payload: unknown, fn: () => TransportAck<T>): Promise<TransportAck<T>> {
     this.calls.push({ method, payload: structuredClone(payload) });
     return new Promise((resolve) => {
       if (!this.connected) return resolve({ ok: false, error: { code: 'offline', message: 'not connected' } });
-      const held = this.holds.get(method)?.shift();
+      const held = this.#holds.get(method)?.shift();
       if (held) return void held.then((error) => resolve(error ? { ok: false, error } : fn()));
-      const failure = this.failures.get(method)?.shift();
-      this.later(() => resolve(failure ? { ok: false, error: failure } : fn()));
+      const failure = this.#failures.get(method)?.shift();
+      this.#later(() => {
+        if (!failure) return resolve(fn());
+        if (!failure.after) return resolve({ ok: false, error: failure.error });
+        this.#muted = failure.after === 'commit';
+        const done = fn();
+        this.#muted = false;
+        if (!done.ok) return resolve(done);
+        // After what the call broadcast (pushed with the same latency, so first).
+        this.#later(() => resolve({ ok: false, error: failure.error }));
+      });
     });
   }
 
-  private report(status: TransportStatus, error?: ClientError): void {
-    this.statusListeners.forEach((l) => l(status, error));
+  #report(status: TransportStatus, error?: ClientError): void {
+    this.#statusListeners.forEach((l) => l(status, error));
   }
 
   /* ---------------------------------------------------------------- driving the fake */
 
   /** Pushes a server event to the widget (after the latency), as the server would. */
   push<E extends keyof ServerToClientEvents>(event: E, ...args: Parameters<ServerToClientEvents[E]>): void {
-    if (!this.connected) return;
-    this.later(() => this.listeners.get(event)?.forEach((l) => l(...args)));
+    if (!this.connected || this.#muted) return;
+    this.#later(() => this.#listeners.get(event)?.forEach((l) => l(...args)));
   }
 
-  /** Makes the next call of `method` answer this error (queue several by calling again). */
-  failNext(method: FakeCall['method'], error: ClientError): void {
-    const list = this.failures.get(method) ?? [];
-    list.push(error);
-    this.failures.set(method, list);
+  /**
+   * Makes the next call of `method` answer this error (queue several by calling again);
+   * `options.after` carries the call out first (see {@link FailOptions}).
+   */
+  failNext(method: FakeCall['method'], error: ClientError, options: FailOptions = {}): void {
+    const list = this.#failures.get(method) ?? [];
+    list.push({ error, after: options.after });
+    this.#failures.set(method, list);
   }
 
   /**
@@ -170,9 +229,9 @@ export class FakeTransport implements ChatTransport {
    */
   holdNext(method: FakeCall['method']): (error?: ClientError) => void {
     let release!: (error?: ClientError) => void;
-    const list = this.holds.get(method) ?? [];
+    const list = this.#holds.get(method) ?? [];
     list.push(new Promise((r) => (release = r)));
-    this.holds.set(method, list);
+    this.#holds.set(method, list);
     return release;
   }
 
@@ -185,24 +244,33 @@ export class FakeTransport implements ChatTransport {
     this.online = online;
     if (!online && this.connected) {
       this.connected = false;
-      this.report('disconnected', { code: 'offline', message: 'network down' });
-    } else if (online && this.getToken) {
-      void this.attempt();
+      this.#report('disconnected', { code: 'offline', message: 'network down' });
+    } else if (online && this.#getToken) {
+      void this.#attempt();
     }
   }
 
-  /** A message from someone else: stored with the next `seq` and broadcast. */
+  /**
+   * A message from someone else, as the server accepted it (no rate limit): the text
+   * normalised, stored with the next `seq`, its award decided, counted on the leaderboard, and
+   * broadcast. `extra` overrides fields of the stored message (e.g. a story's `reward`).
+   * @throws when `text` breaks the text rule (a mistake in the test or story).
+   */
   post(user: UserRef, text: string, extra: Partial<Message> = {}): Message {
-    const message = this.store({ user, text, reward: { xp: 1, coins: 0 }, ...extra });
+    const checked = checkText(text, this.limits.maxMessageLength);
+    if (!checked.ok) throw new Error(`FakeTransport.post: the server would refuse this text (${checked.code})`);
+    const { xp, coins } = this.#economy.award(user.id, this.#now());
+    const message = this.#store({ user, text: checked.text, reward: xp || coins ? { xp, coins } : null, ...extra });
+    this.#economy.count(user, message.reward?.coins ?? 0, message.seq);
     this.push('message:new', message);
+    this.#pushBoard();
     return message;
   }
 
-  /** Replaces the leaderboard (ranks recomputed from the order given) and broadcasts it. */
+  /** Replaces the session's scores (ranked by the protocol's rule) and broadcasts the board. */
   setLeaderboard(entries: Omit<LeaderboardEntry, 'rank'>[]): void {
-    this.leaderboard = entries.map((e, i) => ({ ...e, rank: i + 1 }));
-    this.rememberOrder();
-    this.pushLeaderboard();
+    this.#economy.setScores(entries);
+    this.#pushBoard();
   }
 
   /** Changes occupancy / likes and broadcasts `room:stats`. */
@@ -218,16 +286,13 @@ export class FakeTransport implements ChatTransport {
   }
 
   /**
-   * Random chatter from `users` every `intervalMs` (for stories of a busy, live room).
+   * Chatter from `users` in turn every `intervalMs` (for stories of a busy, live room).
    * @returns a function that stops it.
    */
   simulate(users: UserRef[], lines: string[], intervalMs = 1500): () => void {
     let i = 0;
     const timer = setInterval(() => {
-      const user = users[i % users.length]!;
-      const coins = i % 3 === 0 ? 1 : 0;
-      this.post(user, lines[i % lines.length]!, { reward: { xp: 1, coins } });
-      if (coins) this.award(user, coins);
+      this.post(users[i % users.length]!, lines[i % lines.length]!);
       i++;
     }, intervalMs);
     return () => clearInterval(timer);
@@ -235,103 +300,100 @@ export class FakeTransport implements ChatTransport {
 
   /** Stops pending timers; call when a story or test is done. */
   dispose(): void {
-    this.timers.forEach(clearTimeout);
-    this.timers.clear();
+    this.#timers.forEach(clearTimeout);
+    this.#timers.clear();
   }
 
   /* ---------------------------------------------------------------- ChatTransport */
 
   connect(getToken: () => Promise<string | null>): void {
     this.calls.push({ method: 'connect' });
-    this.getToken = getToken;
+    this.#getToken = getToken;
     this.connected = false;
-    if (this.online) void this.attempt();
+    if (this.online) void this.#attempt();
   }
 
-  private async attempt(): Promise<void> {
-    const token = await this.getToken!();
+  async #attempt(): Promise<void> {
+    const token = await this.#getToken!();
     this.tokens.push(token);
     if (!this.online || this.connected) return;
-    if (this.opts.acceptToken && !this.opts.acceptToken(token)) {
-      this.later(() => this.report('unauthorized', { code: 'unauthorized', message: 'unauthorized' }));
+    if (this.#opts.acceptToken && !this.#opts.acceptToken(token)) {
+      this.#later(() => this.#report('unauthorized', { code: 'unauthorized', message: 'unauthorized' }));
       return;
     }
-    this.later(() => {
+    this.#later(() => {
       if (!this.online || this.connected) return;
       this.connected = true;
-      this.report('connected');
+      this.#report('connected');
     });
   }
 
   disconnect(): void {
     this.calls.push({ method: 'disconnect' });
-    this.getToken = undefined;
+    this.#getToken = undefined;
     if (this.connected) {
       this.connected = false;
-      this.report('closed');
+      this.#report('closed');
     }
   }
 
   join(p: { roomId: string; sinceSeq?: number }): Promise<TransportAck<JoinAck>> {
-    return this.answer<JoinAck>('join', p, () => {
+    return this.#answer<JoinAck>('join', p, () => {
       if (p.roomId !== this.room.id) return { ok: false, error: { code: 'not_found', message: 'no such room' } };
-      const limit = this.opts.historyLimit ?? 100;
-      const oldestReplayable = this.messages.at(-(this.opts.replayWindow ?? 500))?.seq ?? 0;
-      const gap = p.sinceSeq !== undefined && p.sinceSeq < oldestReplayable - 1;
-      const messages = p.sinceSeq === undefined || gap
-        ? this.messages.slice(-limit)
-        : this.messages.filter((m) => m.seq > p.sinceSeq!);
+      const plan = planJoin(this.messages.at(-1)?.seq ?? 0, p.sinceSeq, this.limits.replayWindow);
+      const messages = plan.kind === 'history'
+        ? this.messages.slice(-this.limits.historyLimit)
+        : plan.kind === 'replay' ? this.messages.filter((m) => m.seq > p.sinceSeq!) : [];
       return {
         ok: true,
         room: { ...this.room },
         session: this.session && { ...this.session },
         messages: structuredClone(messages),
         me: structuredClone(this.me),
-        leaderboard: structuredClone(this.leaderboard),
+        leaderboard: this.leaderboard,
         stats: { ...this.stats },
-        gap,
-        ...(this.opts.maxMessageLength && { limits: { maxMessageLength: this.opts.maxMessageLength } }),
+        gap: plan.gap,
+        limits: { maxMessageLength: this.limits.maxMessageLength },
       };
     });
   }
 
   leave(p: { roomId: string }): Promise<TransportAck> {
-    return this.answer('leave', p, () => ({ ok: true }));
+    return this.#answer('leave', p, () => ({ ok: true }));
   }
 
-  send(p: { roomId: string; clientId: string; text: string }): Promise<TransportAck<{ message: Message; reward: Reward | null }>> {
-    return this.answer<{ message: Message; reward: Reward | null }>('send', p, () => {
-      const seen = this.sent.get(p.clientId);
-      if (seen) return { ok: true, ...structuredClone(seen) };
-      const text = p.text.trim();
-      const now = this.now();
+  /** `message:send` in the server's order of checks (services/chat.ts). */
+  send(p: { roomId: string; clientId: string; text: string }): Promise<TransportAck<SendAck>> {
+    return this.#answer<SendAck>('send', p, () => {
       const refuse = (code: ClientError['code'], retryAfterMs?: number) =>
         ({ ok: false as const, error: { code, message: code, ...(retryAfterMs !== undefined && { retryAfterMs }) } });
       if (!this.me.canPost) return refuse('unauthorized');
-      if (!text) return refuse('invalid');
-      if ([...text].length > (this.opts.maxMessageLength ?? 2000)) return refuse('too_long');
-      if (this.room.opensAt && now < Date.parse(this.room.opensAt)) return refuse('chat_closed', Date.parse(this.room.opensAt) - now);
-      if (this.room.closesAt && now >= Date.parse(this.room.closesAt)) return refuse('chat_closed');
+      const checked = checkText(p.text, this.limits.maxMessageLength);
+      if (!checked.ok) return refuse(checked.code);
+      const seen = this.#sent.get(p.clientId);
+      if (seen) return { ok: true, ...structuredClone(seen) };
+      const now = this.#now();
+      const window = chatWindowState({ opensAt: ms(this.room.opensAt), closesAt: ms(this.room.closesAt) }, now);
+      if (!window.open) return refuse('chat_closed', 'opensInMs' in window ? window.opensInMs : undefined);
+      const slow = this.room.slowModeSeconds > 0 && !isStaff(this.me.user);
+      const refused = this.#takeRate([
+        ...(slow ? [{ key: 'slow', limit: 1, windowMs: this.room.slowModeSeconds * 1000, code: 'slow_mode' as const }] : []),
+        { key: 'minute', limit: this.limits.messagesPerMinute, windowMs: 60_000, code: 'rate_limited' as const },
+      ], now);
+      if (refused) return refuse(refused.code, refused.retryAfterMs);
 
-      const message = this.store({ user: this.me.user, text, clientId: p.clientId });
-      const reward = this.rewardFor(now, message.id);
-      message.reward = reward && { xp: reward.xp, coins: reward.coins };
-      this.sent.set(p.clientId, { message, reward });
-      this.push('message:new', structuredClone(message));
-      if (reward) {
-        this.push('reward', structuredClone(reward));
-        this.award(this.me.user, reward.coins);
-      }
-      return { ok: true, message: structuredClone(message), reward: structuredClone(reward) };
+      const ack = this.#commit(checked.text, p.clientId, now);
+      this.#sent.set(p.clientId, ack);
+      return { ok: true, ...structuredClone(ack) };
     });
   }
 
   like(p: { roomId: string; messageId: string }): Promise<TransportAck<{ likes: number }>> {
-    return this.answer<{ likes: number }>('like', p, () => {
+    return this.#answer<{ likes: number }>('like', p, () => {
       const m = this.messages.find((x) => x.id === p.messageId);
       if (!m) return { ok: false, error: { code: 'not_found', message: 'no such message' } };
-      const liked = !this.likedByMe.delete(m.id);
-      if (liked) this.likedByMe.add(m.id);
+      const liked = !this.#likedByMe.delete(m.id);
+      if (liked) this.#likedByMe.add(m.id);
       m.likes += liked ? 1 : -1;
       this.push('message:likes', { roomId: this.room.id, messageId: m.id, likes: m.likes });
       return { ok: true, likes: m.likes };
@@ -339,7 +401,7 @@ export class FakeTransport implements ChatTransport {
   }
 
   roomLike(p: { roomId: string; count?: number }): Promise<TransportAck<{ likes: number }>> {
-    return this.answer<{ likes: number }>('roomLike', p, () => {
+    return this.#answer<{ likes: number }>('roomLike', p, () => {
       this.stats.likes += p.count ?? 1;
       this.push('room:stats', { ...this.stats });
       return { ok: true, likes: this.stats.likes };
@@ -347,11 +409,11 @@ export class FakeTransport implements ChatTransport {
   }
 
   typing(p: { roomId: string }, active: boolean): Promise<TransportAck> {
-    return this.answer('typing', { ...p, active }, () => ({ ok: true }));
+    return this.#answer('typing', { ...p, active }, () => ({ ok: true }));
   }
 
   deleteMessage(p: { roomId: string; messageId: string }): Promise<TransportAck> {
-    return this.answer('deleteMessage', p, () => {
+    return this.#answer('deleteMessage', p, () => {
       const m = this.messages.find((x) => x.id === p.messageId);
       if (m) {
         m.deleted = true;
@@ -363,11 +425,11 @@ export class FakeTransport implements ChatTransport {
   }
 
   timeoutUser(p: { roomId: string; userId: string; seconds: number }): Promise<TransportAck> {
-    return this.answer('timeoutUser', p, () => ({ ok: true }));
+    return this.#answer('timeoutUser', p, () => ({ ok: true }));
   }
 
   updateRoom(p: Partial<Room> & { roomId: string }): Promise<TransportAck<{ room: Room }>> {
-    return this.answer<{ room: Room }>('updateRoom', p, () => {
+    return this.#answer<{ room: Room }>('updateRoom', p, () => {
       const { roomId: _, ...change } = p;
       this.setRoom(change);
       return { ok: true, room: { ...this.room } };
@@ -375,27 +437,27 @@ export class FakeTransport implements ChatTransport {
   }
 
   on<E extends keyof ServerToClientEvents>(event: E, listener: ServerToClientEvents[E]): () => void {
-    const set = this.listeners.get(event) ?? new Set();
+    const set = this.#listeners.get(event) ?? new Set();
     set.add(listener as Listener);
-    this.listeners.set(event, set);
+    this.#listeners.set(event, set);
     return () => void set.delete(listener as Listener);
   }
 
   onStatus(listener: (s: TransportStatus, e?: ClientError) => void): () => void {
-    this.statusListeners.add(listener);
-    return () => void this.statusListeners.delete(listener);
+    this.#statusListeners.add(listener);
+    return () => void this.#statusListeners.delete(listener);
   }
 
   /* ---------------------------------------------------------------- the fake's server side */
 
-  private store(m: Partial<Message> & Pick<Message, 'user' | 'text'>): Message {
+  #store(m: Partial<Message> & Pick<Message, 'user' | 'text'>): Message {
     const seq = (this.messages.at(-1)?.seq ?? 0) + 1;
     const message: Message = {
       id: `m${seq}`,
       seq,
       roomId: this.room.id,
       clientId: `c${seq}-${Math.random().toString(36).slice(2, 10)}`,
-      createdAt: new Date(this.now()).toISOString(),
+      createdAt: new Date(this.#now()).toISOString(),
       likes: 0,
       reward: null,
       ...m,
@@ -404,59 +466,62 @@ export class FakeTransport implements ChatTransport {
     return message;
   }
 
-  private rewardFor(now: number, messageId: string): Reward | null {
-    const p = this.me.progress;
-    if (!p) return null;
-    const xp = p.dailyXp < p.dailyXpCap ? 1 : 0;
-    const coins = now - this.lastCoinAt >= (this.opts.coinCooldownMs ?? 300_000) ? 1 : 0;
-    if (coins) this.lastCoinAt = now;
-    const level = levelInfo(p.totalXp + xp);
-    Object.assign(p, { totalXp: p.totalXp + xp, dailyXp: p.dailyXp + xp, coinBalance: p.coinBalance + coins, ...level });
-    const mine = this.leaderboard.find((e) => e.userId === this.me.user.id);
-    return {
-      xp,
-      coins,
-      totalXp: p.totalXp,
-      level: p.level,
-      leveledUp: p.level > levelForXp(p.totalXp - xp),
-      dailyXp: p.dailyXp,
-      dailyXpCap: p.dailyXpCap,
-      coinBalance: p.coinBalance,
-      sessionCoins: (mine?.coins ?? 0) + coins,
-      coinReason: coins ? 'chat_message' : xp ? 'rate_limited' : 'cap_reached',
-      messageId,
-      levelStartXp: p.levelStartXp,
-      nextLevelXp: p.nextLevelXp,
-    };
-  }
-
-  /** Counts a message (and its coins) on the session leaderboard and broadcasts it. */
-  award(user: UserRef, coins: number): void {
-    let entry = this.leaderboard.find((e) => e.userId === user.id);
-    if (!entry) {
-      entry = { rank: 0, userId: user.id, name: user.name, avatarUrl: user.avatarUrl, coins: 0, messages: 0 };
-      this.leaderboard.push(entry);
+  /**
+   * The server's sliding-window limits (its hot stores' `takeRate`), all or nothing: when
+   * every check has room each records `now`; otherwise the first refusal, with the ms until
+   * its oldest hit in the window leaves it.
+   */
+  #takeRate<C extends string>(checks: { key: string; limit: number; windowMs: number; code: C }[], now: number): { code: C; retryAfterMs: number } | null {
+    const windows = checks.map((c) => (this.#hits.get(c.key) ?? []).filter((t) => t > now - c.windowMs));
+    for (const [i, c] of checks.entries()) {
+      const hits = windows[i]!;
+      if (hits.length >= c.limit) return { code: c.code, retryAfterMs: Math.max(1, hits[hits.length - c.limit]! + c.windowMs - now) };
     }
-    entry.coins += coins;
-    entry.messages += 1;
-    this.lastSeq.set(user.id, this.messages.at(-1)?.seq ?? 0);
-    // The server's order: coins, then messages, then who got there first (DESIGN.md).
-    const score = (e: LeaderboardEntry): ScoreEntry => ({ ...e, lastSeq: this.lastSeq.get(e.userId) ?? 0 });
-    this.leaderboard.sort((a, b) => compareScores(score(a), score(b)));
-    this.leaderboard.forEach((e, i) => (e.rank = i + 1));
-    this.pushLeaderboard();
+    checks.forEach((c, i) => this.#hits.set(c.key, [...windows[i]!, now]));
+    return null;
   }
 
-  /** A board set from outside: its rows got there first, in its order (before any seq). */
-  private rememberOrder(): void {
-    this.leaderboard.forEach((e, i) => this.lastSeq.set(e.userId, i - this.leaderboard.length));
+  /** Stores the user's message, awards it (members), counts it on the board, broadcasts. */
+  #commit(text: string, clientId: string, now: number): SendAck {
+    const { user } = this.me;
+    const p = this.me.progress;
+    const award = p && !this.me.guest ? this.#economy.award(user.id, now) : null;
+    const message = this.#store({ user, text, clientId, reward: award && (award.xp || award.coins) ? { xp: award.xp, coins: award.coins } : null });
+    let reward: Reward | null = null;
+    if (p && award) {
+      const score = this.#economy.count(user, award.coins, message.seq);
+      const totalXp = p.totalXp + award.xp;
+      const nextCoinAt = this.#economy.nextCoinAt(user.id, now);
+      Object.assign(p, { totalXp, ...levelInfo(totalXp), dailyXp: award.dailyXp, coinBalance: p.coinBalance + award.coins, nextCoinAt: nextCoinAt === null ? null : new Date(nextCoinAt).toISOString() });
+      reward = {
+        xp: award.xp,
+        coins: award.coins,
+        totalXp,
+        level: p.level,
+        leveledUp: p.level > levelForXp(totalXp - award.xp),
+        dailyXp: p.dailyXp,
+        dailyXpCap: p.dailyXpCap,
+        coinBalance: p.coinBalance,
+        sessionCoins: score.coins,
+        coinReason: award.coinReason,
+        messageId: message.id,
+        levelStartXp: p.levelStartXp,
+        nextLevelXp: p.nextLevelXp,
+      };
+    }
+    this.push('message:new', structuredClone(message));
+    if (reward && (reward.xp || reward.coins)) this.push('reward', structuredClone(reward));
+    if (award) this.#pushBoard();
+    return { message, reward };
   }
 
-  private pushLeaderboard(): void {
-    this.push('leaderboard:update', {
-      roomId: this.room.id,
-      sessionId: this.session?.id ?? 'session-1',
-      entries: structuredClone(this.leaderboard.slice(0, 10)),
+  /** Broadcasts the board once for the changes of this turn (the server coalesces too). */
+  #pushBoard(): void {
+    if (!this.connected || this.#muted || this.#boardPending) return;
+    this.#boardPending = true;
+    this.#later(() => {
+      this.#boardPending = false;
+      this.#listeners.get('leaderboard:update')?.forEach((l) => l({ roomId: this.room.id, sessionId: this.session?.id ?? 'session-1', entries: this.leaderboard }));
     });
   }
 }

@@ -1,10 +1,24 @@
 import { busyRoom, emptyRoom, guest, member, rooms } from '../support/fixtures.ts';
-import type { LcErrorEvent, LcSendEvent } from '../../widget/live-chat.ts';
+import type { SendAck } from 'live-chat-protocol';
+import type { LcErrorEvent, LcSendEvent, TransportAck } from '../../widget/live-chat.ts';
+import type { FakeTransport } from '../support/fake-transport.ts';
 import { afterEach, cleanup, describe, equal, flush, it, match, messageIds, mount, ok, part, parts, settle, text, typeAndSend, until } from './helpers.ts';
 
 const status = (el: Element) => text(part(el, 'composer-status'));
 const input = (el: Element) => part<HTMLInputElement>(el, 'input')!;
 const send = (el: Element) => part<HTMLButtonElement>(el, 'send-button')!;
+
+/** The acks of `fake.send` as the widget receives them, in order (a spy on the fake). */
+function sendAcks(fake: FakeTransport): TransportAck<SendAck>[] {
+  const acks: TransportAck<SendAck>[] = [];
+  const original = fake.send.bind(fake);
+  fake.send = async (p) => {
+    const ack = await original(p);
+    acks.push(ack);
+    return ack;
+  };
+  return acks;
+}
 
 describe('composer', () => {
   afterEach(cleanup);
@@ -64,7 +78,7 @@ describe('composer', () => {
   });
 
   it('uses the server\'s limit from the join ack (limits.maxMessageLength) for the counter, the check and the error', async () => {
-    const { el, fake } = await mount(emptyRoom({ maxMessageLength: 300 }));
+    const { el, fake } = await mount(emptyRoom({ limits: { maxMessageLength: 300 } }));
     input(el).value = 'x'.repeat(150);
     input(el).dispatchEvent(new Event('input'));
     await settle(el);
@@ -193,6 +207,48 @@ describe('composer', () => {
     equal(a!.payload.clientId, b!.payload.clientId, 'same clientId');
     equal(messageIds(el).length, 1);
     equal(fake.calls.filter((c) => c.method === 'connect').length, 1, 'no reconnect was needed');
+  });
+
+  it('internal after the message was stored and broadcast: shown once, the text not given back, no error', async () => {
+    const { el, fake, events } = await mount(emptyRoom({ me: member }));
+    const answered = sendAcks(fake);
+    fake.failNext('send', { code: 'internal', message: 'Internal error' }, { after: 'broadcast' });
+    await typeAndSend(el, 'stored anyway');
+    await until(() => answered.length === 1, 'the internal answer');
+    await settle(el);
+    equal(answered[0]!.ok ? 'ok' : answered[0]!.error.code, 'internal');
+    equal(fake.messages.filter((m) => m.text === 'stored anyway').length, 1, 'stored once');
+    equal(messageIds(el).length, 1, 'shown once');
+    equal(parts(el, 'message')[0]!.hasAttribute('data-pending'), false, 'its broadcast settled it');
+    equal(input(el).value, '', 'the text is not given back (a resend would duplicate it)');
+    equal(status(el), '', 'no error shown');
+    equal(events.filter((e) => e.type === 'lc-error').length, 0);
+    // Nothing left to retry: the next message goes out on its own.
+    await typeAndSend(el, 'next one');
+    await until(() => messageIds(el).length === 2, 'the next message');
+    equal(fake.calls.filter((c) => c.method === 'send').length, 2);
+  });
+
+  it('internal before its broadcast reached us: kept pending, sent again with the same clientId, shown and rewarded once', async () => {
+    const { el, fake, events } = await mount(emptyRoom({ me: member }));
+    const answered = sendAcks(fake);
+    // Stored and rewarded, but the server failed before announcing it.
+    fake.failNext('send', { code: 'internal', message: 'Internal error' }, { after: 'commit' });
+    await typeAndSend(el, 'committed quietly');
+    await until(() => answered.length === 1, 'the internal answer');
+    await settle(el);
+    equal(parts(el, 'message')[0]!.hasAttribute('data-pending'), true, 'still pending');
+    equal(input(el).value, '', 'the text is not given back');
+    equal(status(el), '', 'no error shown');
+    await until(() => answered.length === 2, 'sent again (backoff)');
+    await until(() => !parts(el, 'message')[0]!.hasAttribute('data-pending'), 'acknowledged');
+    const [a, b] = fake.calls.filter((c) => c.method === 'send');
+    equal(a!.payload.clientId, b!.payload.clientId, 'same clientId');
+    equal(fake.messages.filter((m) => m.text === 'committed quietly').length, 1, 'stored once');
+    equal(messageIds(el).length, 1, 'shown once');
+    equal(events.filter((e) => e.type === 'lc-reward').length, 1, 'the reward came with the retry, once');
+    match(text(part(el, 'xp')), /33 \/ 50 XP today/);
+    equal(events.filter((e) => e.type === 'lc-error').length, 0);
   });
 
   it('a reconnect during a send still waiting for its ack flushes again when that send ends', async () => {

@@ -107,9 +107,8 @@ describe('economy', () => {
     const { el, fake } = await mount(emptyRoom({ leaderboard: makeLeaderboard(5) }), { width: 720 });
     equal(rowIds(el).join(), 'u-bo,u-ivy,u-anna,u-kim,u-jon');
     const kimBefore = parts(el, 'leaderboard-row')[3]!.getBoundingClientRect().top;
-    // Kim earns 10 coins and goes from 4th to 1st.
-    const entries = fake.leaderboard.map(({ rank: _, ...e }) => (e.userId === 'u-kim' ? { ...e, coins: e.coins + 10 } : e));
-    fake.setLeaderboard([entries[3]!, entries[0]!, entries[1]!, entries[2]!, entries[4]!]);
+    // Kim earns 10 coins (8 → 18) and goes from 4th to 1st.
+    fake.setLeaderboard(fake.leaderboard.map(({ rank: _, ...e }) => (e.userId === 'u-kim' ? { ...e, coins: e.coins + 10 } : e)));
     await flush(el);
     const kim = parts(el, 'leaderboard-row').find((r) => r.dataset.userId === 'u-kim')!;
     const slide = kim.getAnimations().find((a) => ((a.effect as KeyframeEffect).getKeyframes()[0] as any).transform?.startsWith('translateY'));
@@ -129,14 +128,14 @@ describe('economy', () => {
   it('prefers-reduced-motion: nothing moves, the arrow and "+1" still show', async () => {
     await emulateMedia({ reducedMotion: 'reduce' });
     const { el, fake } = await mount(emptyRoom({ leaderboard: makeLeaderboard(5) }), { width: 720 });
-    const entries = fake.leaderboard.map(({ rank: _, ...e }) => (e.userId === 'u-jon' ? { ...e, coins: e.coins + 1 } : e));
-    fake.setLeaderboard([entries[0]!, entries[1]!, entries[2]!, entries[4]!, entries[3]!]);
+    // Jon earns 3 coins (6 → 9) and passes Kim (8): 5th → 4th by the board's order.
+    fake.setLeaderboard(fake.leaderboard.map(({ rank: _, ...e }) => (e.userId === 'u-jon' ? { ...e, coins: e.coins + 3 } : e)));
     await flush(el);
     equal(rowIds(el).join(), 'u-bo,u-ivy,u-anna,u-jon,u-kim');
     equal(animations(el).length, 0, 'no slide, no glow animation');
     const jon = parts(el, 'leaderboard-row')[3]!;
     ok(part(jon, 'rank-up'), 'up-arrow kept');
-    equal(text(part(jon, 'leaderboard-gain')), '+1');
+    equal(text(part(jon, 'leaderboard-gain')), '+3');
     equal(getComputedStyle(part(jon, 'leaderboard-gain')!).opacity, '1', 'the "+1" stays visible');
   });
 

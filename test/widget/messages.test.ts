@@ -56,7 +56,7 @@ describe('message list', () => {
   });
 
   it('keeps each message in its own node as the list moves, so focus stays on the same message', async () => {
-    const { el, fake } = await mount(busyRoom({ messages: makeMessages(150), historyLimit: 200 }));
+    const { el, fake } = await mount(busyRoom({ messages: makeMessages(150), limits: { historyLimit: 200 } }));
     const node = parts(el, 'message').find((m) => m.dataset.id === 'm120')!;
     const like = part<HTMLButtonElement>(node, 'like-button')!;
     like.focus();

@@ -37,7 +37,7 @@ describe('reconnect', () => {
   });
 
   it('reloads history when the server answers gap: true', async () => {
-    const { el, fake } = await mount(busyRoom({ messages: makeMessages(20), replayWindow: 5, historyLimit: 10 }));
+    const { el, fake } = await mount(busyRoom({ messages: makeMessages(20), limits: { replayWindow: 5, historyLimit: 10 } }));
     equal(messageIds(el).join(), 'm11,m12,m13,m14,m15,m16,m17,m18,m19,m20');
     fake.setOnline(false);
     for (let i = 0; i < 8; i++) fake.post(users.kim, `while away ${i}`);
