@@ -1,11 +1,12 @@
-import type { Me, Room } from 'live-chat-protocol';
+import { chatWindowState, DEFAULT_LIMITS, normalizeText, textLength, type Me, type Room } from 'live-chat-protocol';
 import type { ConnectionState } from './connection.ts';
 
 /**
- * Longest message, in characters (Unicode code points): DESIGN.md, "Rules". The default when
- * the join ack has no `limits.maxMessageLength` (an older server); see `room.$maxLength`.
+ * Longest message, in characters (Unicode code points): the protocol's default
+ * (`DEFAULT_LIMITS.maxMessageLength`), used when the join ack has no `limits.maxMessageLength`
+ * (an older server); see `room.$maxLength`.
  */
-export const MAX_MESSAGE_LENGTH = 2000;
+export const MAX_MESSAGE_LENGTH: number = DEFAULT_LIMITS.maxMessageLength;
 /** The character counter shows from this many characters left. */
 export const COUNTER_FROM = 200;
 
@@ -25,10 +26,12 @@ export function composerMode(room: Room | null | undefined, me: Me | null | unde
   if (connection?.status === 'error') return 'error';
   if (!room || !me) return 'connecting';
   if (!me.canPost) return 'guest';
-  if (room.opensAt && now < Date.parse(room.opensAt)) return 'countdown';
-  if (room.closesAt && now >= Date.parse(room.closesAt)) return 'closed';
-  return 'open';
+  const window = chatWindowState({ opensAt: room.opensAt ? Date.parse(room.opensAt) : null, closesAt: room.closesAt ? Date.parse(room.closesAt) : null }, now);
+  return window.open ? 'open' : 'closed' in window ? 'closed' : 'countdown';
 }
 
-/** Length in characters as the server counts them (code points, so an emoji is 1 or 2). */
-export const charCount = (text: string): number => [...text.trim()].length;
+/**
+ * Length in characters as the server counts them: the protocol's `textLength` of the
+ * `normalizeText`ed text (code points after NFC and trimming, so an emoji is 1 or 2).
+ */
+export const charCount = (text: string): number => textLength(normalizeText(text));

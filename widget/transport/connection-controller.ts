@@ -1,5 +1,5 @@
 import type { ReactiveController, ReactiveElement } from 'lit';
-import type { Message, Reward, ServerToClientEvents } from 'live-chat-protocol';
+import { checkText, type Message, type Reward, type ServerToClientEvents } from 'live-chat-protocol';
 import { LcConnectionChangeEvent } from '../events/connection-change-event.ts';
 import { LcErrorEvent, type LcErrorDetail } from '../events/error-event.ts';
 import { LcLevelUpEvent } from '../events/level-up-event.ts';
@@ -9,7 +9,7 @@ import { LcRewardEvent } from '../events/reward-event.ts';
 import { LcSendEvent } from '../events/send-event.ts';
 import type { ChatActions } from '../state/actions.ts';
 import type { ChatStores } from '../state/chat-stores.ts';
-import { charCount, MAX_MESSAGE_LENGTH } from '../state/composer.ts';
+import { MAX_MESSAGE_LENGTH } from '../state/composer.ts';
 import type { ConnectionStatus } from '../state/connection.ts';
 import type { ChatTransport, ClientError, TransportStatus } from './chat-transport.ts';
 import { createSocketTransport } from './socket-transport.ts';
@@ -27,7 +27,14 @@ export interface ConnectionHost extends ReactiveElement {
 /** Codes after which a retry on the next connection may succeed. */
 const transient = (e: ClientError) => e.code === 'offline' || e.code === 'timeout';
 
-/** ms before the first retry of a timed-out send; doubles each time, up to 30 s. */
+/**
+ * Send answers after which the message may be stored already: no ack in time, or `internal`
+ * (the server can fail after committing and broadcasting it). Sent again with the same
+ * `clientId`, which the server answers with the original message and reward.
+ */
+const maybeStored = (e: ClientError) => e.code === 'timeout' || e.code === 'internal';
+
+/** ms before the first retry of a `maybeStored` send; doubles each time, up to 30 s. */
 const RETRY_MS = 1000;
 
 /** What a developer reads when the element has nothing to connect to. */
@@ -46,7 +53,8 @@ const uuid = (): string =>
  * Implements issue 2's reconnect rules (DESIGN.md, "Wire contract"): rejoin with `sinceSeq` =
  * the last seq held, drop duplicates by `id`, reload history on `gap`; and the outbox: sends
  * wait while offline and go out once, in order, with their `clientId`, when back online; a
- * send whose ack timed out goes again with the same `clientId` after 1, 2, 4… s (at most 30 s).
+ * send whose ack timed out or was `internal` stays pending and goes again with the same
+ * `clientId` after 1, 2, 4… s (at most 30 s), never handing its text back (it may be stored).
  */
 export class ConnectionController implements ReactiveController, ChatActions {
   #transport?: ChatTransport;
@@ -247,21 +255,21 @@ export class ConnectionController implements ReactiveController, ChatActions {
   /* ------------------------------------------------------------------ actions */
 
   /**
-   * Sends `text` (trimmed) to the room, after firing the cancelable `lc-send`. The message
+   * Sends `text` (as the protocol's `checkText` normalises it) to the room, after firing the cancelable `lc-send`. The message
    * joins the outbox first (shown as pending) and goes out now if online, else on reconnect.
-   * @returns false when nothing was queued (empty text, longer than the server's limit, no
-   *   room yet, or vetoed by `lc-send`).
+   * @returns false when nothing was queued (no text after the protocol's `normalizeText`,
+   *   longer than the server's limit, no room yet, or vetoed by `lc-send`).
    */
   send(text: string): boolean {
-    const trimmed = text.trim();
+    const checked = checkText(text, this.#stores.room.$maxLength.get());
     const roomId = this.#joinedRoom;
-    if (!trimmed || !roomId || charCount(trimmed) > this.#stores.room.$maxLength.get()) return false;
+    if (!checked.ok || !roomId) return false;
     const clientId = uuid();
-    const event = new LcSendEvent({ roomId, clientId, text: trimmed });
+    const event = new LcSendEvent({ roomId, clientId, text: checked.text });
     this.#host.dispatchEvent(event);
     if (event.defaultPrevented) return false;
     this.#stores.ui.$composerError.set(null);
-    this.#stores.outbox.add({ clientId, roomId, text: trimmed, createdAt: Date.now(), state: 'queued' });
+    this.#stores.outbox.add({ clientId, roomId, text: checked.text, createdAt: Date.now(), state: 'queued' });
     void this.#flush();
     return true;
   }
@@ -298,15 +306,17 @@ export class ConnectionController implements ReactiveController, ChatActions {
         if (ack.reward) this.#reward(ack.reward);
         continue;
       }
-      if (transient(ack.error) || (ack.error.code === 'unauthorized' && this.#host.tokenProvider && this.#authRetries < 2)) {
+      const reauth = ack.error.code === 'unauthorized' && this.#host.tokenProvider && this.#authRetries < 2;
+      if (transient(ack.error) || maybeStored(ack.error) || reauth) {
+        // Still pending (unless its broadcast came first and settled it): never given back.
         outbox.mark(next.clientId, 'queued');
-        if (ack.error.code === 'timeout') {
-          // Online but unanswered: try again later, same clientId (the server dedupes).
+        if (maybeStored(ack.error)) {
+          // Online but unanswered or failed: try again later, same clientId (the server dedupes).
           this.#retryTimer ??= setTimeout(() => {
             this.#retryTimer = undefined;
             void this.#flush();
           }, Math.min(30_000, RETRY_MS * 2 ** this.#retries++));
-        } else if (!transient(ack.error)) {
+        } else if (reauth) {
           this.#authRetries++;
           t.connect(() => this.#getToken());
         }
