@@ -29,6 +29,16 @@ const junk = fc.oneof(
  * Roughly what the server receives for `payload` (socket.io encodes like JSON: a Date arrives
  * as its ISO string, which can be a valid id). Unencodable values pass through unchanged.
  */
+/** False for a value no client can send: socket.io-client throws while encoding it (e.g. an object whose prototype is a Date). */
+function sendable(payload: unknown): boolean {
+  try {
+    JSON.stringify(payload);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 function asSent(payload: unknown): unknown {
   try {
     const json = JSON.stringify(payload);
@@ -72,7 +82,7 @@ describe('fuzzing client events', () => {
     it(`refuses ${RUNS} malformed ${event} payloads with a code`, async () => {
       await fc.assert(
         fc.asyncProperty(
-          fc.oneof(junk, nearMiss).filter((p) => !schema.safeParse(p).success && !schema.safeParse(asSent(p)).success),
+          fc.oneof(junk, nearMiss).filter((p) => sendable(p) && !schema.safeParse(p).success && !schema.safeParse(asSent(p)).success),
           async (payload) => {
             const ack = await call(host, event, payload);
             assert.equal(ack.ok, false, `accepted ${JSON.stringify(payload)}`);
