@@ -1,10 +1,14 @@
 /**
- * Config of `npm run analyze` (@custom-elements-manifest/analyzer 0.11): reads the widget's
- * JSDoc (`@summary @attr @prop @fires @slot @csspart @cssproperty`) and writes
- * `custom-elements.json` at the repo root. That file is committed, listed in package.json
- * (`"customElements"` and `exports["./custom-elements.json"]`) and feeds Storybook's autodocs.
+ * Config of `npm run analyze` (@custom-elements-manifest/analyzer 0.11), which runs in `widget/`
+ * (`cd widget && cem analyze --config ../custom-elements-manifest.config.mjs`): reads the
+ * widget's JSDoc (`@summary @attr @prop @fires @slot @csspart @cssproperty`) and writes
+ * `widget/custom-elements.json`, with module paths relative to the `live-chat` package
+ * (`live-chat.ts`, `components/lc-message.ts`), as a consumer of the package sees them. That
+ * file is committed, listed in widget/package.json (`"customElements"` and
+ * `exports["./custom-elements.json"]`) and feeds Storybook's autodocs.
  *
- * Only what ships is analysed: fixtures, fake transports and tests are left out.
+ * Only what ships is analysed: the build output and tests are left out (the fake transport and
+ * fixtures live in test/support, outside the package).
  * `test/storybook/manifest.test.ts` regenerates the manifest with this config and fails when the
  * committed file is stale, so run `npm run analyze` after changing a public API or its JSDoc.
  */
@@ -47,21 +51,18 @@ function sortModulesPlugin() {
 }
 
 export default {
-  globs: ['widget/**/*.ts'],
+  globs: ['**/*.ts'],
   exclude: [
-    'widget/**/*.test.ts',
-    'widget/**/*.d.ts',
-    'widget/fixtures.ts',
-    'widget/**/fixtures/**',
-    'widget/**/fixtures.ts',
-    'widget/**/fake-*.ts',
-    'widget/**/*-fake.ts',
-    'widget/**/fake/**',
+    'dist/**',
+    'node_modules/**',
+    'vite.config.ts',
+    '**/*.test.ts',
+    '**/*.d.ts',
     // CSS and SVG text, not API: kept out so a style change does not make the manifest stale.
-    'widget/**/*.styles.ts',
-    'widget/components/icons.ts',
+    '**/*.styles.ts',
+    'components/icons.ts',
   ],
-  outdir: 'widget',
+  outdir: '.',
   litelement: true,
   // package.json already carries "customElements"; never let the analyzer rewrite it.
   packagejson: false,

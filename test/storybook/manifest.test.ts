@@ -63,16 +63,18 @@ const ROOT_CSS_PROPERTIES = ['--lc-color-accent', '--lc-font', '--lc-radius', '-
 
 test('custom-elements.json is what the analyzer makes from the current widget sources', () => {
   const outDir = mkdtempSync(join(tmpdir(), 'lc-cem-'));
+  const widget = join(ROOT, 'widget');
   try {
+    // As `npm run analyze` runs it: in widget/, so module paths are relative to the package.
     const run = spawnSync(
       process.execPath,
       [
         join(ROOT, 'node_modules', '@custom-elements-manifest', 'analyzer', 'cem.js'),
         'analyze', '--litelement', '--quiet',
-        '--config', 'custom-elements-manifest.config.mjs',
-        '--outdir', relative(ROOT, outDir),
+        '--config', '../custom-elements-manifest.config.mjs',
+        '--outdir', relative(widget, outDir),
       ],
-      { cwd: ROOT, encoding: 'utf8' },
+      { cwd: widget, encoding: 'utf8' },
     );
     assert.equal(run.status, 0, `the analyzer failed:\n${run.stdout}\n${run.stderr}`);
     const fresh = JSON.parse(readFileSync(join(outDir, 'custom-elements.json'), 'utf8')) as Manifest;
@@ -84,6 +86,13 @@ test('custom-elements.json is what the analyzer makes from the current widget so
   } finally {
     rmSync(outDir, { recursive: true, force: true });
   }
+});
+
+test('module paths are relative to the live-chat package, and only shipped sources are in it', () => {
+  const paths = committed.modules.map((m) => m.path);
+  assert.ok(paths.includes('live-chat.ts'), `paths: ${paths.slice(0, 5).join(', ')}`);
+  const foreign = paths.filter((p) => p.startsWith('widget/') || p.startsWith('dist/') || p.startsWith('..') || /\.(test|styles)\.ts$|fake|fixture/.test(p));
+  assert.deepEqual(foreign, []);
 });
 
 test('the manifest declares <live-chat> and every lc-* element', () => {

@@ -46,7 +46,7 @@ interface ManifestDeclaration {
   cssProperties?: { name: string }[];
   cssParts?: { name: string }[];
 }
-const manifest = JSON.parse(readFileSync(join(ROOT, 'custom-elements.json'), 'utf8')) as {
+const manifest = JSON.parse(readFileSync(join(ROOT, 'widget', 'custom-elements.json'), 'utf8')) as {
   modules: { path: string; declarations?: ManifestDeclaration[] }[];
 };
 const elements = manifest.modules

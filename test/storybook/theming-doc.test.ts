@@ -15,7 +15,7 @@ const example = readFileSync(join(ROOT, 'stories', 'theme-example.css'), 'utf8')
 interface Named {
   name: string;
 }
-const root = (JSON.parse(readFileSync(join(ROOT, 'custom-elements.json'), 'utf8')) as {
+const root = (JSON.parse(readFileSync(join(ROOT, 'widget', 'custom-elements.json'), 'utf8')) as {
   modules: { declarations?: (Named & { tagName?: string; cssProperties?: Named[]; cssParts?: Named[] })[] }[];
 }).modules
   .flatMap((m) => m.declarations ?? [])
