@@ -16,7 +16,7 @@ import { readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { brotliCompressSync, constants as zlib, gzipSync } from 'node:zlib';
-import { defaultClientConditions, defineConfig, type Plugin } from 'vite';
+import { defineConfig, type Plugin } from 'vite';
 
 /** Collapses whitespace and drops comments inside css`…` literals of our *.styles.ts files. */
 function minifyCssTemplates(): Plugin {
@@ -148,7 +148,10 @@ function hashedCopies(): Plugin {
 export default defineConfig({
   define: { 'process.env.NODE_ENV': '"production"' },
   // live-chat-protocol's sources, not its dist/, so the bundle needs no protocol build first.
-  resolve: { conditions: ['live-chat-source', ...defaultClientConditions] },
+  // `production` spelled out, not Vite's `development|production` (which follows NODE_ENV): a
+  // build run with NODE_ENV=test or development in the environment took Lit's dev build
+  // (+13 KB, "Lit is in dev mode" warnings) into the shipped file.
+  resolve: { conditions: ['live-chat-source', 'module', 'browser', 'production'] },
   plugins: [minifyCssTemplates(), websocketOnly(), jsonOnlyParser(), squeezeTemplates(), hashedCopies()],
   build: {
     target: 'es2022',
