@@ -13,6 +13,7 @@ import type { Logger } from 'pino';
 import type { Server, Socket } from 'socket.io';
 import type { Config } from '../config.ts';
 import { refuse } from '../errors.ts';
+import { bearerToken } from '../http/auth.ts';
 import type { Metrics } from '../metrics.ts';
 import { type ClientToServerEvents, type ServerToClientEvents } from 'live-chat-protocol';
 import { clientEventSchemas as schemas } from 'live-chat-protocol/schemas';
@@ -105,11 +106,15 @@ export function attachRealtime(io: ChatServer, deps: RealtimeDeps): Realtime {
   }
 
   io.use((socket, next) => {
+    // `auth.token` first; an empty or absent one falls back to `Authorization: Bearer …`
+    // (read as HTTP reads it). A header that is not a Bearer token is handed on as it is, so it
+    // is refused (and counted) like any bad token instead of silently making a guest.
     const header = socket.handshake.headers.authorization;
-    const bearer = typeof header === 'string' && header.startsWith('Bearer ') ? header.slice(7) : undefined;
+    const fromHeader = header ? (bearerToken(header) ?? header) : undefined;
     const auth = socket.handshake.auth as { token?: unknown } | undefined;
+    const given = auth?.token === undefined || auth.token === null || auth.token === '' ? fromHeader : auth.token;
     ids
-      .authenticate(auth?.token ?? bearer)
+      .authenticate(given)
       .then((identity) => {
         socket.data.identity = identity;
         socket.data.connection = connectionOf(socket);

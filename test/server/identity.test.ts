@@ -1,5 +1,5 @@
 /**
- * Identity (DESIGN.md "Identity"): verified tokens, refused forged and expired ones on the
+ * Identity (docs/protocol.md, "Identity"): verified tokens, refused forged and expired ones on the
  * socket handshake and over HTTP, required `exp`, 30 s of clock tolerance, `aud` / `iss` when
  * configured, guests, and dev tokens.
  */
@@ -8,6 +8,7 @@ import { after, before, describe, it } from 'node:test';
 import { createServer as createHttpServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { SignJWT, decodeJwt, exportJWK, generateKeyPair } from 'jose';
+import { io as ioClient } from 'socket.io-client';
 import { DEV_JWT_SECRET } from '../../server/config.ts';
 import { call, http, startServer, type TestServer } from './helpers.ts';
 
@@ -92,6 +93,29 @@ describe('tokens', () => {
     assert.equal(await connectError(t, 12345), 'unauthorized');
     assert.equal(await connectError(t, { sub: 'x' }), 'unauthorized');
     assert.equal((await http(t, 'GET', '/api/rooms', { headers: { authorization: 'Basic abc' } })).status, 401);
+  });
+
+  it('reads Authorization: Bearer on the handshake as HTTP does, and refuses a malformed header', async () => {
+    const token = await sign({ name: 'Header Hana' }, { iat: nowS, exp: nowS + 600, sub: 'hana' });
+    const viaHeader = async (authorization: string, authToken?: string) => {
+      const socket = ioClient(t.url, { transports: ['websocket'], reconnection: false, extraHeaders: { authorization }, auth: authToken === undefined ? {} : { token: authToken } });
+      try {
+        await new Promise<void>((resolve, reject) => {
+          socket.once('connect', resolve);
+          socket.once('connect_error', reject);
+        });
+        const ack = await call(socket, 'room:join', { roomId: 'lobby' });
+        return ack.me.guest ? 'guest' : ack.me.user.id;
+      } catch (err) {
+        return (err as Error).message;
+      } finally {
+        socket.disconnect();
+      }
+    };
+    assert.equal(await viaHeader(`bearer  ${token}`), 'hana', 'the scheme is case-insensitive');
+    assert.equal(await viaHeader(`Bearer ${token}`, ''), 'hana', 'an empty auth.token falls back to the header');
+    assert.equal(await viaHeader(`Basic ${token}`), 'unauthorized');
+    assert.equal(await viaHeader('Bearer'), 'unauthorized');
   });
 
   it('refuses a token without exp: it would never expire', async () => {
