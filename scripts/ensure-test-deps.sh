@@ -1,12 +1,14 @@
 #!/usr/bin/env bash
-# Makes sure what the tests need from the OS is here: Debian's Chromium (or $CHROMIUM_PATH)
-# and redis-server. Installs them with apt-get when missing and we are root; otherwise says
-# exactly what to run. Never downloads a browser of its own.
+# Makes sure what the tests need from the OS is here: Debian's Chromium (or $CHROMIUM_PATH),
+# redis-server, and nginx + openssl (test/docs/deploy.test.ts runs deploy/nginx.conf). Installs
+# them with apt-get when missing and we are root; otherwise says exactly what to run. Never downloads a browser of its own.
 set -euo pipefail
 chromium="${CHROMIUM_PATH:-/usr/bin/chromium}"
 missing=()
 [ -x "$chromium" ] || missing+=(chromium)
 command -v redis-server >/dev/null 2>&1 || missing+=(redis-server)
+command -v nginx >/dev/null 2>&1 || missing+=(nginx-light)
+command -v openssl >/dev/null 2>&1 || missing+=(openssl)
 [ ${#missing[@]} -eq 0 ] && exit 0
 if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
   echo "installing ${missing[*]} with apt-get…"

@@ -1,12 +1,13 @@
 #!/usr/bin/env node
 /**
- * `npm test [suite…]`: runs every suite (server, widget, storybook, e2e) one after another,
+ * `npm test [suite…]`: runs every suite (server, widget, storybook, docs, e2e) one after another,
  * streams their output, and ends with one line `N passed, N failed` counting all of them.
  *
  * Suites: server  node:test over test/server/**\/*.test.ts (real server, real SQLite, real Redis)
  *         widget  @web/test-runner in Chromium over test/widget/**, plus node:test bundle checks
  *         storybook  builds Storybook and opens every story in Chromium (axe-core)
- *         e2e     node:test + playwright-core against `npm start` in Debian's Chromium
+ *         docs    node:test: docs/protocol.md complete, links inside the repo, deploy/ files run as written
+ *         e2e     node:test + playwright-core against `npm start` in Debian's Chromium; signals; npm pack
  * Exit code: 0 only when every suite ran, exited 0 and reported no failure.
  */
 import { spawn, spawnSync } from 'node:child_process';
@@ -60,6 +61,10 @@ const suites = {
   },
   storybook: () => {
     const files = findFiles('test/storybook', /\.test\.ts$/);
+    return files.length ? [nodeTest(files)] : [];
+  },
+  docs: () => {
+    const files = findFiles('test/docs', /\.test\.ts$/);
     return files.length ? [nodeTest(files)] : [];
   },
   e2e: () => {
