@@ -1,6 +1,6 @@
 /**
  * Builds the reference server: Express for HTTP, Socket.IO for real time, the SQLite ledger
- * and the hot store (DESIGN.md "Layout"). Importing this file does nothing; `createServer`
+ * and the hot store (docs/server.md, "Layout"). Importing this file does nothing; `createServer`
  * opens the database and wires everything, but never listens: the caller runs
  * `server.http.listen(port)` (see `cli.ts`) and awaits `server.ready` before serving traffic.
  */

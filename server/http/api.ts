@@ -1,5 +1,5 @@
 /**
- * The `/api` routes (DESIGN.md "HTTP"). Each validates with the zod schemas of protocol.ts,
+ * The `/api` routes (docs/protocol.md, "HTTP routes"). Each validates with the zod schemas of live-chat-protocol/schemas,
  * calls a service and answers JSON; refusals go to the error handler as AppErrors
  * (`{@link errorHandler}` in `http/errors.ts`).
  *

@@ -1,5 +1,5 @@
 /**
- * Cross-origin access for HTTP routes (DESIGN.md "HTTP": the site owner's page is on another
+ * Cross-origin access for HTTP routes (docs/protocol.md, "HTTP routes": the site owner's page is on another
  * origin). `CORS_ORIGINS` is `*` (any origin; the default outside production) or a list.
  * No credentials are involved (tokens travel in `Authorization`), so `*` is safe to answer.
  */

@@ -1,6 +1,6 @@
 /**
  * The one way a client event is handled: validate with the event's zod schema, run, and
- * ack `{ ok: true, …result }` or `{ ok: false, error }` (DESIGN.md "Wire contract").
+ * ack `{ ok: true, …result }` or `{ ok: false, error }` (docs/protocol.md).
  *
  * A handler never throws out and never crashes the process: any failure becomes an ack with
  * a code from `ERROR_CODES` (`internal` for bugs, which are logged). The ack is always called
@@ -90,7 +90,7 @@ function ackTimer(metrics: Metrics, event: keyof ClientToServerEvents): Histogra
 
 /**
  * Registers `run` for `event` on `socket`.
- * @param schema the payload's zod schema from protocol.ts.
+ * @param schema the payload's zod schema from live-chat-protocol/schemas.
  * @param run gets the parsed payload; what it resolves with is spread into the ack.
  */
 export function onEvent<S extends z.ZodType, R extends object>(

@@ -1,6 +1,6 @@
 /**
  * From domain events to Socket.IO emits: what each announcement of the services becomes on
- * the wire (DESIGN.md "Wire contract", server → client). Direct events (`message:new`,
+ * the wire (docs/protocol.md, server → client). Direct events (`message:new`,
  * `reward`, `message:likes`, `message:deleted`, `room:updated`, `presence:*`) leave at once;
  * `room:stats`, `leaderboard:update` and `typing` go through per-room coalescers (at most one
  * flush per room per `STATS_INTERVAL_MS`) that read the state when they flush.

@@ -1,5 +1,5 @@
 /**
- * Per-room coalescing of broadcasts such as `room:stats` and `leaderboard:update` (DESIGN.md
+ * Per-room coalescing of broadcasts such as `room:stats` and `leaderboard:update` (docs/protocol.md
  * "Rules": at most 4 a second per room): at most one flush per room per `intervalMs` (250 ms),
  * the first change flushed at once, later ones folded into one trailing flush at the end of
  * the interval that reads the state at that moment (so it carries the latest value).

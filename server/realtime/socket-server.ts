@@ -1,5 +1,5 @@
 /**
- * Socket.IO handlers (DESIGN.md "Wire contract"), thin: each validates its payload (the
+ * Socket.IO handlers (docs/protocol.md), thin: each validates its payload (the
  * event's schema, through `onEvent`), checks the socket joined the room, calls ONE service
  * method and acks. Broadcasts are not decided here: the services announce domain events and
  * {@link subscribeBroadcasts} turns them into emits. Socket rooms: `room:<roomId>` for a chat

@@ -1,5 +1,5 @@
 /**
- * Chat: joining with history or replay, sending, likes and older history (issue 2; DESIGN.md
+ * Chat: joining with history or replay, sending, likes and older history (issue 2; docs/protocol.md
  * "Wire contract" and "Rules").
  *
  * `send` order of checks: room (`not_found`), visibility (`forbidden`), posting right

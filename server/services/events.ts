@@ -1,5 +1,5 @@
 /**
- * What the services announce after something happened (DESIGN.md "Handlers are thin;
+ * What the services announce after something happened (handlers are thin;
  * services decide; stores store"). `realtime/` subscribes and turns each event into Socket.IO
  * emits; a service never receives a callback to decide when to broadcast, and never knows who
  * listens.

@@ -1,5 +1,5 @@
 /**
- * Identity (DESIGN.md "Identity"): who is on the other end of a socket or request.
+ * Identity (docs/protocol.md, "Identity"): who is on the other end of a socket or request.
  *
  * Tokens are JWTs verified with jose: HS256 with `JWT_SECRET`, or an asymmetric algorithm
  * against `JWKS_URL`. Claims: `sub` (user id), `name`, `picture` (avatar URL), `roles`

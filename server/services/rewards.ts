@@ -1,5 +1,5 @@
 /**
- * The chat economy (issue 3; DESIGN.md "Rules", `Reward`, `LeaderboardEntry`): the award rule
+ * The chat economy (issue 3; docs/protocol.md, "Rules", `Reward`, `LeaderboardEntry`): the award rule
  * for a chat message, rewards and progress as users see them, session leaderboards, and
  * outside XP events.
  *

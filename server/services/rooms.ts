@@ -1,6 +1,6 @@
 /**
  * Rooms: the default `lobby`, creation, visibility of private rooms, the chat window
- * (`opensAt` / `closesAt`) and room settings (DESIGN.md "HTTP", issue 2 "Rooms").
+ * (`opensAt` / `closesAt`) and room settings (docs/protocol.md, "HTTP routes", issue 2 "Rooms").
  * Announces `roomUpdated` when settings change.
  */
 import { randomBytes } from 'node:crypto';

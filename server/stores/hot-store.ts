@@ -1,5 +1,5 @@
 /**
- * Hot state: fast, shared, expendable (DESIGN.md "Storage"). Memory by default; a Redis store
+ * Hot state: fast, shared, expendable (docs/server.md, "Economy"). Memory by default; a Redis store
  * will implement the same interface and run the same contract suite
  * (`test/server/stores/hot-store.contract.ts`).
  *
@@ -8,7 +8,7 @@
  * Callers treat a cache miss (`null`) as "ask the ledger and warm the cache", so a restart
  * never empties a leaderboard. The economy's decisions (daily XP cap, coin cooldown) are never
  * taken from here: the award rule reads the ledger inside the transaction that stores the
- * message (DESIGN.md "Rules").
+ * message (docs/protocol.md, "Rules").
  *
  * Every method that depends on time takes `now` (ms since the epoch) from the caller's
  * injected clock; stores never read the system clock.

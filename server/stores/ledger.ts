@@ -1,5 +1,5 @@
 /**
- * The ledger: what must survive a restart (DESIGN.md "Storage"), behind an async interface
+ * The ledger: what must survive a restart (docs/server.md, "Economy"), behind an async interface
  * that knows nothing of SQLite, so a PostgreSQL ledger can implement it later.
  *
  * Rules every implementation keeps:

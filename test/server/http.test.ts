@@ -1,5 +1,5 @@
 /**
- * HTTP routes and their refusals (DESIGN.md "HTTP"), operations endpoints, CORS, and the
+ * HTTP routes and their refusals (docs/protocol.md, "HTTP routes"), operations endpoints, CORS, and the
  * static demo and bundle.
  */
 import assert from 'node:assert/strict';

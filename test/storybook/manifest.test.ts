@@ -2,7 +2,7 @@
  * `custom-elements.json` (committed, exported by the package, read by Storybook's autodocs) must
  * match the widget's JSDoc: the analyzer is run again into a temp dir with the repo's config
  * and the result compared with the committed file. Then the manifest must describe what
- * DESIGN.md and STYLE.md promise: `<live-chat>` and every `lc-*` element, with their attributes,
+ * the widget brief promises: `<live-chat>` and every `lc-*` element, with their attributes,
  * events, parts and `--lc-*` custom properties, each with a description.
  *
  * Fix a failure with `npm run analyze` (after making sure the JSDoc says what you mean).
@@ -44,7 +44,7 @@ const elements = committed.modules
   .filter((d): d is Declaration & { tagName: string } => Boolean(d.customElement && d.tagName));
 const byTag = new Map(elements.map((el) => [el.tagName, el]));
 
-/** The tags DESIGN.md ("Layout") and the widget brief name; each must be in the manifest. */
+/** The tags the widget brief names (docs/widget.md); each must be in the manifest. */
 const EXPECTED_TAGS = ['live-chat', 'lc-header', 'lc-message-list', 'lc-message', 'lc-composer', 'lc-leaderboard', 'lc-toast', 'lc-banner'];
 
 /** Parts STYLE.md and the end-to-end tests select from the page through `live-chat::part(…)`. */

@@ -143,7 +143,7 @@ export const member: Me = {
   progress: { userId: 'me', totalXp: 200, level: 4, levelStartXp: 150, nextLevelXp: 250, dailyXp: 32, dailyXpCap: 50, coinBalance: 18 },
 };
 
-/** A guest who can read but not post (DESIGN.md, "Identity"). */
+/** A guest who can read but not post (docs/protocol.md, "Identity"). */
 export const guest: Me = {
   user: { id: 'guest-7f3a', name: 'Guest', avatarUrl: null, badges: [] },
   guest: true,

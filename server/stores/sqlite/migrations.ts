@@ -1,5 +1,5 @@
 /**
- * The SQLite ledger's schema as numbered migrations (DESIGN.md "Storage"). Each migration runs
+ * The SQLite ledger's schema as numbered migrations (docs/server.md, "Economy"). Each migration runs
  * once, in its own transaction, and its version is recorded in `schema_migrations` in the same
  * transaction: a crash mid-migration leaves the previous version, never half a schema.
  *
