@@ -57,11 +57,15 @@ export class InFlight {
 
   /**
    * Refuses new handlers from now on, and resolves once none is running or after
-   * `timeoutMs` (ms), whichever comes first.
+   * `timeoutMs` (ms), whichever comes first. It first waits `settleMs` (ms, default 100, at
+   * most `timeoutMs`) so that events clients sent just before the shutdown, already on their
+   * way or in the socket's buffer, are read and refused with an ack instead of dropped with
+   * the connection.
    * @returns how many handlers were still running when it resolved (0 after a clean drain).
    */
-  async drain(timeoutMs: number): Promise<number> {
+  async drain(timeoutMs: number, settleMs = 100): Promise<number> {
     this.closing = true;
+    await new Promise((r) => setTimeout(r, Math.min(settleMs, timeoutMs)));
     if (this.running === 0) return 0;
     let resolve!: () => void;
     const done = new Promise<void>((r) => (resolve = r));
