@@ -1,0 +1,141 @@
+/**
+ * Messages and likes of the PostgreSQL ledger. `appendChatMessage` is ONE transaction:
+ * 1. the room's next seq (`UPDATE rooms … RETURNING`, which locks the room row: appends to a
+ *    room are decided one at a time across every instance, and a rollback burns no seq);
+ * 2. the (room, user, clientId) look-up, under that lock: a duplicate rolls back and answers
+ *    the first message (the unique index is the last guard);
+ * 3. the session, through the handed-in session rule;
+ * 4. the award, through the handed-in award rule, with the user's row locked;
+ * 5. the session counters (`session_users`) and the message row.
+ * Every query is an indexed look-up or a single-row write: none grows with history.
+ */
+import { randomUUID } from 'node:crypto';
+import type { AppendChatMessageResult, AwardSnapshot, Ledger, StoredMessage } from '../ledger.ts';
+import type { PgContext } from './context.ts';
+import { awardChatMessage } from './economy.ts';
+import { rollback, transaction } from './pool.ts';
+import { ensureIn, nextSeq } from './rooms-sessions.ts';
+import { toMessage, type MessageRow } from './rows.ts';
+
+type Messages = Pick<
+  Ledger,
+  'appendChatMessage' | 'findMessageByClientId' | 'getMessage' | 'messagesBefore' | 'messagesAfter' | 'toggleLike' | 'deleteMessage'
+>;
+
+const BY_CLIENT_ID = 'SELECT * FROM messages WHERE room_id = $1 AND user_id = $2 AND client_id = $3';
+
+/** The message and like methods over the ledger's pool. */
+export function messages(ctx: PgContext): Messages {
+  const { pool } = ctx;
+  const one = async (sql: string, params: unknown[]): Promise<StoredMessage | null> => {
+    const { rows } = await pool.query<MessageRow>(sql, params);
+    return rows[0] ? toMessage(rows[0]) : null;
+  };
+  const many = async (sql: string, params: unknown[]): Promise<StoredMessage[]> => (await pool.query<MessageRow>(sql, params)).rows.map(toMessage);
+
+  return {
+    async appendChatMessage(input) {
+      await ctx.ready;
+      return transaction<AppendChatMessageResult>(pool, async (client) => {
+        const seq = await nextSeq(client, input.roomId);
+        if (seq === null) throw new Error(`room ${input.roomId} does not exist`);
+        const existing = await client.query<MessageRow>(BY_CLIENT_ID, [input.roomId, input.user.id, input.clientId]);
+        if (existing.rows[0]) return rollback({ message: toMessage(existing.rows[0]), duplicate: true, sessionStarted: null });
+
+        const { session, started } = await ensureIn(client, input.roomId, input.now, input.needsNewSession);
+        const id = randomUUID();
+        const userId = input.user.id;
+        const userJson = JSON.stringify(input.user);
+        const earned = input.decide
+          ? await awardChatMessage(client, {
+              roomId: input.roomId,
+              userId,
+              sessionId: session.id,
+              messageId: id,
+              now: input.now,
+              day: input.day,
+              decide: input.decide,
+            })
+          : null;
+        const counts = await client.query<{ messages: number; coins: number }>(
+          `INSERT INTO session_users (session_id, user_id, user_json, guest, messages, coins, last_seq)
+           VALUES ($1, $2, $3, $4, 1, $5, $6)
+           ON CONFLICT (session_id, user_id) DO UPDATE SET messages = session_users.messages + 1,
+             coins = session_users.coins + excluded.coins, last_seq = excluded.last_seq,
+             user_json = excluded.user_json, guest = excluded.guest
+           RETURNING messages, coins`,
+          [session.id, userId, userJson, input.guest, earned?.coins ?? 0, seq],
+        );
+        const award: AwardSnapshot | null = earned
+          ? { ...earned, sessionCoins: counts.rows[0]!.coins, sessionMessages: counts.rows[0]!.messages }
+          : null;
+        const { rows } = await client.query<MessageRow>(
+          `INSERT INTO messages (id, room_id, seq, session_id, client_id, user_id, user_json, guest, text,
+             created_at, reward_xp, reward_coins, award_json)
+           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) RETURNING *`,
+          [
+            id,
+            input.roomId,
+            seq,
+            session.id,
+            input.clientId,
+            userId,
+            userJson,
+            input.guest,
+            input.text,
+            input.now,
+            award?.xp ?? 0,
+            award?.coins ?? 0,
+            award ? JSON.stringify(award) : null,
+          ],
+        );
+        return { message: toMessage(rows[0]!), duplicate: false, sessionStarted: started ? session : null };
+      });
+    },
+    async findMessageByClientId(roomId, userId, clientId) {
+      await ctx.ready;
+      return one(BY_CLIENT_ID, [roomId, userId, clientId]);
+    },
+    async getMessage(roomId, messageId) {
+      await ctx.ready;
+      return one('SELECT * FROM messages WHERE room_id = $1 AND id = $2', [roomId, messageId]);
+    },
+    async messagesBefore(roomId, beforeSeq, limit) {
+      await ctx.ready;
+      return many(
+        'SELECT * FROM (SELECT * FROM messages WHERE room_id = $1 AND seq < $2 ORDER BY seq DESC LIMIT $3) AS page ORDER BY seq',
+        [roomId, beforeSeq ?? Number.MAX_SAFE_INTEGER, limit],
+      );
+    },
+    async messagesAfter(roomId, sinceSeq, limit) {
+      await ctx.ready;
+      return many('SELECT * FROM messages WHERE room_id = $1 AND seq > $2 ORDER BY seq LIMIT $3', [roomId, sinceSeq, limit]);
+    },
+    async toggleLike(roomId, messageId, userId) {
+      await ctx.ready;
+      return transaction(pool, async (client) => {
+        // The message row is the lock: one user's toggles on one message run one at a time.
+        const found = await client.query<{ deleted: boolean }>('SELECT deleted FROM messages WHERE room_id = $1 AND id = $2 FOR UPDATE', [
+          roomId,
+          messageId,
+        ]);
+        if (!found.rows[0] || found.rows[0].deleted) return null;
+        const added = await client.query(
+          'INSERT INTO message_likes (message_id, user_id) VALUES ($1, $2) ON CONFLICT DO NOTHING',
+          [messageId, userId],
+        );
+        const liked = added.rowCount === 1;
+        if (!liked) await client.query('DELETE FROM message_likes WHERE message_id = $1 AND user_id = $2', [messageId, userId]);
+        const { rows } = await client.query<{ likes: number }>('UPDATE messages SET likes = likes + $1 WHERE id = $2 RETURNING likes', [
+          liked ? 1 : -1,
+          messageId,
+        ]);
+        return { likes: rows[0]!.likes, liked };
+      });
+    },
+    async deleteMessage(roomId, messageId) {
+      await ctx.ready;
+      return one("UPDATE messages SET deleted = TRUE, text = '' WHERE room_id = $1 AND id = $2 RETURNING *", [roomId, messageId]);
+    },
+  };
+}

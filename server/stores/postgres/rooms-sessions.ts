@@ -1,0 +1,160 @@
+/**
+ * Rooms and sessions of the PostgreSQL ledger. The room row is the per-room lock: every
+ * transaction that changes a room's sessions or takes its next seq locks it first
+ * (`FOR UPDATE` or the seq `UPDATE`), so sessions and seqs are decided one at a time per room
+ * across all instances. Whether a session must be replaced is the caller's rule
+ * ({@link SessionRule}), applied here inside the transaction.
+ */
+import { randomUUID } from 'node:crypto';
+import type { Ledger, RoomPatch, SessionRecord, SessionRule } from '../ledger.ts';
+import { transaction, type Client } from './pool.ts';
+import { SESSION_COLUMNS, toRoom, toSession, type RoomRow, type SessionRow } from './rows.ts';
+import type { PgContext } from './context.ts';
+
+type RoomsAndSessions = Pick<
+  Ledger,
+  | 'createRoom'
+  | 'getRoom'
+  | 'listRooms'
+  | 'updateRoom'
+  | 'latestSession'
+  | 'getSession'
+  | 'ensureSession'
+  | 'startSession'
+  | 'endSession'
+  | 'addSessionLikes'
+>;
+
+const ROOM_COLUMNS: Record<keyof RoomPatch, string> = {
+  title: 'title',
+  opensAt: 'opens_at',
+  closesAt: 'closes_at',
+  slowModeSeconds: 'slow_mode_seconds',
+};
+
+/** Takes the room's next seq (locking the room row until the transaction ends); null for an unknown room. */
+export async function nextSeq(client: Client, roomId: string): Promise<number | null> {
+  const { rows } = await client.query<{ last_seq: number }>('UPDATE rooms SET last_seq = last_seq + 1 WHERE id = $1 RETURNING last_seq', [
+    roomId,
+  ]);
+  return rows[0]?.last_seq ?? null;
+}
+
+async function latest(client: Client | PgContext['pool'], roomId: string): Promise<SessionRecord | null> {
+  const { rows } = await client.query<SessionRow>(
+    `SELECT ${SESSION_COLUMNS} FROM sessions WHERE room_id = $1 ORDER BY ordinal DESC LIMIT 1`,
+    [roomId],
+  );
+  return rows[0] ? toSession(rows[0]) : null;
+}
+
+/** Ends the room's open session, if any, and starts a new one; inside the caller's transaction (room locked). */
+async function startIn(client: Client, roomId: string, now: number): Promise<SessionRecord> {
+  const open = await latest(client, roomId);
+  if (open && open.endedAt === null) await client.query('UPDATE sessions SET ended_at = $1 WHERE id = $2', [now, open.id]);
+  const { rows } = await client.query<SessionRow>(
+    `INSERT INTO sessions (id, room_id, started_at) VALUES ($1, $2, $3) RETURNING ${SESSION_COLUMNS}`,
+    [`s_${randomUUID()}`, roomId, now],
+  );
+  return toSession(rows[0]!);
+}
+
+/**
+ * {@link Ledger.ensureSession} inside the caller's transaction, which must hold the room row
+ * (after {@link nextSeq} or {@link lockRoom}).
+ */
+export async function ensureIn(
+  client: Client,
+  roomId: string,
+  now: number,
+  needsNewSession: SessionRule,
+): Promise<{ session: SessionRecord; started: boolean }> {
+  const current = await latest(client, roomId);
+  if (current && !needsNewSession(current)) return { session: current, started: false };
+  return { session: await startIn(client, roomId, now), started: true };
+}
+
+/** Locks the room row for the rest of the transaction. @throws for an unknown room. */
+async function lockRoom(client: Client, roomId: string): Promise<void> {
+  const { rowCount } = await client.query('SELECT 1 FROM rooms WHERE id = $1 FOR UPDATE', [roomId]);
+  if (rowCount === 0) throw new Error(`room ${roomId} does not exist`);
+}
+
+/** The room and session methods over the ledger's pool. */
+export function roomsAndSessions(ctx: PgContext): RoomsAndSessions {
+  const { pool } = ctx;
+  return {
+    async createRoom(room) {
+      await ctx.ready;
+      const { rowCount } = await pool.query(
+        `INSERT INTO rooms (id, title, private, opens_at, closes_at, slow_mode_seconds, created_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (id) DO NOTHING`,
+        [room.id, room.title, room.private, room.opensAt, room.closesAt, room.slowModeSeconds, room.createdAt],
+      );
+      return rowCount === 1;
+    },
+    async getRoom(roomId) {
+      await ctx.ready;
+      const { rows } = await pool.query<RoomRow>('SELECT * FROM rooms WHERE id = $1', [roomId]);
+      return rows[0] ? toRoom(rows[0]) : null;
+    },
+    async listRooms() {
+      await ctx.ready;
+      const { rows } = await pool.query<RoomRow>('SELECT * FROM rooms ORDER BY created_at, id COLLATE "C"');
+      return rows.map(toRoom);
+    },
+    async updateRoom(roomId, patch) {
+      await ctx.ready;
+      const keys = (Object.keys(ROOM_COLUMNS) as (keyof RoomPatch)[]).filter((k) => patch[k] !== undefined);
+      // With nothing to change, `SET id = id` still answers the row (or none).
+      const set = keys.map((k, i) => `${ROOM_COLUMNS[k]} = $${i + 2}`).join(', ') || 'id = id';
+      const { rows } = await pool.query<RoomRow>(`UPDATE rooms SET ${set} WHERE id = $1 RETURNING *`, [roomId, ...keys.map((k) => patch[k])]);
+      return rows[0] ? toRoom(rows[0]) : null;
+    },
+
+    async latestSession(roomId) {
+      await ctx.ready;
+      return latest(pool, roomId);
+    },
+    async getSession(sessionId) {
+      await ctx.ready;
+      const { rows } = await pool.query<SessionRow>(`SELECT ${SESSION_COLUMNS} FROM sessions WHERE id = $1`, [sessionId]);
+      return rows[0] ? toSession(rows[0]) : null;
+    },
+    async ensureSession(roomId, now, needsNewSession) {
+      await ctx.ready;
+      return transaction(pool, async (client) => {
+        await lockRoom(client, roomId);
+        return ensureIn(client, roomId, now, needsNewSession);
+      });
+    },
+    async startSession(roomId, now) {
+      await ctx.ready;
+      return transaction(pool, async (client) => {
+        await lockRoom(client, roomId);
+        return startIn(client, roomId, now);
+      });
+    },
+    async endSession(roomId, now) {
+      await ctx.ready;
+      return transaction(pool, async (client) => {
+        await lockRoom(client, roomId);
+        const open = await latest(client, roomId);
+        if (!open || open.endedAt !== null) return null;
+        const { rows } = await client.query<SessionRow>(`UPDATE sessions SET ended_at = $1 WHERE id = $2 RETURNING ${SESSION_COLUMNS}`, [
+          now,
+          open.id,
+        ]);
+        return toSession(rows[0]!);
+      });
+    },
+    async addSessionLikes(sessionId, count) {
+      await ctx.ready;
+      const { rows } = await pool.query<{ likes: number }>('UPDATE sessions SET likes = likes + $1 WHERE id = $2 RETURNING likes', [
+        count,
+        sessionId,
+      ]);
+      return rows[0]?.likes ?? 0;
+    },
+  };
+}

@@ -1,0 +1,93 @@
+/**
+ * Rows of the PostgreSQL ledger's tables and their mapping to the ledger's records: users and
+ * award snapshots are JSON text (kept as sent), columns are snake_case, BIGINTs arrive as
+ * numbers (see `pool.ts`).
+ */
+import type { UserRef } from 'live-chat-protocol';
+import type { AwardSnapshot, RoomRecord, ScoreRecord, SessionRecord, StoredMessage } from '../ledger.ts';
+
+export interface RoomRow {
+  id: string;
+  title: string;
+  private: boolean;
+  opens_at: number | null;
+  closes_at: number | null;
+  slow_mode_seconds: number;
+  created_at: number;
+  last_seq: number;
+}
+
+export interface SessionRow {
+  id: string;
+  room_id: string;
+  started_at: number;
+  ended_at: number | null;
+  likes: number;
+}
+
+export interface MessageRow {
+  id: string;
+  room_id: string;
+  seq: number;
+  session_id: string;
+  client_id: string;
+  user_id: string;
+  user_json: string;
+  guest: boolean;
+  text: string;
+  created_at: number;
+  likes: number;
+  deleted: boolean;
+  award_json: string | null;
+}
+
+/** One row of `session_users`. */
+export interface ScoreRow {
+  user_id: string;
+  user_json: string;
+  coins: number;
+  messages: number;
+  last_seq: number;
+}
+
+/** The columns a session is read with (the ordinal stays inside the ledger). */
+export const SESSION_COLUMNS = 'id, room_id, started_at, ended_at, likes';
+
+export const toRoom = (r: RoomRow): RoomRecord => ({
+  id: r.id,
+  title: r.title,
+  private: r.private,
+  opensAt: r.opens_at,
+  closesAt: r.closes_at,
+  slowModeSeconds: r.slow_mode_seconds,
+  createdAt: r.created_at,
+  lastSeq: r.last_seq,
+});
+
+export const toSession = (r: SessionRow): SessionRecord => ({
+  id: r.id,
+  roomId: r.room_id,
+  startedAt: r.started_at,
+  endedAt: r.ended_at,
+  likes: r.likes,
+});
+
+export const toMessage = (r: MessageRow): StoredMessage => ({
+  id: r.id,
+  seq: r.seq,
+  roomId: r.room_id,
+  sessionId: r.session_id,
+  clientId: r.client_id,
+  user: JSON.parse(r.user_json) as UserRef,
+  guest: r.guest,
+  text: r.text,
+  createdAt: r.created_at,
+  likes: r.likes,
+  deleted: r.deleted,
+  award: r.award_json ? (JSON.parse(r.award_json) as AwardSnapshot) : null,
+});
+
+export const toScore = (r: ScoreRow): ScoreRecord => {
+  const user = JSON.parse(r.user_json) as UserRef;
+  return { userId: r.user_id, name: user.name, avatarUrl: user.avatarUrl, coins: r.coins, messages: r.messages, lastSeq: r.last_seq };
+};

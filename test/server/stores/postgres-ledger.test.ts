@@ -1,0 +1,109 @@
+/**
+ * The PostgreSQL ledger against a real PostgreSQL started by the test (test/helpers/postgres.ts):
+ * the ledger contract (a fresh database per test), then what only PostgreSQL shows: several
+ * ledgers (as several instances would hold) on one database keep seq, clientId and awards
+ * exact, migrations run once when instances start together, and a newer schema is refused.
+ */
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { decideAward, needsNewSession, utcDay, type UserRef } from 'live-chat-protocol';
+import type { AppendChatMessageInput, Ledger } from '../../../server/stores/ledger.ts';
+import { migratePostgres, PG_MIGRATIONS } from '../../../server/stores/postgres/migrations.ts';
+import { createPool } from '../../../server/stores/postgres/pool.ts';
+import { createPostgresLedger } from '../../../server/stores/postgres/postgres-ledger.ts';
+import { startPostgres, type PostgresFixture } from '../../helpers/postgres.ts';
+import { ledgerContract } from './ledger.contract.ts';
+
+let postgres: PostgresFixture;
+before(async () => {
+  postgres = await startPostgres();
+});
+after(async () => {
+  await postgres?.stop();
+});
+
+ledgerContract('postgres', async () => {
+  const ledger = createPostgresLedger({ connectionString: await postgres.createDatabase() });
+  return {
+    ledger,
+    async cleanup() {
+      await ledger.close();
+    },
+  };
+});
+
+describe('PostgreSQL ledger shared by several instances', () => {
+  const T0 = Date.parse('2030-01-15T12:00:00.000Z');
+  const rules = { xpPerMessage: 1, dailyXpCap: 50, coinsPerMessage: 1, coinCooldownSeconds: 300 };
+  const user: UserRef = { id: 'u1', name: 'U1', avatarUrl: null, badges: [] };
+  const append = (clientId: string, now = T0): AppendChatMessageInput => ({
+    roomId: 'r',
+    user,
+    guest: false,
+    clientId,
+    text: clientId,
+    now,
+    day: utcDay(now),
+    needsNewSession: (latest) => needsNewSession(latest, null, now),
+    decide: (state) => decideAward(rules, state),
+  });
+  const range = (n: number) => Array.from({ length: n }, (_, i) => i);
+
+  it('three ledgers on one database: migrations once, seqs unique, clientId once, the cap and the cooldown exact', async () => {
+    const url = await postgres.createDatabase();
+    const ledgers: Ledger[] = range(3).map(() => createPostgresLedger({ connectionString: url, poolSize: 5 }));
+    try {
+      await Promise.all(ledgers.map((l) => l.ping()));
+      const pool = createPool(url, () => undefined);
+      const versions = await pool.query<{ version: number }>('SELECT version FROM schema_migrations ORDER BY version');
+      await pool.end();
+      assert.deepEqual(versions.rows.map((r) => r.version), PG_MIGRATIONS.map((m) => m.version), 'each migration recorded once');
+
+      assert.equal(await ledgers[0]!.createRoom({ id: 'r', title: 'R', private: false, opensAt: null, closesAt: null, slowModeSeconds: 0, createdAt: T0 }), true);
+      const results = await Promise.all(range(200).map((i) => ledgers[i % 3]!.appendChatMessage(append(`m${i}`))));
+      const dup = await Promise.all(range(6).map((i) => ledgers[i % 3]!.appendChatMessage(append('m0'))));
+      assert.ok(dup.every((d) => d.duplicate && d.message.id === results[0]!.message.id), 'a duplicate on any instance answers the first message');
+      assert.deepEqual(results.map((r) => r.message.seq).sort((a, b) => a - b), range(200).map((i) => i + 1));
+      const awards = results.map((r) => r.message.award!);
+      assert.equal(awards.reduce((s, a) => s + a.xp, 0), 50, 'exactly the daily cap');
+      assert.equal(awards.reduce((s, a) => s + a.coins, 0), 1, 'one coin per cooldown');
+      assert.equal(new Set(results.map((r) => r.message.sessionId)).size, 1, 'one session, however many instances');
+      const standing = await ledgers[2]!.userStanding('u1', utcDay(T0));
+      assert.deepEqual([standing.totalXp, standing.coinBalance, standing.dailyChatXp], [50, 1, 50]);
+      const audit = await ledgers[1]!.audit('u1');
+      assert.deepEqual([audit.totalXp, audit.coinBalance], [audit.xpEventsSum, audit.coinEventsSum]);
+    } finally {
+      await Promise.all(ledgers.map((l) => l.close()));
+    }
+  });
+
+  it('refuses a database whose schema is newer than this server', async () => {
+    const url = await postgres.createDatabase();
+    const pool = createPool(url, () => undefined);
+    try {
+      await migratePostgres(pool);
+      await pool.query("INSERT INTO schema_migrations (version, name, applied_at) VALUES (999, 'future', 0)");
+      await assert.rejects(migratePostgres(pool), /newer than this server knows/);
+      const ledger = createPostgresLedger({ connectionString: url });
+      await assert.rejects(ledger.ping(), /newer than this server knows/);
+      await ledger.close();
+    } finally {
+      await pool.end();
+    }
+  });
+
+  it('rolls a failing migration back and keeps the earlier ones', async () => {
+    const url = await postgres.createDatabase();
+    const pool = createPool(url, () => undefined);
+    try {
+      const broken = [...PG_MIGRATIONS, { version: PG_MIGRATIONS.length + 1, name: 'broken', up: 'CREATE TABLE half (x INT); SELECT no_such_column FROM rooms' }];
+      await assert.rejects(migratePostgres(pool, broken));
+      const { rows } = await pool.query<{ v: number }>('SELECT MAX(version) AS v FROM schema_migrations');
+      assert.equal(rows[0]!.v, PG_MIGRATIONS.length);
+      const half = await pool.query("SELECT 1 FROM pg_tables WHERE tablename = 'half'");
+      assert.equal(half.rowCount, 0, 'nothing of the failed migration stays');
+    } finally {
+      await pool.end();
+    }
+  });
+});
