@@ -193,10 +193,10 @@ export class LiveChat extends LitElement {
     if (e.key !== 'Escape') return;
     const ui = this.stores.ui;
     if (ui.$panelOpen.get()) {
-      ui.$panelOpen.set(false);
+      ui.togglePanel(false);
       this.renderRoot.querySelector('lc-header')?.focusToggle();
     } else {
-      ui.$toast.set(null);
+      ui.dismissToast();
     }
   }
 

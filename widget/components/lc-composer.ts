@@ -54,12 +54,12 @@ export class LcComposer extends LcElement {
 
   #submit(e: Event): void {
     e.preventDefault();
-    if (this.stores?.actions.send(this.#draft.value ?? '')) this.stores.ui.$draft.set('');
+    if (this.stores?.actions.send(this.#draft.value ?? '')) this.stores.ui.setDraft('');
   }
 
   #input(e: Event): void {
     const value = (e.target as HTMLInputElement).value;
-    this.stores?.ui.$draft.set(value);
+    this.stores?.ui.setDraft(value);
   }
 
   override render() {

@@ -52,7 +52,7 @@ export class LcHeader extends LcElement {
             part="leaderboard-toggle"
             aria-label=${t.leaderboard}
             aria-expanded=${!!this.#open.value}
-            @click=${() => this.stores?.ui.$panelOpen.set(!this.#open.value)}
+            @click=${() => this.stores?.ui.togglePanel()}
           >
             ${icons.trophy}
           </button>`

@@ -113,7 +113,7 @@ export class LcLeaderboard extends LcElement {
     return html`<section aria-labelledby="h" tabindex="0">
       <h3 class="head" id="h">
         ${icons.trophy}<span>${t.leaderboard}</span>
-        <button class="close" part="close-button" aria-label=${t.close} @click=${() => this.stores?.ui.$panelOpen.set(false)}>
+        <button class="close" part="close-button" aria-label=${t.close} @click=${() => this.stores?.ui.togglePanel(false)}>
           ${icons.close}
         </button>
       </h3>

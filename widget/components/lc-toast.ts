@@ -28,7 +28,7 @@ export class LcToast extends LcElement {
     this.#shownId = toast.id;
     clearTimeout(this.#timer);
     this.#timer = setTimeout(() => {
-      if (this.stores?.ui.$toast.get()?.id === toast.id) this.stores.ui.$toast.set(null);
+      this.stores?.ui.dismissToast(toast.id);
     }, SHOW_MS);
   }
 

@@ -16,12 +16,17 @@ import { createUiStore } from './ui.ts';
  * `html\`<lc-leaderboard .stores=${stores}></lc-leaderboard>\``.
  */
 export function createChatStores() {
+  const messages = createMessageStore();
+  const outbox = createOutboxStore();
+  const room = createRoomStore();
+  const stats = createStatsStore();
+  const leaderboard = createLeaderboardStore();
   return {
-    messages: createMessageStore(),
-    outbox: createOutboxStore(),
-    room: createRoomStore(),
-    stats: createStatsStore(),
-    leaderboard: createLeaderboardStore(),
+    messages,
+    outbox,
+    room,
+    stats,
+    leaderboard,
     me: createMeStore(),
     connection: createConnectionStore(),
     ui: createUiStore(),
@@ -29,6 +34,14 @@ export function createChatStores() {
     $locale: atom<Locale>(createLocale('en')),
     /** Set by `<live-chat>` to its connection controller. */
     actions: noActions as ChatActions,
+    /** Forgets everything of the joined room (left, switched, or disconnected). */
+    clearRoom(): void {
+      messages.reset();
+      outbox.clear();
+      room.clear();
+      leaderboard.apply([]);
+      stats.apply(null);
+    },
   };
 }
 export type ChatStores = ReturnType<typeof createChatStores>;

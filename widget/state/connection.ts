@@ -17,8 +17,17 @@ export interface ConnectionState {
   error: ClientError | null;
 }
 
-/** The connection store; only the connection controller writes to it. */
+/** The connection store; only the connection controller writes to it, through `setStatus`. */
 export function createConnectionStore() {
-  return { $connection: atom<ConnectionState>({ status: 'idle', error: null }) };
+  const $connection = atom<ConnectionState>({ status: 'idle', error: null });
+  return {
+    $connection,
+    /** Sets the status (and why); returns the status it had before. */
+    setStatus(status: ConnectionStatus, error: ClientError | null = null): ConnectionStatus {
+      const previous = $connection.get().status;
+      $connection.set({ status, error });
+      return previous;
+    },
+  };
 }
 export type ConnectionStore = ReturnType<typeof createConnectionStore>;

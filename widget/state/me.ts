@@ -14,6 +14,11 @@ export function createMeStore() {
   return {
     $me,
 
+    /** The join ack's `me` (who the server says the user is, and may do). */
+    apply(me: Me | null): void {
+      $me.set(me);
+    },
+
     /**
      * Folds a {@link Reward} (from a `message:send` ack or the `reward` event, maybe from
      * another tab of the same user) into `me.progress`. The server reports one reward both

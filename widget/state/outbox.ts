@@ -27,6 +27,14 @@ export function createOutboxStore() {
     mark(clientId: string, state: PendingMessage['state']): void {
       $outbox.set($outbox.get().map((p) => (p.clientId === clientId ? { ...p, state } : p)));
     },
+    /** In flight when the link dropped: no ack will come, so `sending` goes back to `queued`. */
+    requeue(): void {
+      if ($outbox.get().some((p) => p.state === 'sending')) $outbox.set($outbox.get().map((p) => ({ ...p, state: 'queued' })));
+    },
+    /** Empties it (room left or switched). */
+    clear(): void {
+      $outbox.set([]);
+    },
     /** Drops items by `clientId` (acknowledged, refused, or seen in a broadcast). */
     remove(...clientIds: string[]): void {
       $outbox.set($outbox.get().filter((p) => !clientIds.includes(p.clientId)));

@@ -1,16 +1,34 @@
 import { atom } from 'nanostores';
 import { MAX_MESSAGE_LENGTH } from './composer.ts';
-import type { LeaderboardEntry, Room, RoomStats, Session } from 'live-chat-protocol';
+import type { JoinAck, LeaderboardEntry, Room, RoomStats, Session } from 'live-chat-protocol';
 
 /**
  * The joined room, its current session, and its window (`opensAt` / `closesAt`), plus the
  * server's longest message in characters (`JoinAck.limits.maxMessageLength`, default 2000).
  */
 export function createRoomStore() {
+  const $room = atom<Room | null>(null);
+  const $session = atom<Session | null>(null);
+  const $maxLength = atom(MAX_MESSAGE_LENGTH);
   return {
-    $room: atom<Room | null>(null),
-    $session: atom<Session | null>(null),
-    $maxLength: atom(MAX_MESSAGE_LENGTH),
+    $room,
+    $session,
+    $maxLength,
+    /** Takes the room, session and limits of a `room:join` ack. */
+    applyJoin(ack: Pick<JoinAck, 'room' | 'session' | 'limits'>): void {
+      $room.set(ack.room);
+      $session.set(ack.session);
+      $maxLength.set(ack.limits?.maxMessageLength ?? MAX_MESSAGE_LENGTH);
+    },
+    /** A `room:updated`: title, window, slow mode changed. */
+    update(room: Room): void {
+      $room.set(room);
+    },
+    /** Forgets the room (left, switched, or disconnected). */
+    clear(): void {
+      $room.set(null);
+      $session.set(null);
+    },
   };
 }
 export type RoomStore = ReturnType<typeof createRoomStore>;
@@ -20,6 +38,15 @@ export function createStatsStore() {
   const $stats = atom<RoomStats | null>(null);
   return {
     $stats,
+    /** The join ack's or a `room:stats`'s numbers; null forgets them. */
+    apply(stats: RoomStats | null): void {
+      $stats.set(stats);
+    },
+    /** A heart's ack: session likes as the server counts them, never lowered by a late ack. */
+    raiseLikes(likes: number): void {
+      const s = $stats.get();
+      if (s && likes > s.likes) $stats.set({ ...s, likes });
+    },
     /** Optimistic +n for a heart the user just sent; the ack or next `room:stats` corrects it. */
     addLikes(n: number): void {
       const s = $stats.get();
@@ -31,6 +58,13 @@ export type StatsStore = ReturnType<typeof createStatsStore>;
 
 /** The session leaderboard, best first, as the join ack or `leaderboard:update` sent it. */
 export function createLeaderboardStore() {
-  return { $leaderboard: atom<readonly LeaderboardEntry[]>([]) };
+  const $leaderboard = atom<readonly LeaderboardEntry[]>([]);
+  return {
+    $leaderboard,
+    /** The join ack's or a `leaderboard:update`'s entries; [] empties it. */
+    apply(entries: readonly LeaderboardEntry[]): void {
+      $leaderboard.set(entries);
+    },
+  };
 }
 export type LeaderboardStore = ReturnType<typeof createLeaderboardStore>;
