@@ -1,6 +1,6 @@
 /**
  * Builds the widget: one ES module, `widget/dist/live-chat.js`, with everything included (Lit,
- * @lit/context, nanostores, socket.io-client and our code), minified, for a plain
+ * @lit/context, nanostores and our code, with our own Socket.IO client), minified, for a plain
  * `<script type="module">` on any site; next to it the content-hashed, pre-compressed copy the
  * server sends (see {@link hashedCopies}). The unbundled ESM build with declarations comes from
  * `tsc -b tsconfig.build.json`.
@@ -14,7 +14,7 @@
 import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { fileURLToPath } from 'node:url';
 import { brotliCompressSync, constants as zlib, gzipSync } from 'node:zlib';
 import { defineConfig, type Plugin } from 'vite';
 
@@ -37,44 +37,6 @@ function minifyCssTemplates(): Plugin {
         return `css\`${squeezed}\``;
       });
     },
-  };
-}
-
-/**
- * The widget connects with WebSocket only (see widget/transport/socket-transport.ts), so
- * engine.io-client's other transports (long-polling over XHR, WebTransport) are dead code
- * that its transport table keeps alive: swap the table for one with WebSocket alone.
- * Saves about 1.5 KB min+gzip.
- */
-function websocketOnly(): Plugin {
-  const id = '\0live-chat:websocket-only';
-  let websocketPath = '';
-  return {
-    name: 'live-chat:websocket-only',
-    enforce: 'pre',
-    resolveId(source, importer) {
-      if (source !== './transports/index.js' || !importer || !/engine\.io-client[\\/]build[\\/]esm[\\/]socket\.js$/.test(importer)) return null;
-      websocketPath = new URL('./transports/websocket.js', pathToFileURL(importer)).pathname;
-      return id;
-    },
-    load(loaded) {
-      if (loaded !== id) return null;
-      return `import { WS } from ${JSON.stringify(websocketPath)}; export const transports = { websocket: WS };`;
-    },
-  };
-}
-
-/**
- * The widget codes Socket.IO packets with its JSON-only parser (widget/transport/json-parser.ts,
- * passed as socket.io-client's `parser` option); the default one stays reachable through the
- * manager's fallback, so point `socket.io-parser` at ours. Saves about 1.2 KB min+gzip.
- */
-function jsonOnlyParser(): Plugin {
-  const parser = fileURLToPath(new URL('./transport/json-parser.ts', import.meta.url));
-  return {
-    name: 'live-chat:json-only-parser',
-    enforce: 'pre',
-    resolveId: (source) => (source === 'socket.io-parser' ? parser : null),
   };
 }
 
@@ -152,7 +114,7 @@ export default defineConfig({
   // build run with NODE_ENV=test or development in the environment took Lit's dev build
   // (+13 KB, "Lit is in dev mode" warnings) into the shipped file.
   resolve: { conditions: ['live-chat-source', 'module', 'browser', 'production'] },
-  plugins: [minifyCssTemplates(), websocketOnly(), jsonOnlyParser(), squeezeTemplates(), hashedCopies()],
+  plugins: [minifyCssTemplates(), squeezeTemplates(), hashedCopies()],
   build: {
     target: 'es2022',
     outDir: fileURLToPath(new URL('./dist', import.meta.url)),
@@ -162,9 +124,6 @@ export default defineConfig({
     minify: 'terser',
     terserOptions: { module: true, ecma: 2020, compress: { passes: 2 }, format: { comments: false } },
     rollupOptions: {
-      // engine.io-client's long-polling module probes XMLHttpRequest at load time; with
-      // WebSocket only nothing uses it, so its top-level code may go too.
-      treeshake: { moduleSideEffects: (id) => !/engine\.io-client[\\/].*polling/.test(id) },
     },
     lib: {
       entry: fileURLToPath(new URL('./live-chat.ts', import.meta.url)),

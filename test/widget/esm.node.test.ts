@@ -24,7 +24,7 @@ const pkg = JSON.parse(readFileSync(join(widget, 'package.json'), 'utf8')) as {
 };
 
 /** What the ESM may import from node_modules: the widget's runtime dependencies, all of them. */
-const DEPENDENCIES = ['@lit/context', 'lit', 'live-chat-protocol', 'nanostores', 'socket.io-client'];
+const DEPENDENCIES = ['@lit/context', 'lit', 'live-chat-protocol', 'nanostores'];
 
 /** The package a bare specifier names (`lit/decorators.js` → `lit`, `@lit/context` → `@lit/context`). */
 const packageOf = (specifier: string) => specifier.split('/').slice(0, specifier.startsWith('@') ? 2 : 1).join('/');
@@ -51,7 +51,7 @@ test('exports: "." is the ESM with types, "./bundle" the one-file build, and the
   assert.deepEqual(Object.keys(pkg.dependencies).sort(), DEPENDENCIES, 'the runtime dependencies');
 });
 
-test('the ESM imports lit, @lit/context, nanostores, socket.io-client and live-chat-protocol from node_modules', async () => {
+test('the ESM imports lit, @lit/context, nanostores and live-chat-protocol from node_modules', async () => {
   // esbuild walks the graph from the entry with every package left external: what it reads
   // are our modules, what it leaves out are the bare imports a consumer's bundler resolves.
   const { build } = await import('esbuild');

@@ -1,19 +1,18 @@
-import { io, type Socket } from 'socket.io-client';
-import type { ClientToServerEvents, ServerToClientEvents } from 'live-chat-protocol';
+import type { ClientToServerEvents } from 'live-chat-protocol';
 import type { ChatTransport, ClientError, TransportAck, TransportOptions, TransportStatus } from './chat-transport.ts';
-import * as jsonParser from './json-parser.ts';
+import { SocketClient } from './socket-client.ts';
 
 const offline: ClientError = { code: 'offline', message: 'not connected' };
 
 /**
- * The {@link ChatTransport} over socket.io-client, for a real server.
+ * The {@link ChatTransport} over Socket.IO ({@link SocketClient}), for a real server.
  *
  * - `serverUrl` is the chat server's base URL (any origin; the server allows it by
  *   `CORS_ORIGINS`). A path is kept: `https://example.com/chat` talks to
  *   `https://example.com/chat/socket.io/`.
  * - WebSocket only: one round trip, no CORS preflight, no sticky sessions in front of several
- *   server instances, and the bundle leaves out engine.io's long-polling and WebTransport
- *   code (vite.config.ts). A network that blocks WebSocket cannot use the widget.
+ *   server instances, and no long-polling code in the bundle. A network that blocks WebSocket
+ *   cannot use the widget.
  * - Packets are coded by `json-parser.ts` (the default format, without binary attachments).
  * - The token is read through `connect(getToken)` on every (re)connection attempt and sent as the
  *   handshake's `auth: { token }` (DESIGN.md, "Identity").
@@ -24,11 +23,8 @@ export function createSocketTransport(serverUrl: string, options: TransportOptio
   let getToken = async (): Promise<string | null> => null;
   let restarting = false;
   const url = new URL(serverUrl, location.href);
-  const socket: Socket<ServerToClientEvents, ClientToServerEvents> = io(url.origin, {
+  const socket = new SocketClient(url.origin, {
     path: url.pathname.replace(/\/$/, '') + '/socket.io/',
-    autoConnect: false,
-    transports: ['websocket'],
-    parser: jsonParser,
     reconnectionDelayMax: 10_000,
     auth: (cb) => {
       getToken().then(
@@ -41,12 +37,12 @@ export function createSocketTransport(serverUrl: string, options: TransportOptio
   const report = (s: TransportStatus, e?: ClientError) => statusListeners.forEach((l) => l(s, e));
 
   socket.on('connect', () => report('connected'));
-  socket.on('disconnect', (reason) => {
+  socket.on('disconnect', (reason: string) => {
     // 'io server disconnect' does not reconnect by itself; ask again once.
     if (reason === 'io server disconnect') socket.connect();
     report(reason === 'io client disconnect' && !restarting ? 'closed' : 'disconnected');
   });
-  socket.on('connect_error', (err) => {
+  socket.on('connect_error', (err: Error) => {
     const unauthorized = /unauthori[sz]ed/i.test(err.message);
     report(
       unauthorized ? 'unauthorized' : 'disconnected',
@@ -57,9 +53,8 @@ export function createSocketTransport(serverUrl: string, options: TransportOptio
   const call = async <T extends object>(event: keyof ClientToServerEvents, payload: object): Promise<TransportAck<T>> => {
     if (!socket.connected) return { ok: false, error: offline };
     try {
-      // The typed emit cannot be spelled for a union of events; the wire types are checked
-      // at each method below instead.
-      return await (socket.timeout(options.ackTimeoutMs ?? 10_000) as any).emitWithAck(event, payload);
+      // The wire types are checked at each method below.
+      return await socket.emitWithAck(event, payload, options.ackTimeoutMs ?? 10_000);
     } catch {
       return { ok: false, error: { code: 'timeout', message: `no ack for ${event}` } };
     }
