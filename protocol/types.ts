@@ -110,6 +110,16 @@ export interface RoomStats {
   likes: number;
 }
 
+/**
+ * `presence:join` / `presence:leave`: the users who arrived (first socket) or went (last
+ * socket) since the room's previous batch, at most one batch per `STATS_INTERVAL_MS`; a user
+ * who came and went within one interval is in neither. The receiver may be in the list.
+ */
+export interface PresenceBatch {
+  roomId: string;
+  users: UserRef[];
+}
+
 export interface LeaderboardEntry {
   rank: number;
   userId: string;
@@ -236,7 +246,14 @@ export interface JoinAck {
   /** True when `sinceSeq` is older than the replay window: reload history. */
   gap: boolean;
   /** Extension: the server's rules the composer shows (MAX_MESSAGE_LENGTH, in characters). */
-  limits?: { maxMessageLength: number };
+  limits?: {
+    maxMessageLength: number;
+    /**
+     * `SMALL_ROOM_LIMIT`, in viewers: at or under it the room sends `presence:*` and `typing`;
+     * above it, occupancy (`room:stats`) alone. Absent from older servers: treat as small.
+     */
+    smallRoomLimit?: number;
+  };
 }
 export interface SendAck {
   message: Message;
@@ -279,8 +296,10 @@ export interface ServerToClientEvents {
   'room:stats': (s: RoomStats) => void;
   'room:updated': (r: Room) => void;
   'leaderboard:update': (p: { roomId: string; sessionId: string; entries: LeaderboardEntry[] }) => void;
-  'presence:join': (p: { roomId: string; user: UserRef }) => void;
-  'presence:leave': (p: { roomId: string; user: UserRef }) => void;
+  /** Coalesced per room: the users whose first socket joined since the last one (small rooms only). */
+  'presence:join': (p: PresenceBatch) => void;
+  /** Coalesced per room: the users whose last socket left since the last one (small rooms only). */
+  'presence:leave': (p: PresenceBatch) => void;
   typing: (p: { roomId: string; users: UserRef[] }) => void;
   reward: (r: Reward) => void;
 }

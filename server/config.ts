@@ -80,6 +80,11 @@ export interface Config {
   coinCooldownSeconds: number;
   /** Coalescing interval of `room:stats` and `leaderboard:update`, per room, in ms. */
   statsIntervalMs: number;
+  /**
+   * Viewers up to which a room gets per-user `presence:join` / `presence:leave` and `typing`
+   * (coalesced); larger rooms get occupancy (`room:stats`) alone. 0: never.
+   */
+  smallRoomLimit: number;
   /** Leaderboard rows in the join ack and `leaderboard:update`. */
   leaderboardSize: number;
   /** How long a `typing:start` lasts without a new one, in ms. */
@@ -149,6 +154,7 @@ const variables = {
   COINS_PER_MESSAGE: int(0, 1_000_000),
   COIN_COOLDOWN_SECONDS: int(0, 365 * 24 * 3600),
   STATS_INTERVAL_MS: int(250, 60_000),
+  SMALL_ROOM_LIMIT: int(0, 1_000_000),
   LEADERBOARD_SIZE: int(1, 100),
 } as const;
 
@@ -233,6 +239,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     coinsPerMessage: v.COINS_PER_MESSAGE ?? DEFAULT_LIMITS.coinsPerMessage,
     coinCooldownSeconds: v.COIN_COOLDOWN_SECONDS ?? DEFAULT_LIMITS.coinCooldownSeconds,
     statsIntervalMs: v.STATS_INTERVAL_MS ?? 250,
+    smallRoomLimit: v.SMALL_ROOM_LIMIT ?? DEFAULT_LIMITS.smallRoomLimit,
     leaderboardSize: v.LEADERBOARD_SIZE ?? DEFAULT_LIMITS.leaderboardSize,
     typingTtlMs: 5000,
   };

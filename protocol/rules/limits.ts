@@ -24,6 +24,12 @@ export const DEFAULT_LIMITS = {
   coinCooldownSeconds: 300,
   /** Rows of a session leaderboard on the wire (`LEADERBOARD_SIZE`). */
   leaderboardSize: 10,
+  /**
+   * Viewers up to which a room is "small" (`SMALL_ROOM_LIMIT`): at or under it, per-user
+   * `presence:join` / `presence:leave` and `typing` are sent; above it, occupancy
+   * (`room:stats`) alone.
+   */
+  smallRoomLimit: 200,
 } as const;
 
 /** Bounds of `metadata` on `POST /api/xp/events`: nesting depth and size as JSON (bytes of UTF-8). */

@@ -1,15 +1,17 @@
 /**
  * From domain events to Socket.IO emits: what each announcement of the services becomes on
  * the wire (docs/protocol.md, server → client). Direct events (`message:new`,
- * `reward`, `message:likes`, `message:deleted`, `room:updated`, `presence:*`) leave at once;
- * `room:stats`, `leaderboard:update` and `typing` go through per-room coalescers (at most one
- * flush per room per `STATS_INTERVAL_MS`) that read the state when they flush.
+ * `reward`, `message:likes`, `message:deleted`, `room:updated`) leave at once;
+ * `room:stats`, `leaderboard:update`, `typing` and the `presence:*` batches go through per-room
+ * coalescers (at most one flush per room per `STATS_INTERVAL_MS`) that read the state when they
+ * flush. `presence:*` and `typing` go to small rooms only (`SMALL_ROOM_LIMIT` viewers).
  */
 import type { Logger } from 'pino';
 import type { Config } from '../config.ts';
 import type { Metrics } from '../metrics.ts';
 import type { Services } from '../services/index.ts';
 import { RoomCoalescer } from './coalescer.ts';
+import { PresenceBatches } from './presence-batches.ts';
 import type { ChatServer } from './socket-server.ts';
 
 /** The socket room of a chat room's viewers. */
@@ -49,9 +51,23 @@ export function subscribeBroadcasts(
     },
     onFlushError,
   );
+  // Per-user presence and typing go to small rooms only (SMALL_ROOM_LIMIT viewers); larger
+  // rooms get occupancy (`room:stats`) alone. Presence is batched per room like the stats.
+  const batches = new PresenceBatches();
+  const presenceFlush = new RoomCoalescer(
+    config.statsIntervalMs,
+    async (roomId) => {
+      const { joined, left } = batches.take(roomId);
+      if ((joined.length === 0 && left.length === 0) || !(await presence.isSmall(roomId))) return;
+      if (joined.length > 0) toRoom(roomId).emit('presence:join', { roomId, users: joined });
+      if (left.length > 0) toRoom(roomId).emit('presence:leave', { roomId, users: left });
+    },
+    onFlushError,
+  );
   const typing = new RoomCoalescer(
     config.statsIntervalMs,
     async (roomId) => {
+      if (!(await presence.isSmall(roomId))) return;
       toRoom(roomId).emit('typing', { roomId, users: await presence.typing(roomId) });
     },
     onFlushError,
@@ -91,11 +107,9 @@ export function subscribeBroadcasts(
       leaderboard.schedule(roomId);
       stats.schedule(roomId);
     }),
-    events.on('presenceChanged', ({ roomId, user, change, connectionId }) => {
-      // The connection that caused it is not told about itself.
-      toRoom(roomId)
-        .except(connectionId)
-        .emit(change === 'joined' ? 'presence:join' : 'presence:leave', { roomId, user });
+    events.on('presenceChanged', ({ roomId, user, change }) => {
+      batches.add(roomId, user, change);
+      presenceFlush.schedule(roomId);
     }),
     events.on('typingChanged', ({ roomId, expiresInMs }) => {
       typing.schedule(roomId);
@@ -112,6 +126,8 @@ export function subscribeBroadcasts(
       stats.close();
       leaderboard.close();
       typing.close();
+      presenceFlush.close();
+      batches.clear();
       for (const timer of typingExpiry.values()) clearTimeout(timer);
       typingExpiry.clear();
     },

@@ -107,36 +107,53 @@ export function createChatService(deps: ChatDeps): ChatService {
   const history = async (roomId: string, beforeSeq: number | undefined, limit: number) =>
     (await ledger.messagesBefore(roomId, beforeSeq, limit)).map(toWireMessage);
 
-  /** Messages after `sinceSeq` from the recent window, or from the ledger (warming the window). */
-  async function replay(room: RoomRecord, sinceSeq: number): Promise<Message[]> {
+  /**
+   * Messages after `sinceSeq`, oldest first, from the hot recent window when it holds every
+   * one of them up to the room's `lastSeq` (the join path then reads no message from the
+   * ledger); otherwise up to `limit` from the ledger, warming the window for the next joins.
+   */
+  async function recent(room: RoomRecord, sinceSeq: number, limit: number): Promise<Message[]> {
+    if (room.lastSeq <= sinceSeq) return [];
     const cached = await hot.recentSince(room.id, sinceSeq);
     const contiguous =
       cached.length > 0 &&
       cached.every((m, i) => m.seq === sinceSeq + 1 + i) &&
       cached[cached.length - 1]!.seq >= room.lastSeq;
     if (contiguous) return cached;
-    const messages = (await ledger.messagesAfter(room.id, sinceSeq, config.replayWindow)).map(toWireMessage);
+    const messages = (await ledger.messagesAfter(room.id, sinceSeq, limit)).map(toWireMessage);
     await hot.pushRecent(room.id, messages, config.replayWindow);
+    return messages;
+  }
+
+  /** The last `HISTORY_LIMIT` messages: the recent window's, or the ledger's when it cannot tell. */
+  async function lastMessages(room: RoomRecord): Promise<Message[]> {
+    if (config.historyLimit > config.replayWindow) return history(room.id, undefined, config.historyLimit);
+    const messages = await recent(room, Math.max(0, room.lastSeq - config.historyLimit), config.historyLimit);
+    // Seqs with holes (none today) would leave fewer than asked: read the ledger then.
+    if (messages.length < Math.min(config.historyLimit, room.lastSeq)) return history(room.id, undefined, config.historyLimit);
     return messages;
   }
 
   return {
     async join(identity, connection, roomId, sinceSeq) {
-      await rooms.getVisible(identity, roomId);
+      // Existence and privacy (from memory after a room's first join): refused before subscribing.
+      await rooms.assertVisible(identity, roomId);
       const rejoin = connection.rooms.has(roomId);
       // Subscribe before reading the room and its history, so nothing committed meanwhile is missed.
       await connection.subscribe(roomId);
       try {
-        const room = await rooms.getVisible(identity, roomId);
-        const session = await sessions.current(room);
+        // The one read of the room; history and leaderboard come from the hot state.
+        const room = await rooms.get(roomId);
         const plan = planJoin(room.lastSeq, sinceSeq, config.replayWindow);
-        const messages =
-          plan.kind === 'none' ? [] : plan.kind === 'replay' ? await replay(room, sinceSeq!) : await history(room.id, undefined, config.historyLimit);
+        const [session, messages] = await Promise.all([
+          sessions.current(room),
+          plan.kind === 'none' ? [] : plan.kind === 'replay' ? recent(room, sinceSeq!, config.replayWindow) : lastMessages(room),
+        ]);
         if (!rejoin) await presence.arrive(connection, identity.user, room.id);
         const [progress, leaderboard, stats] = await Promise.all([
           identity.guest ? null : rewards.progress(identity.user.id),
           session ? rewards.leaderboard(session.id, config.leaderboardSize) : [],
-          presence.stats(room.id),
+          presence.stats(room.id, session),
         ]);
         return {
           room: toWireRoom(room),
@@ -146,7 +163,7 @@ export function createChatService(deps: ChatDeps): ChatService {
           leaderboard,
           stats,
           gap: plan.gap,
-          limits: { maxMessageLength: config.maxMessageLength },
+          limits: { maxMessageLength: config.maxMessageLength, smallRoomLimit: config.smallRoomLimit },
         };
       } catch (err) {
         if (!rejoin) await presence.leave(connection, identity.user, roomId);

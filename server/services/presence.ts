@@ -6,6 +6,7 @@
  * Announces `presenceChanged`, `statsChanged` (occupancy) and `typingChanged`.
  */
 import type { RoomStats, UserRef } from 'live-chat-protocol';
+import type { SessionRecord } from '../stores/ledger.ts';
 import { AppError, refuse } from '../errors.ts';
 import type { ServiceContext } from './deps.ts';
 import type { Identity, IdentityService } from './identity.ts';
@@ -50,8 +51,19 @@ export interface PresenceService {
   leaveRoom(connection: Connection, user: UserRef, roomId: string): Promise<void>;
   /** A closed connection leaves every room it joined; failures are logged, never thrown. */
   disconnected(connection: Connection, user: UserRef): Promise<void>;
-  /** Viewers (distinct users connected) and the current session's hearts. */
-  stats(roomId: string): Promise<RoomStats>;
+  /**
+   * Viewers (distinct users connected) and the current session's hearts.
+   * @param session the room's current session when the caller has just read it (the join
+   *   path): its hearts are used and the ledger is not read; omitted: read from the ledger.
+   */
+  stats(roomId: string, session?: SessionRecord | null): Promise<RoomStats>;
+  /** Occupancy alone: distinct users connected to the room, from the hot store. */
+  viewers(roomId: string): Promise<number>;
+  /**
+   * Whether the room is small (`viewers` at or under `SMALL_ROOM_LIMIT`): only small rooms
+   * get per-user `presence:*` and `typing` broadcasts. Reads the occupancy once.
+   */
+  isSmall(roomId: string): Promise<boolean>;
   /**
    * Marks the user typing for `typingTtlMs` (about 5 s) and announces `typingChanged` with
    * that expiry. @throws `unauthorized` when the identity may not post.
@@ -119,10 +131,15 @@ export function createPresenceService(
         ),
       );
     },
-    async stats(roomId) {
-      const [viewers, session] = await Promise.all([hot.occupancy(roomId), ledger.latestSession(roomId)]);
+    async stats(roomId, known) {
+      const [viewers, session] = await Promise.all([
+        hot.occupancy(roomId),
+        known === undefined ? ledger.latestSession(roomId) : known,
+      ]);
       return { roomId, viewers, likes: session?.likes ?? 0 };
     },
+    viewers: (roomId) => hot.occupancy(roomId),
+    isSmall: async (roomId) => (await hot.occupancy(roomId)) <= config.smallRoomLimit,
     async startTyping(identity, roomId) {
       if (!ids.canPost(identity)) throw refuse.unauthorized('Sign in to chat');
       await hot.setTyping(roomId, identity.user, clock() + config.typingTtlMs);

@@ -58,6 +58,13 @@ export interface RoomService {
   get(roomId: string): Promise<RoomRecord>;
   /** @throws `not_found`, or `forbidden` for a private room the identity may not see. */
   getVisible(identity: Identity | null, roomId: string): Promise<RoomRecord>;
+  /**
+   * {@link getVisible}'s checks without returning the room: a room's existence and privacy
+   * never change once created, so after the first read of a room they are answered from
+   * memory (no ledger read; the join path uses it before subscribing).
+   * @throws `not_found`, `forbidden`
+   */
+  assertVisible(identity: Identity | null, roomId: string): Promise<void>;
   /** Rooms the identity may see (anonymous HTTP callers: public rooms). */
   list(identity: Identity | null): Promise<RoomRecord[]>;
   /**
@@ -85,8 +92,10 @@ export function createRoomService({ ledger, clock, events }: ServiceContext): Ro
     if (!room) throw refuse.notFound(`No room "${roomId}"`);
     return room;
   };
-  const visible = (identity: Identity | null, room: RoomRecord) =>
+  const visible = (identity: Identity | null, room: Pick<RoomRecord, 'id' | 'private'>) =>
     !room.private || (identity !== null && (isStaff(identity) || identity.rooms.includes(room.id)));
+  /** Rooms seen to exist, with their privacy (both immutable once created). */
+  const known = new Map<string, Pick<RoomRecord, 'id' | 'private'>>();
 
   return {
     async ensureDefault() {
@@ -104,6 +113,15 @@ export function createRoomService({ ledger, clock, events }: ServiceContext): Ro
       const room = await get(roomId);
       if (!visible(identity, room)) throw refuse.forbidden('This room is private');
       return room;
+    },
+    async assertVisible(identity, roomId) {
+      let room = known.get(roomId);
+      if (!room) {
+        const record = await get(roomId);
+        room = { id: record.id, private: record.private };
+        known.set(roomId, room);
+      }
+      if (!visible(identity, room)) throw refuse.forbidden('This room is private');
     },
     async list(identity) {
       return (await ledger.listRooms()).filter((r) => visible(identity, r));

@@ -221,7 +221,7 @@ describe('MAX_MESSAGE_LENGTH', () => {
     try {
       const socket = await t.connect(await t.token('Limit Lou'));
       const ack = ok<{ limits?: { maxMessageLength: number } }>(await call(socket, 'room:join', { roomId: 'lobby' }));
-      assert.deepEqual(ack.limits, { maxMessageLength: 300 });
+      assert.equal(ack.limits?.maxMessageLength, 300);
       ok(await send(socket, '\u{1F600}'.repeat(300)));
       refused(await send(socket, 'x'.repeat(301)), 'too_long');
     } finally {
@@ -415,13 +415,13 @@ describe('likes, presence, stats and typing', () => {
     ok(await call(tab1, 'room:join', { roomId: 'lobby' }));
     const ack = ok<{ stats: { viewers: number } }>(await call(tab2, 'room:join', { roomId: 'lobby' }));
     const viewers = ack.stats.viewers;
-    await eventually(() => assert.equal(joins.filter((p) => p.user.id === 'dev-two-tabs').length, 1));
+    await eventually(() => assert.equal(joins.flatMap((p) => p.users).filter((u) => u.id === 'dev-two-tabs').length, 1));
     ok(await call(tab1, 'room:leave', { roomId: 'lobby' }));
     const stats = await nextEvent(watcher, 'room:stats', (s) => s.viewers === viewers);
     assert.equal(stats.viewers, viewers, 'one tab left, the user is still there');
     assert.equal(leaves.length, 0);
     tab2.disconnect();
-    await eventually(() => assert.equal(leaves.filter((p) => p.user.id === 'dev-two-tabs').length, 1));
+    await eventually(() => assert.equal(leaves.flatMap((p) => p.users).filter((u) => u.id === 'dev-two-tabs').length, 1));
     await nextEvent(watcher, 'room:stats', (s) => s.viewers === viewers - 1);
   });
 
