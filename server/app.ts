@@ -10,7 +10,7 @@ import { pino, type Logger } from 'pino';
 import { createAdapter } from '@socket.io/redis-adapter';
 import { Redis } from 'ioredis';
 import { Server } from 'socket.io';
-import { prepareDataDir, type Config } from './config.ts';
+import { prepareDataDir, startupWarnings, type Config } from './config.ts';
 import { identify } from './http/auth.ts';
 import { apiRouter } from './http/api.ts';
 import { cors, handshakeAllows } from './http/cors.ts';
@@ -26,6 +26,8 @@ import type { Ledger } from './stores/ledger.ts';
 import { createMemoryHotStore } from './stores/memory-hot-store.ts';
 import { createRedisHotStore } from './stores/redis-hot-store.ts';
 import { createLedger, openDatabase } from './stores/sqlite-ledger.ts';
+import { createPostgresLedger } from './stores/postgres/postgres-ledger.ts';
+import { redisAdapterClients } from './realtime/redis-adapter.ts';
 
 export interface ServerDeps {
   /** ms since the epoch; every rule that depends on time reads it (default `Date.now`). */
@@ -37,6 +39,12 @@ export interface ServerDeps {
   /** How long `close()` waits for running socket handlers to ack, in ms (default {@link DRAIN_TIMEOUT_MS}). */
   drainTimeoutMs?: number;
 }
+
+/**
+ * How long start-up waits for the Redis adapter's subscriptions, in ms: past it (Redis down)
+ * the instance starts anyway, serving its own clients, and joins the others when Redis returns.
+ */
+export const ADAPTER_START_WAIT_MS = 3000;
 
 /** Default bound of the graceful drain in `close()`: 5 s. */
 export const DRAIN_TIMEOUT_MS = 5000;
@@ -72,9 +80,11 @@ export interface ChatServerInstance {
 export function createServer(config: Config, deps: ServerDeps = {}): ChatServerInstance {
   const clock = deps.clock ?? Date.now;
   const logger = deps.logger ?? pino({ name: 'live-chat', level: config.logLevel });
-  prepareDataDir(config.dataDir);
-  const ledger = createLedger(openDatabase(config.dataDir, config.sqliteSynchronous));
+  for (const warning of startupWarnings(config)) logger.warn(warning);
+  const ledger = openLedger(config, logger);
   const hot = config.redisUrl ? createRedisHotStore(config.redisUrl) : createMemoryHotStore();
+  // With Redis, broadcasts reach sockets of every instance through the Redis adapter.
+  const adapterClients = config.redisUrl ? redisAdapterClients(config.redisUrl, logger) : null;
   const metrics = createMetrics();
   const services = createServices({ config, ledger, hot, clock, logger, metrics });
 
@@ -87,7 +97,17 @@ export function createServer(config: Config, deps: ServerDeps = {}): ChatServerI
   });
   app.use(cors(config.corsOrigins));
   app.use(
-    opsRouter({ ledger, hot, metrics, hotStoreName: config.redisUrl ? 'redis' : 'memory', metricsToken: config.metricsToken }),
+    opsRouter({
+      checks: {
+        [config.databaseUrl ? 'postgres' : 'sqlite']: () => ledger.ping(),
+        [config.redisUrl ? 'redis' : 'memory']: async () => {
+          await hot.ping();
+          await adapterClients?.ping();
+        },
+      },
+      metrics,
+      metricsToken: config.metricsToken,
+    }),
   );
   app.use('/api', identify(services.identity), apiRouter(config, services));
   app.use(staticRouter({ root: deps.staticRoot, serveDemo: config.serveDemo }));
@@ -106,13 +126,13 @@ export function createServer(config: Config, deps: ServerDeps = {}): ChatServerI
     },
   });
   io.on('connection', () => metrics.connections.inc());
-  // With Redis, broadcasts reach sockets of every instance through the Redis adapter.
-  const adapterClients = config.redisUrl ? redisAdapterClients(config.redisUrl, logger) : null;
   if (adapterClients) io.adapter(createAdapter(adapterClients.pub, adapterClients.sub));
   // The handshake calls identity.authenticate: count its refusals.
   const handshakeIdentity = countingRefusals(services.identity, () => metrics.handshakesRefused.inc({ reason: 'unauthorized' }));
   const realtime = attachRealtime(io, { config, services: { ...services, identity: handshakeIdentity }, logger, metrics });
-  const ready = services.rooms.ensureDefault();
+  // Start-up: the default room, and (bounded) the Redis adapter's subscriptions, so a fresh
+  // instance is in the others' broadcasts before it says it is ready.
+  const ready = Promise.all([services.rooms.ensureDefault(), adapterClients?.settled(ADAPTER_START_WAIT_MS)]).then(() => undefined);
 
   let closing: Promise<void> | null = null;
   return {
@@ -136,7 +156,7 @@ export function createServer(config: Config, deps: ServerDeps = {}): ChatServerI
         await closed;
         await ready.catch(() => undefined);
         await hot.close();
-        if (adapterClients) await Promise.all([closeRedis(adapterClients.pub), closeRedis(adapterClients.sub)]);
+        await adapterClients?.close();
         await ledger.close();
       })();
       return closing;
@@ -145,28 +165,20 @@ export function createServer(config: Config, deps: ServerDeps = {}): ChatServerI
 }
 
 /**
- * The publish and subscribe connections of the Socket.IO Redis adapter. The adapter leaves
- * some of their promises (publish, (un)subscribe) unobserved; while Redis is down those would
- * be unhandled rejections that stop the process, so they are observed (and logged) here.
+ * The ledger `config` asks for: PostgreSQL with `DATABASE_URL` (shared by every instance;
+ * migrated in the background, every call waits for it), else the SQLite file in `DATA_DIR`
+ * (checked first, see `prepareDataDir`).
+ * @throws {ConfigError} `DATA_DIR` (SQLite only); else when the SQLite file cannot be opened.
  */
-function redisAdapterClients(url: string, logger: Logger): { pub: Redis; sub: Redis } {
-  const pub = new Redis(url, { maxRetriesPerRequest: 2 });
-  const sub = pub.duplicate();
-  for (const client of [pub, sub]) {
-    client.on('error', () => {
-      /* reconnects by itself; /ready reports Redis through the hot store */
+function openLedger(config: Config, logger: Logger): Ledger {
+  if (config.databaseUrl) {
+    return createPostgresLedger({
+      connectionString: config.databaseUrl,
+      onError: (err) => logger.warn({ err }, 'postgres connection lost; the pool reconnects'),
     });
-    const methods = client as unknown as Record<string, (...args: unknown[]) => unknown>;
-    for (const name of ['publish', 'spublish', 'subscribe', 'psubscribe', 'unsubscribe', 'punsubscribe']) {
-      const original = methods[name]!.bind(client);
-      methods[name] = (...args: unknown[]) => {
-        const result = original(...args);
-        if (result instanceof Promise) result.catch((err: unknown) => logger.warn({ err, command: name }, 'redis adapter command failed'));
-        return result;
-      };
-    }
   }
-  return { pub, sub };
+  prepareDataDir(config.dataDir);
+  return createLedger(openDatabase(config.dataDir, config.sqliteSynchronous));
 }
 
 /** QUIT when connected, else drop the connection (no waiting for a Redis that is gone). */

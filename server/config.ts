@@ -48,6 +48,11 @@ export interface Config {
   corsOrigins: '*' | string[];
   /** Redis URL: hot state in Redis and the Socket.IO Redis adapter (several instances); null: memory. */
   redisUrl: string | null;
+  /**
+   * `DATABASE_URL` (`postgres://` or `postgresql://`): the PostgreSQL ledger, shared by every
+   * instance (docs/server.md, "Several instances"); null: the SQLite file in `dataDir`.
+   */
+  databaseUrl: string | null;
   /** Key for `POST /api/xp/events`; null disables the route (404). */
   xpApiKey: string | null;
   /** Bearer token `GET /metrics` requires; null: `/metrics` is open. */
@@ -130,6 +135,7 @@ const variables = {
   GUEST_CAN_POST: bool,
   CORS_ORIGINS: text,
   REDIS_URL: z.string().regex(/^rediss?:\/\//, 'expected redis:// or rediss:// URL'),
+  DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\/\S+$/, 'expected a postgres:// or postgresql:// URL'),
   XP_API_KEY: z.string().min(16, 'must be at least 16 characters'),
   METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').regex(/^\S+$/, 'must not contain spaces'),
   SERVE_DEMO: bool,
@@ -224,6 +230,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     guestCanPost: v.GUEST_CAN_POST ?? false,
     corsOrigins,
     redisUrl: v.REDIS_URL ?? null,
+    databaseUrl: v.DATABASE_URL ?? null,
     xpApiKey: v.XP_API_KEY ?? null,
     metricsToken: v.METRICS_TOKEN ?? null,
     serveDemo: v.SERVE_DEMO ?? !production,
@@ -276,6 +283,25 @@ function parseTrustProxy(raw: string): boolean | number | string[] | string {
     }
   }
   return entries;
+}
+
+/**
+ * Settings that start but deserve a warning in the start-up log (pure; `createServer` logs
+ * each at `warn`).
+ * @returns one sentence per problem; empty when none. Today: `REDIS_URL` with the SQLite
+ *   ledger ("one host only": Redis shares broadcasts and hot state between instances, but
+ *   each instance would keep its own SQLite file, so seqs, awards and likes would split; use
+ *   `DATABASE_URL` for several instances).
+ */
+export function startupWarnings(config: Config): string[] {
+  const warnings: string[] = [];
+  if (config.redisUrl && !config.databaseUrl) {
+    warnings.push(
+      'REDIS_URL is set with the SQLite ledger: one host only. Every instance keeps its own SQLite file, so instances on ' +
+        'several hosts would split seqs, awards and likes; set DATABASE_URL (PostgreSQL) to run several instances',
+    );
+  }
+  return warnings;
 }
 
 /** What an fs error code means, for a person reading the start-up error. */

@@ -298,6 +298,11 @@ export class FakeTransport implements ChatTransport {
     return () => clearInterval(timer);
   }
 
+  /** True while something is on its way to the widget (an ack or event waiting for its latency). */
+  get busy(): boolean {
+    return this.#timers.size > 0;
+  }
+
   /** Stops pending timers; call when a story or test is done. */
   dispose(): void {
     this.#timers.forEach(clearTimeout);

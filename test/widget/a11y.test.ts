@@ -3,7 +3,7 @@ import type { AxeResults } from 'axe-core';
 import 'axe-core/axe.min.js';
 import { busyRoom, guest, makeMessages, rooms, users } from '../support/fixtures.ts';
 import type { LiveChat } from '../../widget/live-chat.ts';
-import { afterEach, all, cleanup, describe, equal, flush, it, mount, ok, part, parts, settle } from './helpers.ts';
+import { afterEach, all, cleanup, describe, equal, quiet, it, mount, ok, part, parts, settle } from './helpers.ts';
 
 const axe = (globalThis as any).axe as { run(context: Element, options: object): Promise<AxeResults> };
 
@@ -51,7 +51,7 @@ describe('accessibility', () => {
       await audit(el);
     }
     const { el } = await mount(busyRoom({ acceptToken: () => false }), { attrs: { theme: 'dark' }, waitOnline: false });
-    await flush(el, 5);
+    await quiet(el);
     await audit(el);
   });
 
@@ -88,7 +88,7 @@ describe('accessibility', () => {
     await sendKeys({ press: 'Backspace' });
     await sendKeys({ type: 'typed by keyboard' });
     await sendKeys({ press: 'Enter' });
-    await flush(el);
+    await quiet(el);
     equal(fake.calls.filter((c) => c.method === 'send').at(-1)!.payload.text, 'typed by keyboard');
   });
 

@@ -2,7 +2,7 @@ import { busyRoom, emptyRoom, guest, member, rooms } from '../support/fixtures.t
 import type { SendAck } from 'live-chat-protocol';
 import type { LcErrorEvent, LcSendEvent, TransportAck } from '../../widget/live-chat.ts';
 import type { FakeTransport } from '../support/fake-transport.ts';
-import { afterEach, cleanup, describe, equal, flush, it, match, messageIds, mount, ok, part, parts, settle, text, typeAndSend, until } from './helpers.ts';
+import { afterEach, cleanup, describe, equal, quiet, it, match, messageIds, mount, ok, part, parts, settle, text, typeAndSend, until } from './helpers.ts';
 
 const status = (el: Element) => text(part(el, 'composer-status'));
 const input = (el: Element) => part<HTMLInputElement>(el, 'input')!;
@@ -47,7 +47,7 @@ describe('composer', () => {
     await settle(el);
     equal(send(el).disabled, false);
     send(el).click();
-    await flush(el);
+    await quiet(el);
     equal(fake.calls.filter((c) => c.method === 'send').length, 1);
   });
 
@@ -93,7 +93,7 @@ describe('composer', () => {
     fake.failNext('send', { code: 'too_long', message: '' });
     input(el).value = '';
     await typeAndSend(el, 'x');
-    await flush(el);
+    await quiet(el);
     match(status(el), /at most 300 characters/);
   });
 
@@ -123,7 +123,7 @@ describe('composer', () => {
   it('follows room:updated (a host moves the window)', async () => {
     const { el, fake } = await mount(busyRoom());
     fake.setRoom({ closesAt: new Date(Date.now() - 1000).toISOString() });
-    await flush(el);
+    await quiet(el);
     equal(status(el), 'Chat has closed');
   });
 
@@ -146,7 +146,7 @@ describe('composer', () => {
     const { el, fake, events } = await mount(emptyRoom());
     fake.failNext('send', { code: 'rate_limited', message: 'slow down', retryAfterMs: 12_000 });
     await typeAndSend(el, 'too fast');
-    await flush(el);
+    await quiet(el);
     equal(status(el), "You're sending too fast. Try again in 12 s.");
     equal(part(el, 'composer-status')!.getAttribute('role'), 'alert');
     equal(input(el).value, 'too fast', 'the draft comes back');
@@ -168,7 +168,7 @@ describe('composer', () => {
       fake.failNext('send', error);
       input(el).value = '';
       await typeAndSend(el, 'x');
-      await flush(el);
+      await quiet(el);
       match(status(el), re);
     }
   });
@@ -176,7 +176,7 @@ describe('composer', () => {
   it('offline: the input stays usable, messages wait as pending and are sent once on reconnect', async () => {
     const { el, fake } = await mount(emptyRoom());
     fake.setOnline(false);
-    await flush(el);
+    await quiet(el);
     equal(input(el).disabled, false);
     await typeAndSend(el, 'first offline');
     await typeAndSend(el, 'second offline');
@@ -259,7 +259,7 @@ describe('composer', () => {
     fake.setOnline(false);
     fake.setOnline(true);
     await until(() => fake.calls.filter((c) => c.method === 'join').length === 2, 'rejoined');
-    await flush(el);
+    await quiet(el);
     equal(fake.calls.filter((c) => c.method === 'send').length, 1, 'the rejoin found a flush running');
     // The lost ack ends as 'offline' (no retry timer): only the "flush again" flag sends it now.
     release({ code: 'offline', message: 'link dropped' });
@@ -285,7 +285,7 @@ describe('composer', () => {
     part<HTMLButtonElement>(el, 'heart-button')!.click();
     await settle(el);
     equal(text(part(el, 'like-count')), '42');
-    await flush(el);
+    await quiet(el);
     equal(fake.calls.filter((c) => c.method === 'roomLike').length, 1);
     equal((events.find((e) => e.type === 'lc-like') as any).detail.messageId, null);
   });

@@ -3,7 +3,7 @@ import { levelInfo, levelStartXp } from 'live-chat-protocol';
 import { emptyRoom, makeLeaderboard, member, message, users } from '../support/fixtures.ts';
 import type { Reward } from 'live-chat-protocol';
 import type { LcLevelUpEvent, LcRewardEvent } from '../../widget/live-chat.ts';
-import { afterEach, cleanup, deepEqual, describe, equal, flush, it, match, mount, ok, part, parts, settle, text, typeAndSend, until } from './helpers.ts';
+import { afterEach, cleanup, deepEqual, describe, equal, quiet, it, match, mount, ok, part, parts, settle, text, typeAndSend, until } from './helpers.ts';
 
 const rowIds = (el: Element) => parts(el, 'leaderboard-row').map((r) => r.dataset.userId);
 const animations = (el: Element) => parts(el, 'leaderboard-row').flatMap((r) => r.getAnimations());
@@ -36,7 +36,7 @@ describe('economy', () => {
   it('a reward updates XP, fires lc-reward once (ack and event), and shows the coin on the own message', async () => {
     const { el, events } = await mount(emptyRoom({ me: member }));
     await typeAndSend(el, 'earn me');
-    await flush(el, 5);
+    await quiet(el);
     const rewards = events.filter((e) => e.type === 'lc-reward') as LcRewardEvent[];
     equal(rewards.length, 1, 'once, although the server reports it twice');
     equal(rewards[0]!.detail.xp, 1);
@@ -59,7 +59,7 @@ describe('economy', () => {
     fake.push('reward', reward('m2', 2));
     fake.push('reward', reward('m1', 1));
     await until(() => events.filter((e) => e.type === 'lc-reward').length === 2, 'two rewards');
-    await flush(el, 5);
+    await quiet(el);
     const fired = (events.filter((e) => e.type === 'lc-reward') as LcRewardEvent[]).map((e) => e.detail.messageId);
     deepEqual(fired, ['m2', 'm1'], 'once per message');
     match(text(part(el, 'xp')), /34 \/ 50 XP today/, 'the late m1 did not move progress back');
@@ -71,7 +71,7 @@ describe('economy', () => {
     const { el, events } = await mount(emptyRoom({ me: { ...member, progress: { ...member.progress!, ...levelInfo(levelStartXp(5) - 1), totalXp: levelStartXp(5) - 1, dailyXp: 10 } } }));
     equal(part(el, 'toast'), undefined);
     await typeAndSend(el, 'the hundredth XP');
-    await flush(el, 5);
+    await quiet(el);
     const up = events.filter((e) => e.type === 'lc-level-up') as LcLevelUpEvent[];
     equal(up.length, 1);
     equal(up[0]!.detail.level, 5);
@@ -109,7 +109,7 @@ describe('economy', () => {
     const kimBefore = parts(el, 'leaderboard-row')[3]!.getBoundingClientRect().top;
     // Kim earns 10 coins (8 → 18) and goes from 4th to 1st.
     fake.setLeaderboard(fake.leaderboard.map(({ rank: _, ...e }) => (e.userId === 'u-kim' ? { ...e, coins: e.coins + 10 } : e)));
-    await flush(el);
+    await quiet(el);
     const kim = parts(el, 'leaderboard-row').find((r) => r.dataset.userId === 'u-kim')!;
     const slide = kim.getAnimations().find((a) => ((a.effect as KeyframeEffect).getKeyframes()[0] as any).transform?.startsWith('translateY'));
     ok(slide, 'the climbing row slides');
@@ -130,7 +130,7 @@ describe('economy', () => {
     const { el, fake } = await mount(emptyRoom({ leaderboard: makeLeaderboard(5) }), { width: 720 });
     // Jon earns 3 coins (6 → 9) and passes Kim (8): 5th → 4th by the board's order.
     fake.setLeaderboard(fake.leaderboard.map(({ rank: _, ...e }) => (e.userId === 'u-jon' ? { ...e, coins: e.coins + 3 } : e)));
-    await flush(el);
+    await quiet(el);
     equal(rowIds(el).join(), 'u-bo,u-ivy,u-anna,u-jon,u-kim');
     equal(animations(el).length, 0, 'no slide, no glow animation');
     const jon = parts(el, 'leaderboard-row')[3]!;
@@ -142,7 +142,7 @@ describe('economy', () => {
   it('the own message climbs the board live (FakeTransport economy)', async () => {
     const { el } = await mount(emptyRoom({ me: member, leaderboard: makeLeaderboard(3) }), { width: 720 });
     await typeAndSend(el, 'hi');
-    await flush(el, 5);
+    await quiet(el);
     ok(rowIds(el).includes('me'), `rows: ${rowIds(el).join()}`);
   });
 });

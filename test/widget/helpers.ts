@@ -89,12 +89,22 @@ export async function until<T>(predicate: () => T, what: string, ms = 4000): Pro
   }
 }
 
-/** Lets the fake transport's timers (latency 0) and the resulting renders run. */
-export async function flush(root?: Element, rounds = 3): Promise<void> {
-  for (let i = 0; i < rounds; i++) {
-    await new Promise((r) => setTimeout(r, 0));
-    if (root) await settle(root);
-  }
+/** The fake each mounted element talks to (see {@link quiet}). */
+const fakes = new WeakMap<Element, FakeTransport>();
+
+/**
+ * Waits until the element's fake server has nothing on its way (no ack or event waiting for
+ * its latency: `FakeTransport.busy`) and the element and everything inside it have rendered;
+ * what the widget does with an answer (the next send of the outbox, say) is waited for too.
+ * For an element of {@link mount}; fails after `ms`.
+ */
+export async function quiet(el: Element, ms = 4000): Promise<void> {
+  const fake = fakes.get(el);
+  if (!fake) throw new AssertionError('quiet(): the element was not made by mount()');
+  do {
+    await until(() => !fake.busy, 'the fake server to go quiet', ms);
+    await settle(el);
+  } while (fake.busy);
 }
 
 /** Every element matching `selector` in `root` and all shadow roots below it, in tree order. */
@@ -153,11 +163,12 @@ export async function mount(
   for (const [k, v] of Object.entries(attrs)) el.setAttribute(k, v);
   for (const type of EVENTS) el.addEventListener(type, (e) => events.push(e));
   el.transport = fake;
+  fakes.set(el, fake);
   Object.assign(el, props);
   await fixture(html`<div style="width:100%;height:100%"></div>`, { width, height }).then((box) => box.append(el));
   await settle(el);
   if (waitOnline && (options.online ?? true)) await until(() => el.stores.connection.$connection.get().status === 'online', 'online');
-  await flush(el);
+  await quiet(el);
   return { el, fake, events };
 }
 
@@ -168,7 +179,7 @@ export async function typeAndSend(el: LiveChat, value: string): Promise<void> {
   input.dispatchEvent(new Event('input', { bubbles: true, composed: true }));
   await settle(el);
   input.form!.requestSubmit();
-  await flush(el);
+  await quiet(el);
 }
 
 /** The `data-id`s of the message nodes, in DOM order. */

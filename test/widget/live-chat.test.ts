@@ -1,7 +1,7 @@
 import { html } from 'lit';
 import type { LiveChat } from '../../widget/live-chat.ts';
 import { busyRoom, emptyRoom, makeMessages, users } from '../support/fixtures.ts';
-import { afterEach, all, cleanup, describe, equal, fixture, flush, it, match, mount, ok, part, parts, settle, text, until } from './helpers.ts';
+import { afterEach, all, cleanup, describe, equal, fixture, quiet, it, match, mount, ok, part, parts, settle, text, until } from './helpers.ts';
 
 /** Every part the lead's end-to-end tests select (widget.md), with a room that shows them all. */
 const PARTS = [
@@ -38,7 +38,7 @@ describe('<live-chat>', () => {
     equal(text(part(el, 'viewer-count')), '12.3K');
     equal(text(part(el, 'like-count')), '999');
     fake.setStats({ viewers: 2 });
-    await flush(el);
+    await quiet(el);
     equal(text(part(el, 'viewer-count')), '2');
   });
 
@@ -126,6 +126,6 @@ describe('<live-chat>', () => {
     await until(() => text(part(el, 'title')) === 'Other room', 'other room');
     equal(parts(el, 'message').length, 0);
     ok(fake.calls.some((c) => c.method === 'leave' && c.payload.roomId === 'lobby'), 'left lobby');
-    await flush(el);
+    await quiet(el);
   });
 });

@@ -1,7 +1,7 @@
 import { badgeUsers, busyRoom, emptyRoom, makeMessages, message, texts, users } from '../support/fixtures.ts';
 import type { LcLikeEvent, LcMessageEvent } from '../../widget/live-chat.ts';
 import { MAX_MESSAGES } from '../../widget/state/messages.ts';
-import { afterEach, all, cleanup, deepEqual, describe, equal, flush, it, match, messageIds, mount, ok, part, parts, settle, text, until } from './helpers.ts';
+import { afterEach, all, cleanup, deepEqual, describe, equal, quiet, it, match, messageIds, mount, ok, part, parts, settle, text, until } from './helpers.ts';
 
 describe('message list', () => {
   afterEach(cleanup);
@@ -35,7 +35,7 @@ describe('message list', () => {
     (window as any).__xss = 0;
     const { el, fake } = await mount(emptyRoom({ messages: [message(1, texts.xss, users.dev)] }));
     fake.post(users.long, '<script>window.__xss=2</script><img src=x onerror="window.__xss=3">');
-    await flush(el);
+    await quiet(el);
     const [first, second] = parts(el, 'message-text');
     equal(first!.textContent, texts.xss);
     equal(second!.textContent, '<script>window.__xss=2</script><img src=x onerror="window.__xss=3">');
@@ -48,7 +48,7 @@ describe('message list', () => {
     const { el, fake } = await mount(busyRoom({ messages: makeMessages(150) }));
     equal(parts(el, 'message').length, 100, 'history on join is the last 100');
     for (let i = 0; i < 130; i++) fake.post(users.ivy, `live ${i}`);
-    await flush(el, 5);
+    await quiet(el);
     const ids = messageIds(el);
     equal(ids.length, MAX_MESSAGES);
     equal(ids.at(-1), 'm280');
@@ -61,7 +61,7 @@ describe('message list', () => {
     const like = part<HTMLButtonElement>(node, 'like-button')!;
     like.focus();
     for (let i = 0; i < 60; i++) fake.post(users.ivy, `push ${i}`);
-    await flush(el, 5);
+    await quiet(el);
     equal(messageIds(el)[0], 'm11', 'the oldest were dropped');
     equal(parts(el, 'message').find((m) => m.dataset.id === 'm120'), node, 'same node');
     equal(node.shadowRoot!.activeElement, like, 'focus kept');
@@ -71,7 +71,7 @@ describe('message list', () => {
     const { el, fake } = await mount(emptyRoom());
     const m = fake.post(users.bo, 'once');
     fake.push('message:new', m);
-    await flush(el);
+    await quiet(el);
     equal(messageIds(el).join(), m.id);
   });
 
@@ -79,7 +79,7 @@ describe('message list', () => {
     const { el, fake, events } = await mount(busyRoom({ messages: makeMessages(10) }));
     const m = fake.post(users.bo, 'live one');
     fake.push('message:new', m);
-    await flush(el);
+    await quiet(el);
     const got = events.filter((e) => e.type === 'lc-message') as LcMessageEvent[];
     equal(got.length, 1);
     equal(got[0]!.detail.message.text, 'live one');
@@ -93,13 +93,13 @@ describe('message list', () => {
     equal(text(button), '4 Like');
     equal(button.getAttribute('aria-pressed'), 'false');
     button.click();
-    await flush(el);
+    await quiet(el);
     equal(parseInt(text(button)), 5);
     equal(button.getAttribute('aria-pressed'), 'true');
     const like = events.find((e) => e.type === 'lc-like') as LcLikeEvent;
     equal(JSON.stringify(like.detail), JSON.stringify({ roomId: 'lobby', messageId: 'm1', likes: 5, liked: true }));
     button.click();
-    await flush(el);
+    await quiet(el);
     equal(parseInt(text(button)), 4);
     equal(button.getAttribute('aria-pressed'), 'false');
   });
@@ -108,7 +108,7 @@ describe('message list', () => {
     const { el, fake } = await mount(emptyRoom({ messages: [message(1, 'a', users.bo), message(2, 'b', users.ivy)] }));
     fake.push('message:likes', { roomId: 'lobby', messageId: 'm1', likes: 12 });
     fake.push('message:deleted', { roomId: 'lobby', messageId: 'm2' });
-    await flush(el);
+    await quiet(el);
     equal(parseInt(text(part(parts(el, 'message')[0]!, 'like-button'))), 12);
     equal(text(part(parts(el, 'message')[1]!, 'message-text')), 'Message deleted');
   });
@@ -127,7 +127,7 @@ describe('message list', () => {
     const atBottom = () => log.scrollHeight - log.scrollTop - log.clientHeight < 48;
     await until(atBottom, 'starts at the bottom');
     fake.post(users.bo, 'while at the bottom');
-    await flush(el);
+    await quiet(el);
     await until(atBottom, 'still at the bottom');
     equal(part(el, 'new-messages'), undefined);
 
@@ -135,7 +135,7 @@ describe('message list', () => {
     log.dispatchEvent(new Event('scroll'));
     fake.post(users.bo, 'one');
     fake.post(users.ivy, 'two');
-    await flush(el);
+    await quiet(el);
     equal(log.scrollTop, 0, 'stays where the reader is');
     const pill = await until(() => part<HTMLButtonElement>(el, 'new-messages'), 'pill');
     match(text(pill), /New messages \(2\)/);

@@ -1,6 +1,6 @@
 import { busyRoom, emptyRoom, makeMessages, users } from '../support/fixtures.ts';
 import type { LcConnectionChangeEvent, LcErrorEvent } from '../../widget/live-chat.ts';
-import { afterEach, cleanup, describe, equal, flush, it, match, messageIds, mount, ok, part, text, until } from './helpers.ts';
+import { afterEach, cleanup, describe, equal, quiet, it, match, messageIds, mount, ok, part, text, until } from './helpers.ts';
 
 const joins = (fake: { calls: { method: string; payload?: any }[] }) => fake.calls.filter((c) => c.method === 'join').map((c) => c.payload);
 
@@ -11,7 +11,7 @@ describe('reconnect', () => {
     const { el, fake } = await mount(busyRoom({ messages: makeMessages(30) }));
     equal(joins(fake)[0].sinceSeq, undefined, 'first join has no sinceSeq');
     fake.setOnline(false);
-    await flush(el);
+    await quiet(el);
     equal(el.stores.connection.$connection.get().status, 'reconnecting');
     match(text(part(el, 'banner')), /Reconnecting/);
     fake.post(users.bo, 'missed 1');
@@ -52,7 +52,7 @@ describe('reconnect', () => {
     fake.setOnline(false);
     fake.setOnline(true);
     await until(() => el.stores.connection.$connection.get().status === 'online', 'online again');
-    await flush(el);
+    await quiet(el);
     const path = (events.filter((e) => e.type === 'lc-connection-change') as LcConnectionChangeEvent[]).map((e) => e.detail.status);
     equal(path.join(' → '), 'connecting → online → reconnecting → online');
   });
@@ -79,7 +79,7 @@ describe('reconnect', () => {
   it('gives up on a refused token without a provider: error state and lc-error', async () => {
     const { el, events } = await mount(emptyRoom({ acceptToken: () => false }), { attrs: { token: 'bad' }, waitOnline: false });
     await until(() => el.stores.connection.$connection.get().status === 'error', 'error');
-    await flush(el);
+    await quiet(el);
     const err = events.find((e) => e.type === 'lc-error') as LcErrorEvent;
     equal(err.detail.error.code, 'unauthorized');
     equal(err.detail.source, 'connect');
