@@ -17,7 +17,7 @@ import type { ChatTransport } from './transport/chat-transport.ts';
 import { ConnectionController } from './transport/connection-controller.ts';
 
 const HEADER_PARTS = 'live,title,viewer-count,like-count,leaderboard-toggle';
-const LIST_PARTS = 'message,new-messages,empty,avatar,author,badge,badge-host,badge-winner,badge-moderator,time,message-text,coin,like-button';
+const LIST_PARTS = 'message,new-messages,empty,avatar,author,badge,badge-host,badge-winner,badge-moderator,time,message-text,link,coin,like-button';
 const COMPOSER_PARTS = 'input,char-counter,heart-button,send-button,composer-status,xp';
 const BOARD_PARTS = 'leaderboard-row,rank-up,leaderboard-gain,close-button';
 
@@ -72,6 +72,7 @@ const BOARD_PARTS = 'leaderboard-row,rank-up,leaderboard-gain,close-button';
  * @csspart badge-moderator - MOD badge.
  * @csspart time - A message's relative time.
  * @csspart message-text - A message's text.
+ * @csspart link - An `http(s)` URL in a message, as a link (`target="_blank"`, `rel="noopener noreferrer nofollow ugc"`); nothing else in a message becomes markup.
  * @csspart coin - The gold "+1" coin chip of a message that earned coins.
  * @csspart like-button - A message's like button and count.
  * @csspart new-messages - The "New messages" pill while scrolled up.

@@ -67,6 +67,10 @@ export const styles = css`
     overflow-wrap: anywhere;
     white-space: pre-wrap;
   }
+  .text a {
+    color: inherit;
+    text-decoration: underline;
+  }
   .like {
     align-self: center;
     display: flex;

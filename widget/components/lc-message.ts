@@ -6,6 +6,7 @@ import { define, LcElement } from './base-element.ts';
 import { base } from './shared.styles.ts';
 import { icons } from './icons.ts';
 import { styles } from './lc-message.styles.ts';
+import { richText } from './rich-text.ts';
 
 const BADGES = ['host', 'winner', 'moderator'] as const satisfies readonly Badge[];
 
@@ -23,6 +24,7 @@ const BADGES = ['host', 'winner', 'moderator'] as const satisfies readonly Badge
  * @csspart badge-moderator - The MOD badge.
  * @csspart time - The relative time (`<time datetime>`).
  * @csspart message-text - The text.
+ * @csspart link - An `http(s)` URL in the text, as a link (`target="_blank"`, `rel="noopener noreferrer nofollow ugc"`).
  * @csspart coin - The "+1" coin chip (only on messages with `reward.coins > 0`).
  * @csspart like-button - The like button: the count (empty at 0), then a visually hidden "Like".
  * @cssproperty --lc-badge-host-color - HOST badge background.
@@ -73,7 +75,7 @@ export class LcMessage extends LcElement {
             ? html`<span class="coin" part="coin" role="img" aria-label=${t.earned(coins)}><i class="gold"></i>+${coins}</span>`
             : nothing}
         </div>
-        <p class="text" part="message-text" dir="auto">${m.deleted ? t.deleted : m.text}</p>
+        <p class="text" part="message-text" dir="auto">${m.deleted ? t.deleted : richText(m.text)}</p>
       </div>
       ${this.pending || m.deleted
         ? nothing
