@@ -1,0 +1,101 @@
+/**
+ * Server instances as separate processes, as a deployment runs them: `node server/bin.js`
+ * (the compiled server: run `npx tsc -b server` first; `npm test` builds), each with its own
+ * env (its own `DATA_DIR`, shared `DATABASE_URL` / `REDIS_URL`), plus clients for them.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { io as connectClient, type Socket } from 'socket.io-client';
+import type { ClientToServerEvents, ServerToClientEvents } from 'live-chat-protocol';
+import { repoRoot } from './processes.ts';
+
+export type ChatClient = Socket<ServerToClientEvents, ClientToServerEvents>;
+
+export interface Instance {
+  name: string;
+  /** `http://127.0.0.1:<port>`. */
+  url: string;
+  child: ChildProcess;
+  /** Everything the process printed so far (pino JSON lines). */
+  output(): string;
+  /** Sends `signal` (default SIGTERM) and resolves when the process has exited. */
+  stop(signal?: NodeJS.Signals): Promise<void>;
+}
+
+const bin = join(repoRoot, 'server', 'bin.js');
+
+/**
+ * Starts `node server/bin.js` on a free port of 127.0.0.1 with `env` on top of a test env
+ * (NODE_ENV=test, LOG_LEVEL=info) and resolves on its `listening` log line (≤ 30 s).
+ * @throws when the compiled server is missing, or the process exits or stays silent.
+ */
+export async function startInstance(name: string, env: Record<string, string>): Promise<Instance> {
+  if (!existsSync(join(repoRoot, 'server', 'dist', 'cli.js'))) throw new Error('server/dist is missing: run `npx tsc -b server` first');
+  const child = spawn(process.execPath, [bin], {
+    cwd: repoRoot,
+    env: { ...process.env, NODE_ENV: 'test', HOST: '127.0.0.1', PORT: '0', LOG_LEVEL: 'info', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout!.on('data', (d) => (output += d));
+  child.stderr!.on('data', (d) => (output += d));
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    const listening = output
+      .split('\n')
+      .map((line) => {
+        try {
+          return JSON.parse(line) as { msg?: string; url?: string };
+        } catch {
+          return null;
+        }
+      })
+      .find((l) => l?.msg === 'listening');
+    if (listening?.url) {
+      return {
+        name,
+        url: listening.url.replace('localhost', '127.0.0.1'),
+        child,
+        output: () => output,
+        async stop(signal: NodeJS.Signals = 'SIGTERM') {
+          if (child.exitCode === null && child.signalCode === null) child.kill(signal);
+          await exited;
+        },
+      };
+    }
+    if (child.exitCode !== null || Date.now() > deadline) {
+      child.kill('SIGKILL');
+      throw new Error(`instance ${name} did not start:\n${output}`);
+    }
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+/** A dev token for `name` (sub `dev-<slug>`: the same user on every instance sharing the JWT secret). */
+export async function devToken(instance: { url: string }, name: string): Promise<string> {
+  const res = await fetch(`${instance.url}/api/dev/token`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ name }),
+  });
+  if (!res.ok) throw new Error(`dev token: ${res.status} ${await res.text()}`);
+  return ((await res.json()) as { token: string }).token;
+}
+
+/** Connects over WebSocket (no automatic reconnection: tests reconnect on purpose). */
+export function connect(instance: { url: string }, token: string): Promise<ChatClient> {
+  const socket: ChatClient = connectClient(instance.url, { transports: ['websocket'], auth: { token }, reconnection: false, forceNew: true });
+  return new Promise((resolve, reject) => {
+    socket.once('connect', () => resolve(socket));
+    socket.once('connect_error', (err) => reject(err));
+  });
+}
+
+/** Emits with an ack (timeout `timeoutMs`, default 5 s); rejects on the timeout. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export function request(socket: ChatClient, event: string, payload: unknown, timeoutMs = 5000): Promise<any> {
+  const s = socket.timeout(timeoutMs) as unknown as { emitWithAck(e: string, p: unknown): Promise<unknown> };
+  return s.emitWithAck(event, payload);
+}

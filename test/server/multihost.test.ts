@@ -1,0 +1,233 @@
+/**
+ * Several hosts: three instances as separate processes (`node server/bin.js`; build first with
+ * `npx tsc -b server`), each with its own `DATA_DIR` (nothing shared on disk), one PostgreSQL
+ * ledger (`DATABASE_URL`) and one Redis (`REDIS_URL`), both started by the test.
+ * - chat crosses instances; seqs are unique and increasing for every receiver;
+ * - 200 concurrent sends by one user spread over the instances earn exactly the daily cap
+ *   and one coin per cooldown;
+ * - `kill -9` of one instance under load loses no acked message, the others keep serving, and
+ *   its clients reconnect to a survivor and replay with `sinceSeq`: nothing missing, nothing
+ *   twice;
+ * - `REDIS_URL` with the SQLite ledger warns "one host only" at start-up.
+ */
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join as joinPath } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import pg from 'pg';
+import type { JoinAck, Message, SendAck } from 'live-chat-protocol';
+import { connect, devToken, request, startInstance, type ChatClient, type Instance } from '../helpers/instances.ts';
+import { eventually } from '../helpers/net.ts';
+import { startPostgres, type PostgresFixture } from '../helpers/postgres.ts';
+import { startRedis, type RedisFixture } from './redis-fixture.ts';
+
+const range = (n: number) => Array.from({ length: n }, (_, i) => i);
+let sends = 0;
+const send = (socket: ChatClient, text: string, roomId = 'lobby') =>
+  request(socket, 'message:send', { roomId, clientId: `mh-${process.pid}-${++sends}`, text }) as Promise<
+    ({ ok: true } & SendAck) | { ok: false; error: { code: string } }
+  >;
+const join = async (socket: ChatClient, roomId = 'lobby', sinceSeq?: number): Promise<JoinAck> => {
+  const ack = await request(socket, 'room:join', sinceSeq === undefined ? { roomId } : { roomId, sinceSeq });
+  assert.equal(ack.ok, true, JSON.stringify(ack).slice(0, 300));
+  return ack as JoinAck;
+};
+/** Every `message:new` a socket receives, in arrival order. */
+const received = (socket: ChatClient): Message[] => {
+  const seen: Message[] = [];
+  socket.on('message:new', (m) => seen.push(m));
+  return seen;
+};
+
+describe('three instances, one PostgreSQL, one Redis', () => {
+  let postgres: PostgresFixture;
+  let redis: RedisFixture;
+  let databaseUrl: string;
+  const dirs: string[] = [];
+  const instances: Instance[] = [];
+  const sockets: ChatClient[] = [];
+  const env = () => {
+    const dir = mkdtempSync(joinPath(tmpdir(), 'live-chat-host-'));
+    dirs.push(dir);
+    // Sends are rate limited per user per minute; these tests send in bursts on purpose.
+    return { DATA_DIR: dir, DATABASE_URL: databaseUrl, REDIS_URL: redis.url, MESSAGES_PER_MINUTE: '100000', REPLAY_WINDOW: '5000' };
+  };
+  const client = async (instance: Instance, name: string) => {
+    const socket = await connect(instance, await devToken(instance, name));
+    sockets.push(socket);
+    return socket;
+  };
+
+  before(async () => {
+    [postgres, redis] = await Promise.all([startPostgres(), startRedis()]);
+    databaseUrl = await postgres.createDatabase();
+    // Three at once: the migrations run once, under their advisory lock.
+    instances.push(...(await Promise.all(['a', 'b', 'c'].map((name) => startInstance(name, env())))));
+  });
+  after(async () => {
+    for (const s of sockets) s.disconnect();
+    await Promise.all(instances.map((i) => i.stop('SIGKILL')));
+    await Promise.all([redis?.stop(), postgres?.stop()]);
+    for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('says it is ready with PostgreSQL and Redis', async () => {
+    for (const instance of instances) {
+      const res = await fetch(`${instance.url}/ready`);
+      assert.equal(res.status, 200);
+      assert.deepEqual(((await res.json()) as { checks: unknown }).checks, { postgres: 'ok', redis: 'ok' });
+      assert.doesNotMatch(instance.output(), /one host only/);
+    }
+  });
+
+  it('carries chat across instances; seqs are unique and increasing for every receiver', async () => {
+    const members = await Promise.all(instances.map((instance, i) => client(instance, `Crosser ${i}`)));
+    const inboxes = members.map(received);
+    for (const m of members) await join(m);
+    const acks = await Promise.all(range(30).map((i) => send(members[i % 3]!, `cross ${i}`)));
+    const sent = acks.map((a) => {
+      assert.equal(a.ok, true, JSON.stringify(a));
+      return (a as SendAck).message;
+    });
+    const seqs = sent.map((m) => m.seq);
+    assert.equal(new Set(seqs).size, 30, 'no seq twice, whichever instance stored it');
+    await eventually(() => {
+      for (const inbox of inboxes) {
+        const mine = inbox.filter((m) => m.text.startsWith('cross '));
+        assert.equal(mine.length, 30, 'every receiver on every instance gets every message');
+      }
+    }, 10_000);
+    for (const inbox of inboxes) {
+      const order = inbox.filter((m) => m.text.startsWith('cross ')).map((m) => m.seq);
+      assert.deepEqual(order, [...order].sort((x, y) => x - y), 'delivered in seq order');
+      assert.deepEqual(new Set(order), new Set(seqs));
+    }
+  });
+
+  it('200 concurrent sends by one user over the three instances earn exactly the daily cap and one coin', async () => {
+    const mine = await Promise.all(range(6).map((i) => client(instances[i % 3]!, 'Spread Sam')));
+    for (const s of mine) await join(s);
+    const acks = await Promise.all(range(200).map((i) => send(mine[i % 6]!, `spread ${i}`)));
+    const rewards = acks.map((a) => {
+      assert.equal(a.ok, true, JSON.stringify(a));
+      return (a as SendAck).reward!;
+    });
+    assert.equal(rewards.reduce((s, r) => s + r.xp, 0), 50, 'exactly the daily cap (50 XP)');
+    assert.equal(rewards.reduce((s, r) => s + r.coins, 0), 1, 'one coin per cooldown');
+    const seqs = acks.map((a) => (a as SendAck).message.seq);
+    assert.equal(new Set(seqs).size, 200);
+    for (const instance of instances) {
+      const progress = (await (await fetch(`${instance.url}/api/users/dev-spread-sam/xp`)).json()) as { totalXp: number; coinBalance: number };
+      assert.deepEqual([progress.totalXp, progress.coinBalance], [50, 1], `${instance.name} reads the shared ledger`);
+    }
+    const db = new pg.Client({ connectionString: databaseUrl });
+    await db.connect();
+    try {
+      const { rows } = await db.query<{ total_xp: string; coin_balance: string }>('SELECT total_xp, coin_balance FROM users WHERE id = $1', [
+        'dev-spread-sam',
+      ]);
+      assert.deepEqual([Number(rows[0]!.total_xp), Number(rows[0]!.coin_balance)], [50, 1]);
+    } finally {
+      await db.end();
+    }
+  });
+
+  it('kill -9 of one instance under load: no acked message lost, the others keep serving, its clients replay on a survivor', async () => {
+    const [a, b, c] = instances as [Instance, Instance, Instance];
+    // A watcher on the instance that dies, and one sender per instance sending one after another.
+    const watcher = await client(c, 'Watcher Wes');
+    const watched = received(watcher);
+    const start = await join(watcher);
+    const senders = await Promise.all([a, b, c].map((instance, i) => client(instance, `Loader ${i}`)));
+    for (const s of senders) await join(s);
+
+    const acked: Message[] = [];
+    const failures: string[] = [];
+    let stop = false;
+    const loops = senders.map(async (s, i) => {
+      for (let n = 0; !stop; n++) {
+        try {
+          const ack = await send(s, `load ${i}.${n}`);
+          if (ack.ok) acked.push((ack as SendAck).message);
+          else failures.push(`${i}: ${ack.error.code}`);
+        } catch {
+          // No ack (the instance died or the socket closed): unknown, not acked.
+          if (s.disconnected) return;
+        }
+      }
+    });
+
+    await eventually(() => assert.ok(acked.length >= 60, `${acked.length} acked so far`), 20_000);
+    await c.stop('SIGKILL');
+    const ackedAtKill = acked.length;
+    // The survivors keep serving: their senders keep getting acks.
+    await eventually(() => assert.ok(acked.length >= ackedAtKill + 60, `${acked.length - ackedAtKill} acked after the kill`), 20_000);
+    stop = true;
+    await Promise.all(loops);
+    assert.deepEqual(failures, [], 'no refusal on the survivors');
+    assert.ok(senders[2]!.disconnected, 'the killed instance’s sender lost its connection');
+
+    // Every acked message is in the shared ledger, once.
+    const db = new pg.Client({ connectionString: databaseUrl });
+    await db.connect();
+    let lastSeq: number;
+    try {
+      const { rows } = await db.query<{ id: string; seq: string }>("SELECT id, seq FROM messages WHERE room_id = 'lobby'");
+      const stored = new Map(rows.map((r) => [r.id, Number(r.seq)]));
+      for (const m of acked) assert.equal(stored.get(m.id), m.seq, `acked ${m.id} (seq ${m.seq}) is stored`);
+      lastSeq = Math.max(...stored.values());
+      const seqs = [...stored.values()].sort((x, y) => x - y);
+      assert.equal(new Set(seqs).size, seqs.length, 'seqs unique');
+    } finally {
+      await db.end();
+    }
+
+    // The watcher reconnects to a survivor and replays from the newest seq it holds.
+    await eventually(() => assert.ok(watcher.disconnected));
+    const held = watched.map((m) => m.seq);
+    const since = Math.max(start.messages.at(-1)?.seq ?? 0, ...held);
+    const back = await client(a, 'Watcher Wes');
+    const replay = await join(back, 'lobby', since);
+    assert.equal(replay.gap, false);
+    assert.ok(held.length > 0, 'the watcher heard the load before the kill');
+    assert.ok(replay.messages.length > 0, 'and missed some while it was away: the replay brings them');
+    const all = [...start.messages.map((m) => m.seq), ...held, ...replay.messages.map((m) => m.seq)].filter(
+      (seq) => seq > (start.messages[0]?.seq ?? 1) - 1 && seq <= lastSeq,
+    );
+    const first = start.messages[0]?.seq ?? 1;
+    assert.deepEqual(
+      all,
+      range(lastSeq - first + 1).map((i) => first + i),
+      'from its first message to the newest: nothing missing, nothing twice, in order',
+    );
+
+    // And the survivors still chat with each other.
+    const onB = await client(b, 'After Ann');
+    await join(onB);
+    const heard = new Promise<Message>((resolve) => back.on('message:new', (m) => m.text === 'after the crash' && resolve(m)));
+    assert.equal((await send(onB, 'after the crash')).ok, true);
+    assert.equal((await heard).seq, lastSeq + 1);
+  });
+});
+
+describe('REDIS_URL with the SQLite ledger', () => {
+  it('warns "one host only" at start-up', async () => {
+    const redis = await startRedis();
+    const dir = mkdtempSync(joinPath(tmpdir(), 'live-chat-host-'));
+    try {
+      const instance = await startInstance('sqlite-redis', { DATA_DIR: dir, REDIS_URL: redis.url });
+      await instance.stop();
+      const warning = instance
+        .output()
+        .split('\n')
+        .find((l) => l.includes('one host only'));
+      assert.ok(warning, instance.output());
+      assert.equal((JSON.parse(warning) as { level: number }).level, 40, 'logged at warn');
+      assert.match(warning, /DATABASE_URL/);
+    } finally {
+      await redis.stop();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
