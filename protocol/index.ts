@@ -12,5 +12,6 @@ export * from './rules/chat-window.ts';
 export * from './rules/leaderboard.ts';
 export * from './rules/levels.ts';
 export * from './rules/limits.ts';
+export * from './rules/message-new.ts';
 export * from './rules/replay.ts';
 export * from './rules/text.ts';

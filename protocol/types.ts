@@ -58,6 +58,17 @@ export interface UserRef {
   badges: Badge[];
 }
 
+/**
+ * `message:new` as it travels (`leanMessage` / `expandMessage`): a {@link Message} with its
+ * defaults left out. Absent `likes`: 0; `reward`: null; `replyTo`: null; `reactions`: none;
+ * the sender's `avatarUrl`: null; `badges`: []. Every `Message` is a valid `MessageNew`.
+ */
+export interface MessageNew extends Omit<Message, 'user' | 'likes' | 'reward'> {
+  user: Omit<UserRef, 'avatarUrl' | 'badges'> & { avatarUrl?: string | null; badges?: Badge[] };
+  likes?: number;
+  reward?: MessageReward | null;
+}
+
 /** What a stored message earned, as every viewer sees it. */
 export interface MessageReward {
   xp: number;
@@ -289,6 +300,11 @@ export interface ClientToServerEvents {
   'session:end': (p: SessionPayload, ack: AckCallback<SessionAck>) => void;
 }
 
+/**
+ * Server → client events as a client handles them: `message:new` is a full {@link Message}
+ * (a client library expands the lean wire form with `expandMessage` where it arrives). What
+ * travels is {@link WireServerToClientEvents}.
+ */
 export interface ServerToClientEvents {
   'message:new': (m: Message) => void;
   'message:deleted': (p: { roomId: string; messageId: string }) => void;
@@ -303,6 +319,11 @@ export interface ServerToClientEvents {
   typing: (p: { roomId: string; users: UserRef[] }) => void;
   reward: (r: Reward) => void;
 }
+
+/** Server → client events as they travel: `message:new` is the lean {@link MessageNew}. */
+export type WireServerToClientEvents = Omit<ServerToClientEvents, 'message:new'> & {
+  'message:new': (m: MessageNew) => void;
+};
 
 /* ------------------------------------------------------------------------------------------ */
 /* HTTP bodies                                                                                 */

@@ -7,6 +7,7 @@
  * flush. `presence:*` and `typing` go to small rooms only (`SMALL_ROOM_LIMIT` viewers).
  */
 import type { Logger } from 'pino';
+import { leanMessage } from 'live-chat-protocol';
 import type { Config } from '../config.ts';
 import type { Metrics } from '../metrics.ts';
 import type { Services } from '../services/index.ts';
@@ -89,7 +90,7 @@ export function subscribeBroadcasts(
   const subscriptions = [
     events.on('messageStored', ({ roomId, message }) => {
       metrics.fanoutSize.observe(localViewers(roomId));
-      toRoom(roomId).emit('message:new', message);
+      toRoom(roomId).emit('message:new', leanMessage(message));
     }),
     events.on('rewardEarned', ({ userId, reward }) => {
       io.to(userChannel(userId)).emit('reward', reward);

@@ -15,7 +15,7 @@ import type { Config } from '../config.ts';
 import { refuse } from '../errors.ts';
 import { bearerToken } from '../http/auth.ts';
 import type { Metrics } from '../metrics.ts';
-import { type ClientToServerEvents, type ServerToClientEvents } from 'live-chat-protocol';
+import { type ClientToServerEvents, type WireServerToClientEvents as ServerToClientEvents } from 'live-chat-protocol';
 import { clientEventSchemas as schemas } from 'live-chat-protocol/schemas';
 import type { Identity } from '../services/identity.ts';
 import type { Services } from '../services/index.ts';

@@ -12,7 +12,7 @@ import type { Logger } from 'pino';
 import { io as connectClient, type Socket as ClientSocket } from 'socket.io-client';
 import { createServer, type ChatServerInstance } from '../../server/app.ts';
 import { loadConfig, type Config } from '../../server/config.ts';
-import type { Badge, ClientToServerEvents, ServerToClientEvents } from 'live-chat-protocol';
+import type { Badge, ClientToServerEvents, WireServerToClientEvents as ServerToClientEvents } from 'live-chat-protocol';
 
 export type Client = ClientSocket<ServerToClientEvents, ClientToServerEvents>;
 

@@ -1,6 +1,7 @@
 import type { ClientToServerEvents } from 'live-chat-protocol';
 import type { ChatTransport, ClientError, TransportAck, TransportOptions, TransportStatus } from './chat-transport.ts';
 import { SocketClient } from './socket-client.ts';
+import { fromWire } from './wire-events.ts';
 
 const offline: ClientError = { code: 'offline', message: 'not connected' };
 
@@ -79,8 +80,9 @@ export function createSocketTransport(serverUrl: string, options: TransportOptio
     timeoutUser: (p) => call('mod:timeout', p),
     updateRoom: (p) => call('room:update', p),
     on(event, listener) {
-      socket.on(event, listener as any);
-      return () => void socket.off(event, listener as any);
+      const wire = fromWire(event, listener);
+      socket.on(event, wire as any);
+      return () => void socket.off(event, wire as any);
     },
     onStatus(listener) {
       statusListeners.add(listener);
