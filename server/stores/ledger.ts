@@ -10,6 +10,10 @@
  * - {@link Ledger.appendChatMessage} stores the message, decides and writes its award, and
  *   counts it for the session in ONE transaction: the transaction is the authority for the
  *   daily XP cap and the coin cooldown, so concurrency cannot beat them.
+ * - No query of an append grows with history: the rule's inputs (chat XP of the UTC day, last
+ *   chat coin time) and the snapshot's session counts are running counters kept in the same
+ *   transaction, read by key; `userStanding` and `sessionScores` read them too, and they
+ *   always equal what the messages and events say (docs/server.md, "Economy").
  * - A ledger is a storage port and holds no rule: the award rule (`decide`) and the session
  *   rule (`needsNewSession`) are pure functions handed in by the services and called inside
  *   the transaction, on what the ledger holds at that moment.

@@ -4,9 +4,15 @@
  * audit. The award for a chat message is decided by the rule the caller hands in
  * (`AppendChatMessageInput.decide`); this file only reads what the rule needs and writes what
  * it decided.
+ *
+ * Everything the send path reads is a row by primary key: the totals, and the running
+ * counters of `counters.ts` (daily chat XP, last coin time, the user's session counts), which
+ * the award's writes keep up to date. Session scores are read from the counters too.
  */
 import type Database from 'better-sqlite3';
+import type { UserRef } from 'live-chat-protocol';
 import type { AppendChatMessageInput, AwardSnapshot, Ledger, UserAudit, UserStanding, XpEventRecord } from '../ledger.ts';
+import { counters } from './counters.ts';
 import { toScore, type ScoreRow } from './rows.ts';
 
 /** Kind of the events a chat message earns. */
@@ -16,37 +22,44 @@ const API_PREFIX = 'api:';
 
 type Economy = Pick<Ledger, 'userStanding' | 'sessionScores' | 'appendXpEvents' | 'listUsers' | 'audit'>;
 
-/** What the message append needs to award a chat message inside its transaction. */
+/** What the message append needs to decide the award of a chat message inside its transaction. */
 export interface ChatAward {
-  roomId: string;
   userId: string;
   sessionId: string;
-  /** The message's id; its events are `chat:<messageId>`. */
-  messageId: string;
   now: number;
   day: string;
   decide: NonNullable<AppendChatMessageInput['decide']>;
 }
 
+/** A decided award and the message it belongs to, as it is written. */
+export interface ChatAwardRecord {
+  roomId: string;
+  user: UserRef;
+  /** The message's id; its events are `chat:<messageId>`. */
+  messageId: string;
+  seq: number;
+  now: number;
+  day: string;
+  award: AwardSnapshot;
+}
+
 /** Steps the message append runs inside its own transaction. */
 export interface EconomySteps {
   /**
-   * Reads the user's daily chat XP and last coin time, asks `decide`, writes the events and
-   * totals it decided, and answers the snapshot stored with the message (the message itself is
-   * not written yet: its session count includes it).
+   * Reads the user's daily chat XP, last coin time, totals and session counts (rows by
+   * primary key), asks `decide`, and answers the snapshot to store with the message: the
+   * decision and the standing after it (the session counts include the message). Writes
+   * nothing: the append writes it with {@link EconomySteps.recordChatAward} once the message
+   * row is in (a duplicate `clientId` writes no award).
    */
-  awardChatMessage(award: ChatAward): AwardSnapshot;
+  decideChatAward(award: ChatAward): AwardSnapshot;
+  /** Writes a decided award: its XP and coin events, the totals and the running counters. */
+  recordChatAward(record: ChatAwardRecord): void;
 }
 
 /** Prepares the economy queries over `db` (its schema already migrated). */
 export function economy(db: Database.Database): { ledger: Economy; steps: EconomySteps } {
   const q = {
-    dailyChatXp: db.prepare<[string, string], { xp: number }>(
-      "SELECT COALESCE(SUM(delta), 0) AS xp FROM xp_events WHERE user_id = ? AND source = 'chat' AND day = ?",
-    ),
-    lastCoinAt: db.prepare<[string], { at: number | null }>(
-      "SELECT MAX(created_at) AS at FROM coin_events WHERE user_id = ? AND source = 'chat'",
-    ),
     insertXp: db.prepare(
       `INSERT OR IGNORE INTO xp_events (id, user_id, kind, source, delta, room_id, session_id, day, created_at, metadata)
        VALUES (@id, @userId, @kind, @source, @delta, @roomId, @sessionId, @day, @createdAt, @metadata)`,
@@ -59,55 +72,59 @@ export function economy(db: Database.Database): { ledger: Economy; steps: Econom
       `INSERT OR IGNORE INTO coin_events (id, user_id, kind, source, delta, room_id, session_id, created_at)
        VALUES (@id, @userId, @kind, @source, @delta, @roomId, @sessionId, @createdAt)`,
     ),
-    addCoinBalance: db.prepare(
-      `INSERT INTO coin_balances (user_id, balance) VALUES (?, ?)
-       ON CONFLICT (user_id) DO UPDATE SET balance = balance + excluded.balance`,
+    addChatCoins: db.prepare<[string, number, number]>(
+      `INSERT INTO coin_balances (user_id, balance, last_chat_coin_at) VALUES (?, ?, ?)
+       ON CONFLICT (user_id) DO UPDATE SET balance = balance + excluded.balance,
+         last_chat_coin_at = MAX(COALESCE(last_chat_coin_at, excluded.last_chat_coin_at), excluded.last_chat_coin_at)`,
     ),
     totalXp: db.prepare<[string], { total_xp: number }>('SELECT total_xp FROM xp_totals WHERE user_id = ?'),
-    balance: db.prepare<[string], { balance: number }>('SELECT balance FROM coin_balances WHERE user_id = ?'),
-    sessionUser: db.prepare<[string, string], { coins: number; messages: number }>(
-      `SELECT COALESCE(SUM(reward_coins), 0) AS coins, COUNT(*) AS messages
-       FROM messages WHERE session_id = ? AND user_id = ?`,
+    coins: db.prepare<[string], { balance: number; last_chat_coin_at: number | null }>(
+      'SELECT balance, last_chat_coin_at FROM coin_balances WHERE user_id = ?',
     ),
     sessionScores: db.prepare<[string], ScoreRow>(
-      `SELECT user_id, MAX(seq) AS last_seq, user_json, SUM(reward_coins) AS coins, COUNT(*) AS messages
-       FROM messages WHERE session_id = ? AND guest = 0 GROUP BY user_id`,
+      'SELECT user_id, user_json, coins, messages, last_seq FROM session_user_counters WHERE session_id = ?',
     ),
     xpSum: db.prepare<[string], { s: number }>('SELECT COALESCE(SUM(delta), 0) AS s FROM xp_events WHERE user_id = ?'),
     coinSum: db.prepare<[string], { s: number }>('SELECT COALESCE(SUM(delta), 0) AS s FROM coin_events WHERE user_id = ?'),
     users: db.prepare<[], { user_id: string }>('SELECT user_id FROM xp_events UNION SELECT user_id FROM coin_events ORDER BY user_id'),
   };
+  const count = counters(db);
   const totalXpOf = (userId: string) => q.totalXp.get(userId)?.total_xp ?? 0;
-  const balanceOf = (userId: string) => q.balance.get(userId)?.balance ?? 0;
+  /** The user's coin balance and last chat coin time (ms; null: never). */
+  const coinsOf = (userId: string) => {
+    const row = q.coins.get(userId);
+    return { balance: row?.balance ?? 0, lastCoinAt: row?.last_chat_coin_at ?? null };
+  };
 
   const steps: EconomySteps = {
-    awardChatMessage({ roomId, userId, sessionId, messageId, now, day, decide }) {
-      const dailyChatXp = q.dailyChatXp.get(userId, day)!.xp;
-      const lastCoinAt = q.lastCoinAt.get(userId)!.at;
-      const decision = decide({ dailyChatXp, lastCoinAt, now });
-      const event = { id: `chat:${messageId}`, userId, kind: CHAT_KIND, source: 'chat', roomId, sessionId, createdAt: now };
-      let xp = 0;
-      let coins = 0;
-      if (decision.xp !== 0 && q.insertXp.run({ ...event, delta: decision.xp, day, metadata: null }).changes === 1) {
-        q.addXpTotal.run(userId, decision.xp);
-        xp = decision.xp;
-      }
-      if (decision.coins !== 0 && q.insertCoin.run({ ...event, delta: decision.coins }).changes === 1) {
-        q.addCoinBalance.run(userId, decision.coins);
-        coins = decision.coins;
-      }
-      const before = q.sessionUser.get(sessionId, userId)!;
+    decideChatAward({ userId, sessionId, now, day, decide }) {
+      const dailyChatXp = count.dayXp(userId, day);
+      const before = coinsOf(userId);
+      const { xp, coins, coinReason } = decide({ dailyChatXp, lastCoinAt: before.lastCoinAt, now });
+      const session = count.session(sessionId, userId);
       return {
         xp,
         coins,
-        coinReason: decision.coinReason,
-        totalXp: totalXpOf(userId),
+        coinReason,
+        totalXp: totalXpOf(userId) + xp,
         dailyXp: dailyChatXp + xp,
-        coinBalance: balanceOf(userId),
-        sessionCoins: before.coins + coins,
-        sessionMessages: before.messages + 1,
+        coinBalance: before.balance + coins,
+        sessionCoins: session.coins + coins,
+        sessionMessages: session.messages + 1,
         sessionId,
       };
+    },
+    recordChatAward({ roomId, user, messageId, seq, now, day, award }) {
+      const userId = user.id;
+      const event = { id: `chat:${messageId}`, userId, kind: CHAT_KIND, source: 'chat', roomId, sessionId: award.sessionId, createdAt: now };
+      // Fresh message ids: these inserts always add a row; `OR IGNORE` keeps replays harmless.
+      if (award.xp !== 0 && q.insertXp.run({ ...event, delta: award.xp, day, metadata: null }).changes === 1) {
+        q.addXpTotal.run(userId, award.xp);
+      }
+      if (award.coins !== 0 && q.insertCoin.run({ ...event, delta: award.coins }).changes === 1) {
+        q.addChatCoins.run(userId, award.coins, now);
+      }
+      count.count({ sessionId: award.sessionId, user, seq, day, xp: award.xp, coins: award.coins });
     },
   };
 
@@ -139,12 +156,13 @@ export function economy(db: Database.Database): { ledger: Economy; steps: Econom
 
   const ledger: Economy = {
     async userStanding(userId, day): Promise<UserStanding> {
+      const coins = coinsOf(userId);
       return {
         userId,
         totalXp: totalXpOf(userId),
-        coinBalance: balanceOf(userId),
-        dailyChatXp: q.dailyChatXp.get(userId, day)!.xp,
-        lastCoinAt: q.lastCoinAt.get(userId)!.at,
+        coinBalance: coins.balance,
+        dailyChatXp: count.dayXp(userId, day),
+        lastCoinAt: coins.lastCoinAt,
       };
     },
     async sessionScores(sessionId) {
@@ -161,7 +179,7 @@ export function economy(db: Database.Database): { ledger: Economy; steps: Econom
         userId,
         totalXp: totalXpOf(userId),
         xpEventsSum: q.xpSum.get(userId)!.s,
-        coinBalance: balanceOf(userId),
+        coinBalance: coinsOf(userId).balance,
         coinEventsSum: q.coinSum.get(userId)!.s,
       };
     },

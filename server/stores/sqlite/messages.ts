@@ -1,13 +1,20 @@
 /**
- * Messages and likes of the SQLite ledger. `appendChatMessage` is ONE transaction: the
- * (room, user, clientId) check, the room's next seq, the session (through the handed-in
- * session rule), the award (through the handed-in award rule) and the message row. SQLite
+ * Messages and likes of the SQLite ledger. An append is ONE transaction: the room's next seq,
+ * the session (through the handed-in session rule), the award (through the handed-in award
+ * rule), the message row, the (room, user, clientId) check and the award's writes. SQLite
  * runs it to completion before anything else, which makes seq, the daily cap and the coin
- * cooldown exact under any concurrency.
+ * cooldown exact under any concurrency. The transaction takes a batch of appends, in order
+ * (`appendChatMessage` is a batch of one).
+ *
+ * What an append reads is constant in the room's and the user's history: rows by key (the
+ * room's seq and newest session once per room and batch, the award's counters), and the
+ * (room, user, clientId) check is the message insert's own unique index (`ON CONFLICT DO
+ * NOTHING`); the stored row is looked up only for a duplicate, or before an append starts a
+ * session (so a retry never starts one).
  */
 import { randomUUID } from 'node:crypto';
 import type Database from 'better-sqlite3';
-import type { AppendChatMessageInput, AppendChatMessageResult, AwardSnapshot, Ledger } from '../ledger.ts';
+import type { AppendChatMessageInput, AppendChatMessageResult, Ledger, SessionRecord } from '../ledger.ts';
 import type { EconomySteps } from './economy.ts';
 import type { RoomSessionSteps } from './rooms-sessions.ts';
 import { toMessage, type MessageRow } from './rows.ts';
@@ -28,7 +35,8 @@ export function messages(db: Database.Database, rooms: RoomSessionSteps, economy
       `INSERT INTO messages (id, room_id, seq, session_id, client_id, user_id, user_json, guest, text,
          created_at, reward_xp, reward_coins, award_json)
        VALUES (@id, @roomId, @seq, @sessionId, @clientId, @userId, @userJson, @guest, @text,
-         @createdAt, @xp, @coins, @awardJson)`,
+         @createdAt, @xp, @coins, @awardJson)
+       ON CONFLICT (room_id, user_id, client_id) DO NOTHING`,
     ),
     before: db.prepare<[string, number, number], MessageRow>(
       'SELECT * FROM (SELECT * FROM messages WHERE room_id = ? AND seq < ? ORDER BY seq DESC LIMIT ?) ORDER BY seq',
@@ -41,42 +49,92 @@ export function messages(db: Database.Database, rooms: RoomSessionSteps, economy
     deleteMessage: db.prepare("UPDATE messages SET deleted = 1, text = '' WHERE room_id = ? AND id = ?"),
   };
 
-  const appendTx = db.transaction((input: AppendChatMessageInput): AppendChatMessageResult => {
-    const existing = q.byClientId.get(input.roomId, input.user.id, input.clientId);
-    if (existing) return { message: toMessage(existing), duplicate: true, sessionStarted: null };
+  /** What one batch has read and changed per room: the newest seq, and the current session. */
+  interface Batch {
+    seqs: Map<string, number>;
+    changed: Set<string>;
+    /** The room's newest session as the batch left it; null: none yet. */
+    sessions: Map<string, SessionRecord | null>;
+  }
 
-    const seq = rooms.nextSeq(input.roomId);
-    if (seq === null) throw new Error(`room ${input.roomId} does not exist`);
-    const { session, started } = rooms.ensureSession(input.roomId, input.now, input.needsNewSession);
+  /** The stored message of (room, user, clientId) as a duplicate's answer; null when none. */
+  const duplicateOf = (input: AppendChatMessageInput): AppendChatMessageResult | null => {
+    const row = q.byClientId.get(input.roomId, input.user.id, input.clientId);
+    return row ? { message: toMessage(row), duplicate: true, sessionStarted: null } : null;
+  };
+
+  /** One append inside the batch's transaction (see the module comment). */
+  function appendOne(input: AppendChatMessageInput, batch: Batch): AppendChatMessageResult {
+    const { roomId, now } = input;
+    let last = batch.seqs.get(roomId);
+    if (last === undefined) {
+      const stored = rooms.lastSeq(roomId);
+      if (stored === null) throw new Error(`room ${roomId} does not exist`);
+      last = stored;
+    }
+    // The room's newest session: read once per batch, then kept as the batch changes it.
+    if (!batch.sessions.has(roomId)) batch.sessions.set(roomId, rooms.latestSession(roomId));
+    let session = batch.sessions.get(roomId)!;
+    let started = false;
+    if (session === null || input.needsNewSession(session)) {
+      // This append starts a session: answer a retry of a stored message first, so a retry never starts one.
+      const duplicate = duplicateOf(input);
+      if (duplicate) return duplicate;
+      session = rooms.startSession(roomId, now);
+      started = true;
+      batch.sessions.set(roomId, session);
+    }
+
     const id = randomUUID();
-    const userId = input.user.id;
-    const award: AwardSnapshot | null = input.decide
-      ? economy.awardChatMessage({
-          roomId: input.roomId,
-          userId,
-          sessionId: session.id,
-          messageId: id,
-          now: input.now,
-          day: input.day,
-          decide: input.decide,
-        })
+    const seq = last + 1;
+    const userJson = JSON.stringify(input.user);
+    const award = input.decide
+      ? economy.decideChatAward({ userId: input.user.id, sessionId: session.id, now, day: input.day, decide: input.decide })
       : null;
-    q.insertMessage.run({
+    const inserted = q.insertMessage.run({
       id,
-      roomId: input.roomId,
+      roomId,
       seq,
       sessionId: session.id,
       clientId: input.clientId,
-      userId,
-      userJson: JSON.stringify(input.user),
+      userId: input.user.id,
+      userJson,
       guest: input.guest ? 1 : 0,
       text: input.text,
-      createdAt: input.now,
+      createdAt: now,
       xp: award?.xp ?? 0,
       coins: award?.coins ?? 0,
       awardJson: award ? JSON.stringify(award) : null,
     });
-    return { message: toMessage(q.getMessage.get(input.roomId, id)!), duplicate: false, sessionStarted: started ? session : null };
+    // Taken (room, user, clientId): stored before, or earlier in this batch. Nothing was written.
+    if (inserted.changes === 0) return duplicateOf(input)!;
+
+    batch.seqs.set(roomId, seq);
+    batch.changed.add(roomId);
+    if (award) economy.recordChatAward({ roomId, user: input.user, messageId: id, seq, now, day: input.day, award });
+    const message = {
+      id,
+      seq,
+      roomId,
+      sessionId: session.id,
+      clientId: input.clientId,
+      user: JSON.parse(userJson),
+      guest: input.guest,
+      text: input.text,
+      createdAt: now,
+      likes: 0,
+      deleted: false,
+      award,
+    };
+    return { message, duplicate: false, sessionStarted: started ? session : null };
+  }
+
+  /** Appends in order; each room's seq counter is written once, after the last of its messages. */
+  const appendTx = db.transaction((inputs: readonly AppendChatMessageInput[]): AppendChatMessageResult[] => {
+    const batch: Batch = { seqs: new Map(), changed: new Set(), sessions: new Map() };
+    const results = inputs.map((input) => appendOne(input, batch));
+    for (const roomId of batch.changed) rooms.setLastSeq(roomId, batch.seqs.get(roomId)!);
+    return results;
   });
 
   const toggleTx = db.transaction((roomId: string, messageId: string, userId: string) => {
@@ -91,7 +149,7 @@ export function messages(db: Database.Database, rooms: RoomSessionSteps, economy
 
   return {
     async appendChatMessage(input) {
-      return appendTx.immediate(input);
+      return appendTx.immediate([input])[0]!;
     },
     async findMessageByClientId(roomId, userId, clientId) {
       const row = q.byClientId.get(roomId, userId, clientId);

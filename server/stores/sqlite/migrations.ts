@@ -10,6 +10,7 @@
  * run exactly once per database.
  */
 import type Database from 'better-sqlite3';
+import { addCounters } from './counters.ts';
 
 export interface Migration {
   /** 1, 2, 3, … without gaps; the order they run in. */
@@ -99,7 +100,10 @@ CREATE TABLE IF NOT EXISTS coin_balances (
 `;
 
 /** The ledger's migrations, oldest first. Append new ones; never edit one that has shipped. */
-export const MIGRATIONS: readonly Migration[] = [{ version: 1, name: 'initial schema', up: INITIAL_SCHEMA }];
+export const MIGRATIONS: readonly Migration[] = [
+  { version: 1, name: 'initial schema', up: INITIAL_SCHEMA },
+  { version: 2, name: 'running counters (session, day, coin time)', up: addCounters },
+];
 
 const VERSION_TABLE = `
 CREATE TABLE IF NOT EXISTS schema_migrations (

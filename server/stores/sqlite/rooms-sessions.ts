@@ -25,10 +25,16 @@ type RoomsAndSessions = Pick<
 
 /** Steps other queries run inside their own transaction. */
 export interface RoomSessionSteps {
-  /** Takes the room's next seq; null for an unknown room. */
-  nextSeq(roomId: string): number | null;
+  /** The room's newest seq (0 when empty); null for an unknown room. */
+  lastSeq(roomId: string): number | null;
+  /** Records `seq` as the room's newest (a batch of appends writes it once per room). */
+  setLastSeq(roomId: string, seq: number): void;
   /** {@link Ledger.ensureSession} without a transaction of its own. */
   ensureSession(roomId: string, now: number, needsNewSession: SessionRule): { session: SessionRecord; started: boolean };
+  /** The room's newest session, open or ended; null before the first. */
+  latestSession(roomId: string): SessionRecord | null;
+  /** {@link Ledger.startSession} without a transaction of its own. */
+  startSession(roomId: string, now: number): SessionRecord;
 }
 
 const ROOM_COLUMNS: Record<keyof RoomPatch, string> = {
@@ -47,7 +53,8 @@ export function roomsAndSessions(db: Database.Database): { ledger: RoomsAndSessi
     ),
     getRoom: db.prepare<[string], RoomRow>('SELECT * FROM rooms WHERE id = ?'),
     listRooms: db.prepare<[], RoomRow>('SELECT * FROM rooms ORDER BY created_at, id'),
-    bumpSeq: db.prepare<[string], { last_seq: number }>('UPDATE rooms SET last_seq = last_seq + 1 WHERE id = ? RETURNING last_seq'),
+    lastSeq: db.prepare<[string], { last_seq: number }>('SELECT last_seq FROM rooms WHERE id = ?'),
+    setLastSeq: db.prepare<[number, string]>('UPDATE rooms SET last_seq = ? WHERE id = ?'),
     latestSession: db.prepare<[string], SessionRow>('SELECT * FROM sessions WHERE room_id = ? ORDER BY rowid DESC LIMIT 1'),
     getSession: db.prepare<[string], SessionRow>('SELECT * FROM sessions WHERE id = ?'),
     insertSession: db.prepare('INSERT INTO sessions (id, room_id, started_at) VALUES (?, ?, ?)'),
@@ -69,12 +76,15 @@ export function roomsAndSessions(db: Database.Database): { ledger: RoomsAndSessi
   }
 
   const steps: RoomSessionSteps = {
-    nextSeq: (roomId) => q.bumpSeq.get(roomId)?.last_seq ?? null,
+    lastSeq: (roomId) => q.lastSeq.get(roomId)?.last_seq ?? null,
+    setLastSeq: (roomId, seq) => void q.setLastSeq.run(seq, roomId),
     ensureSession(roomId, now, needsNewSession) {
       const current = latest(roomId);
       if (current && !needsNewSession(current)) return { session: current, started: false };
       return { session: startSession(roomId, now), started: true };
     },
+    latestSession: latest,
+    startSession,
   };
 
   const ensureTx = db.transaction(steps.ensureSession);

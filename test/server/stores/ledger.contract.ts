@@ -456,5 +456,67 @@ export function ledgerContract(name: string, factory: () => Promise<LedgerFixtur
         assert.deepEqual(await ledger.audit('nobody'), { userId: 'nobody', totalXp: 0, xpEventsSum: 0, coinBalance: 0, coinEventsSum: 0 });
       });
     });
+
+    describe('running counters', () => {
+      it('equal what the stored messages and events say, after concurrent appends', async () => {
+        const ledger = await ledgerWith('other');
+        const nextDay = Date.parse('2030-01-16T00:00:30.000Z');
+        const users = ['ann', 'bob', 'cy'];
+        const wave = (prefix: string, at: number) =>
+          Promise.all([
+            ...range(60).map((i) =>
+              ledger.appendChatMessage(
+                append({ clientId: `${prefix}s${i}`, roomId: i % 3 === 0 ? 'other' : 'r', user: user(users[i % 3]!), now: at + i * 7_000 }),
+              ),
+            ),
+            ...range(6).flatMap((b) =>
+              range(10).map((i) =>
+                ledger.appendChatMessage(append({ clientId: `${prefix}b${b}-${i % 8}`, user: user(users[b % 3]!), now: at + b * 61_000 + i })),
+              ),
+            ),
+            ledger.appendChatMessage(append({ clientId: `${prefix}g`, user: user('guest-1'), guest: true, decide: null, now: at })),
+          ]);
+        await wave('one-', T0);
+        await ledger.endSession('r', T0 + 600_000);
+        await wave('two-', nextDay);
+        await ledger.appendChatMessage(append({ clientId: 'renamed', user: { ...user('ann'), name: 'Ann B.' }, now: nextDay + 600_000 }));
+
+        const stored = [...(await ledger.messagesAfter('r', 0, 10_000)), ...(await ledger.messagesAfter('other', 0, 10_000))];
+        assert.equal(stored.length, 2 * (60 + 6 * 8 + 1) + 1, 'a repeated clientId is stored once');
+        for (const userId of users) {
+          const mine = stored.filter((m) => m.user.id === userId);
+          for (const day of [DAY, utcDay(nextDay)]) {
+            const standing = await ledger.userStanding(userId, day);
+            const xp = mine.filter((m) => utcDay(m.createdAt) === day).reduce((s, m) => s + m.award!.xp, 0);
+            assert.equal(standing.dailyChatXp, xp, `${userId} ${day}: daily chat XP = Σ awards`);
+          }
+          const coinTimes = mine.filter((m) => m.award!.coins > 0).map((m) => m.createdAt);
+          assert.equal((await ledger.userStanding(userId, DAY)).lastCoinAt, Math.max(...coinTimes), `${userId}: last coin time`);
+        }
+        const sessions = [...new Set(stored.map((m) => m.sessionId))];
+        assert.equal(sessions.length, 3, 'r before and after the end, other');
+        for (const sessionId of sessions) {
+          const inSession = stored.filter((m) => m.sessionId === sessionId && !m.guest).sort((a, b) => a.seq - b.seq);
+          const expected = users
+            .map((userId) => inSession.filter((m) => m.user.id === userId))
+            .filter((mine) => mine.length > 0)
+            .map((mine) => {
+              // Each snapshot counts the user's messages and coins so far in the session.
+              mine.forEach((m, i) => {
+                assert.equal(m.award!.sessionMessages, i + 1);
+                assert.equal(m.award!.sessionCoins, mine.slice(0, i + 1).reduce((s, x) => s + x.award!.coins, 0));
+              });
+              const last = mine[mine.length - 1]!;
+              return { userId: last.user.id, name: last.user.name, avatarUrl: null, coins: last.award!.sessionCoins, messages: mine.length, lastSeq: last.seq };
+            });
+          const scores = [...(await ledger.sessionScores(sessionId))].sort((a, b) => a.userId.localeCompare(b.userId));
+          assert.deepEqual(scores, expected, `session ${sessionId}`);
+        }
+        assert.ok(
+          (await ledger.sessionScores(stored.find((m) => m.clientId === 'renamed')!.sessionId)).some((s) => s.name === 'Ann B.'),
+          'the name of the newest message',
+        );
+      });
+    });
   });
 }
