@@ -25,6 +25,8 @@ export const SERVER_EVENTS = [
   'presence:leave',
   'typing',
   'reward',
+  'moderation:notice',
+  'session:updated',
 ] as const satisfies readonly ServerEvent[];
 
 /* Compile-time check: the list and `keyof ServerToClientEvents` are the same set. */

@@ -32,6 +32,8 @@ export const HTTP_ROUTES: readonly HttpRoute[] = [
   { method: 'GET', path: '/api/rooms/:roomId', summary: 'One room' },
   { method: 'GET', path: '/api/rooms/:roomId/messages', summary: 'Older history of a room, oldest first' },
   { method: 'GET', path: '/api/rooms/:roomId/leaderboard', summary: 'A session leaderboard of a room' },
+  { method: 'GET', path: '/api/rooms/:roomId/moderation', summary: "The room's moderation log, newest first (hosts and moderators)" },
+  { method: 'GET', path: '/api/rooms/:roomId/sessions/:sessionId/recap', summary: 'The recap of one session of a room' },
   { method: 'GET', path: '/api/users/:userId/xp', summary: "A user's XP, level and coin balance" },
   { method: 'POST', path: '/api/xp/events', summary: 'Outside XP events, server to server (X-Api-Key)' },
   { method: 'POST', path: '/api/dev/token', summary: 'Mint a development token (DEV_TOKENS)' },

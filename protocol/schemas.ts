@@ -17,7 +17,11 @@ import {
   type LeavePayload,
   type MessageLikePayload,
   type MessagesQuery,
+  type ModBanPayload,
+  type ModerationQuery,
   type ModTimeoutPayload,
+  type ModUnbanPayload,
+  type RoomPinPayload,
   type RoomLikePayload,
   type RoomUpdatePayload,
   type SendPayload,
@@ -49,11 +53,21 @@ export const messageLikeSchema = z.object({ roomId: roomIdSchema, messageId: z.s
 export const roomLikeSchema = z.object({ roomId: roomIdSchema, count: z.number().int().min(1).max(50).optional() });
 export const typingSchema = z.object({ roomId: roomIdSchema });
 export const modDeleteSchema = messageLikeSchema;
+/** A moderator's reason, shown to the user: at most 200 characters after trim. */
+const reasonSchema = z.string().trim().max(200);
 export const modTimeoutSchema = z.object({
   roomId: roomIdSchema,
   userId: z.string().min(1).max(128),
   seconds: z.number().int().min(1).max(7 * 24 * 3600),
+  reason: reasonSchema.optional(),
 });
+export const modBanSchema = z.object({
+  roomId: roomIdSchema,
+  userId: z.string().min(1).max(128),
+  reason: reasonSchema.optional(),
+});
+export const modUnbanSchema = z.object({ roomId: roomIdSchema, userId: z.string().min(1).max(128) });
+export const roomPinSchema = z.object({ roomId: roomIdSchema, messageId: z.string().min(1).max(64).nullable() });
 export const roomUpdateSchema = z.object({
   roomId: roomIdSchema,
   slowModeSeconds: z.number().int().min(0).max(3600).optional(),
@@ -78,6 +92,9 @@ export const clientEventSchemas = {
   'typing:stop': typingSchema,
   'mod:delete': modDeleteSchema,
   'mod:timeout': modTimeoutSchema,
+  'mod:ban': modBanSchema,
+  'mod:unban': modUnbanSchema,
+  'room:pin': roomPinSchema,
   'room:update': roomUpdateSchema,
   'session:start': sessionSchema,
   'session:end': sessionSchema,
@@ -97,6 +114,11 @@ export const createRoomSchema = z.object({
 
 export const messagesQuerySchema = z.object({
   beforeSeq: z.coerce.number().int().min(1).optional(),
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+});
+
+export const moderationQuerySchema = z.object({
+  before: z.string().regex(/^[1-9][0-9]{0,15}$/, 'before must be an entry id').optional(),
   limit: z.coerce.number().int().min(1).max(200).default(50),
 });
 
@@ -154,6 +176,10 @@ assertSame<Same<z.output<typeof messageLikeSchema>, MessageLikePayload>>();
 assertSame<Same<z.output<typeof roomLikeSchema>, RoomLikePayload>>();
 assertSame<Same<z.output<typeof typingSchema>, TypingPayload>>();
 assertSame<Same<z.output<typeof modTimeoutSchema>, ModTimeoutPayload>>();
+assertSame<Same<z.output<typeof modBanSchema>, ModBanPayload>>();
+assertSame<Same<z.output<typeof modUnbanSchema>, ModUnbanPayload>>();
+assertSame<Same<z.output<typeof roomPinSchema>, RoomPinPayload>>();
+assertSame<Same<z.output<typeof moderationQuerySchema>, ModerationQuery>>();
 assertSame<Same<z.output<typeof roomUpdateSchema>, RoomUpdatePayload>>();
 assertSame<Same<z.output<typeof sessionSchema>, SessionPayload>>();
 assertSame<Same<z.output<typeof createRoomSchema>, CreateRoomBody>>();

@@ -25,6 +25,7 @@ export const ERROR_CODES = [
   'rate_limited',
   'slow_mode',
   'timed_out',
+  'banned',
   'chat_closed',
   'internal',
 ] as const;
@@ -103,6 +104,8 @@ export interface Room {
   /** Minimum seconds between two messages of one user; 0: off. */
   slowModeSeconds: number;
   createdAt: string;
+  /** The message staff pinned above the list (`room:pin`); null when none. A deleted message unpins. */
+  pinned: Message | null;
 }
 
 /** A session: one live event in a room; leaderboards are per session. */
@@ -173,6 +176,101 @@ export interface Me {
   canPost: boolean;
   /** null for guests. */
   progress: UserProgress | null;
+  /** Extension: a running timeout or ban of this user in the room; null (or absent) when none. */
+  restriction?: Restriction | null;
+}
+
+/** A moderator's restriction of one user in one room (`me.restriction`, `moderation:notice`). */
+export interface Restriction {
+  kind: 'timeout' | 'ban';
+  /** For a timeout: when it ends, ISO 8601 UTC; null for a ban (until unbanned). */
+  until: string | null;
+  /** What the moderator gave as the reason (≤ 200 characters); null when none. */
+  reason: string | null;
+}
+
+/** `moderation:notice`: sent to the affected user's sockets only. */
+export interface ModerationNotice {
+  roomId: string;
+  kind: 'timeout' | 'ban' | 'unban';
+  /** For a timeout: when it ends (ISO 8601 UTC); null otherwise. */
+  until: string | null;
+  reason: string | null;
+}
+
+export const MODERATION_ACTIONS = [
+  'delete',
+  'timeout',
+  'ban',
+  'unban',
+  'pin',
+  'unpin',
+  'room_update',
+  'session_start',
+  'session_end',
+] as const;
+export type ModerationAction = (typeof MODERATION_ACTIONS)[number];
+
+/** One entry of a room's moderation log (`GET /api/rooms/:roomId/moderation`). */
+export interface ModerationEntry {
+  /** Increasing with time within a server's log; the `before` cursor of the next page. */
+  id: string;
+  /** ISO 8601 UTC. */
+  at: string;
+  /** The host or moderator who acted. */
+  actor: UserRef;
+  action: ModerationAction;
+  /** The user a timeout, ban or unban is about, or the author of a deleted message. */
+  targetUserId: string | null;
+  messageId: string | null;
+  reason: string | null;
+  /** Action-specific facts: `{ seconds, until }` (timeout), the changed fields (room_update), `{ sessionId }` (sessions). */
+  details: Record<string, unknown> | null;
+}
+
+/** One UTC minute of a session recap. */
+export interface RecapMinute {
+  /** Start of the UTC minute, ISO 8601. */
+  minute: string;
+  messages: number;
+  /** Peak occupancy sampled in that minute; 0 when no sample was taken. */
+  viewers: number;
+  hearts: number;
+}
+
+/** A chatter of a session recap. */
+export interface RecapChatter {
+  userId: string;
+  name: string;
+  avatarUrl: string | null;
+  messages: number;
+  coins: number;
+  xp: number;
+}
+
+/** `GET /api/rooms/:roomId/sessions/:sessionId/recap`: what happened during one session. */
+export interface SessionRecap {
+  roomId: string;
+  sessionId: string;
+  startedAt: string;
+  /** null while the session runs. */
+  endedAt: string | null;
+  /** Highest occupancy sampled during the session. */
+  peakViewers: number;
+  /** Mean of the occupancy samples (about one a minute), one decimal. */
+  averageViewers: number;
+  /** Distinct users who sent at least one message. */
+  uniqueChatters: number;
+  /** Messages stored in the session (deleted ones included). */
+  messages: number;
+  /** Hearts (`room:like`) given during the session. */
+  hearts: number;
+  xpAwarded: number;
+  coinsAwarded: number;
+  /** Every UTC minute from the start to the end (or now), oldest first. */
+  timeline: RecapMinute[];
+  /** Up to 10 users with the most messages (then coins, then who came first). */
+  topChatters: RecapChatter[];
 }
 
 /** A user's economy standing (`GET /api/users/:userId/xp` plus level bounds). */
@@ -227,6 +325,24 @@ export interface ModTimeoutPayload {
   roomId: string;
   userId: string;
   seconds: number;
+  /** At most 200 characters after trim; shown to the user. */
+  reason?: string;
+}
+/** `mod:ban`: until `mod:unban`. */
+export interface ModBanPayload {
+  roomId: string;
+  userId: string;
+  /** At most 200 characters after trim; shown to the user. */
+  reason?: string;
+}
+export interface ModUnbanPayload {
+  roomId: string;
+  userId: string;
+}
+/** `room:pin`: a message of the room, or null to unpin. */
+export interface RoomPinPayload {
+  roomId: string;
+  messageId: string | null;
 }
 /** `room:update`: any subset of the settings; times ISO 8601 with offset, null clears. */
 export interface RoomUpdatePayload {
@@ -295,6 +411,9 @@ export interface ClientToServerEvents {
   'typing:stop': (p: TypingPayload, ack: AckCallback) => void;
   'mod:delete': (p: ModDeletePayload, ack: AckCallback) => void;
   'mod:timeout': (p: ModTimeoutPayload, ack: AckCallback) => void;
+  'mod:ban': (p: ModBanPayload, ack: AckCallback) => void;
+  'mod:unban': (p: ModUnbanPayload, ack: AckCallback) => void;
+  'room:pin': (p: RoomPinPayload, ack: AckCallback<RoomAck>) => void;
   'room:update': (p: RoomUpdatePayload, ack: AckCallback<RoomAck>) => void;
   'session:start': (p: SessionPayload, ack: AckCallback<SessionAck>) => void;
   'session:end': (p: SessionPayload, ack: AckCallback<SessionAck>) => void;
@@ -318,6 +437,8 @@ export interface ServerToClientEvents {
   'presence:leave': (p: PresenceBatch) => void;
   typing: (p: { roomId: string; users: UserRef[] }) => void;
   reward: (r: Reward) => void;
+  'moderation:notice': (n: ModerationNotice) => void;
+  'session:updated': (p: { roomId: string; session: Session | null }) => void;
 }
 
 /** Server → client events as they travel: `message:new` is the lean {@link MessageNew}. */
@@ -342,6 +463,12 @@ export interface CreateRoomBody {
 /** `GET /api/rooms/:roomId/messages?beforeSeq&limit`: `limit` 1..200, default 50. */
 export interface MessagesQuery {
   beforeSeq?: number;
+  limit: number;
+}
+
+/** `GET /api/rooms/:roomId/moderation?limit&before`: `limit` 1..200, default 50; `before` an entry id. */
+export interface ModerationQuery {
+  before?: string;
   limit: number;
 }
 

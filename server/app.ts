@@ -25,6 +25,7 @@ import type { HotStore } from './stores/hot-store.ts';
 import type { Ledger } from './stores/ledger.ts';
 import { createMemoryHotStore } from './stores/memory-hot-store.ts';
 import { createRedisHotStore } from './stores/redis-hot-store.ts';
+import { createFailoverHotStore } from './stores/failover-hot-store.ts';
 import { createLedger, openDatabase } from './stores/sqlite-ledger.ts';
 import { createPostgresLedger } from './stores/postgres/postgres-ledger.ts';
 import { redisAdapterClients } from './realtime/redis-adapter.ts';
@@ -82,7 +83,16 @@ export function createServer(config: Config, deps: ServerDeps = {}): ChatServerI
   const logger = deps.logger ?? pino({ name: 'live-chat', level: config.logLevel });
   for (const warning of startupWarnings(config)) logger.warn(warning);
   const ledger = openLedger(config, logger);
-  const hot = config.redisUrl ? createRedisHotStore(config.redisUrl) : createMemoryHotStore();
+  // With Redis, hot state is shared; during a Redis outage each instance serves its own
+  // clients from memory (server/stores/failover-hot-store.ts).
+  const hot = config.redisUrl
+    ? createFailoverHotStore(createRedisHotStore(config.redisUrl), createMemoryHotStore(), {
+        onChange: (up, err) =>
+          up
+            ? logger.info('redis answers again: hot state back in Redis')
+            : logger.warn({ err }, 'redis is down: serving this instance’s clients from memory until it returns'),
+      })
+    : createMemoryHotStore();
   // With Redis, broadcasts reach sockets of every instance through the Redis adapter.
   const adapterClients = config.redisUrl ? redisAdapterClients(config.redisUrl, logger) : null;
   const metrics = createMetrics();

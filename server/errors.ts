@@ -41,9 +41,13 @@ export const refuse = {
     new AppError('rate_limited', 429, message, retryAfterMs),
   slowMode: (retryAfterMs: number) =>
     new AppError('slow_mode', 429, 'Slow mode is on: wait before sending again', retryAfterMs),
-  timedOut: (retryAfterMs: number) =>
-    new AppError('timed_out', 403, 'A moderator has timed you out in this room', retryAfterMs),
+  /** `mod:timeout`: the message is the moderator's reason when they gave one. */
+  timedOut: (retryAfterMs: number, reason?: string) =>
+    new AppError('timed_out', 403, reason ? reason : 'A moderator has timed you out in this room', retryAfterMs),
   chatClosed: (message: string, retryAfterMs?: number) => new AppError('chat_closed', 403, message, retryAfterMs),
+  /** `mod:ban`: the message is the moderator's reason when they gave one. */
+  banned: (reason: string | null) =>
+    new AppError('banned', 403, reason ? reason : 'A moderator has banned you from this room'),
 };
 
 /**

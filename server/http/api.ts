@@ -10,6 +10,8 @@
  * | `GET /api/rooms/:roomId` | `{ room }` | 404, 403 (private) |
  * | `GET /api/rooms/:roomId/messages?beforeSeq=&limit=` | `{ messages }` oldest first, limit ≤ 200 (default 50) | 400, 403, 404 |
  * | `GET /api/rooms/:roomId/leaderboard?sessionId=` | `{ sessionId, entries }` (current session; null/[] before the first) | 403, 404 |
+ * | `GET /api/rooms/:roomId/moderation?limit=&before=` | `{ entries }` newest first, limit ≤ 200 (default 50), `before` an entry id | 401, 403 (not host or moderator), 400, 404 |
+ * | `GET /api/rooms/:roomId/sessions/:sessionId/recap` | `SessionRecap` | 403 (private), 404 (room or session) |
  * | `GET /api/users/:userId/xp` | `UserProgress` (`{ userId, totalXp, level, dailyXp, coinBalance, … }`) | 404 (malformed id) |
  * | `POST /api/xp/events` | `{ acceptedIds, duplicateIds }` | 404 (no `XP_API_KEY` configured), 401 (missing/wrong `X-Api-Key`), 400 (whole batch refused) |
  * | `POST /api/dev/token` | `{ token, userId }` | 404 (`DEV_TOKENS=false`), 400 |
@@ -18,10 +20,16 @@ import express, { Router } from 'express';
 import type { Config } from '../config.ts';
 import { fromZod, refuse } from '../errors.ts';
 import { type LeaderboardEntry } from 'live-chat-protocol';
-import { createRoomSchema, devTokenSchema, messagesQuerySchema, roomIdSchema, xpEventsBodySchema } from 'live-chat-protocol/schemas';
+import {
+  createRoomSchema,
+  devTokenSchema,
+  messagesQuerySchema,
+  moderationQuerySchema,
+  roomIdSchema,
+  xpEventsBodySchema,
+} from 'live-chat-protocol/schemas';
 import type { Services } from '../services/index.ts';
 import { devUserId } from '../services/identity.ts';
-import { toWireRoom } from '../services/rooms.ts';
 import { identityOf, sameSecret } from './auth.ts';
 import { z } from 'zod';
 
@@ -37,7 +45,7 @@ const userIdSchema = z.string().min(1).max(128);
  *   `not_found`, `invalid`, `too_long`) for {@link errorHandler} to answer.
  */
 export function apiRouter(config: Config, services: Services): Router {
-  const { rooms, chat, sessions, rewards, identity: ids } = services;
+  const { rooms, chat, sessions, rewards, moderation, recap, identity: ids } = services;
   const router = Router();
   router.use(express.json({ limit: '1mb' }));
 
@@ -48,7 +56,8 @@ export function apiRouter(config: Config, services: Services): Router {
   };
 
   router.get('/rooms', async (_req, res) => {
-    res.json({ rooms: (await rooms.list(identityOf(res))).map(toWireRoom) });
+    const visible = await rooms.list(identityOf(res));
+    res.json({ rooms: await Promise.all(visible.map((room) => rooms.wire(room))) });
   });
 
   router.post('/rooms', async (req, res) => {
@@ -56,11 +65,11 @@ export function apiRouter(config: Config, services: Services): Router {
     if (!identity) throw refuse.unauthorized('Sign in as a host to create rooms');
     const body = createRoomSchema.safeParse(req.body);
     if (!body.success) throw fromZod(body.error, 'body');
-    res.status(201).json({ room: toWireRoom(await rooms.create(identity, body.data)) });
+    res.status(201).json({ room: await rooms.wire(await rooms.create(identity, body.data)) });
   });
 
   router.get('/rooms/:roomId', async (req, res) => {
-    res.json({ room: toWireRoom(await rooms.getVisible(identityOf(res), roomParam(req.params.roomId))) });
+    res.json({ room: await rooms.wire(await rooms.getVisible(identityOf(res), roomParam(req.params.roomId))) });
   });
 
   router.get('/rooms/:roomId/messages', async (req, res) => {
@@ -77,6 +86,21 @@ export function apiRouter(config: Config, services: Services): Router {
     const session = wanted ? await sessions.get(room, wanted) : await sessions.current(room);
     const entries: LeaderboardEntry[] = session ? await rewards.leaderboard(session.id, config.leaderboardSize) : [];
     res.json({ sessionId: session?.id ?? null, entries });
+  });
+
+  router.get('/rooms/:roomId/moderation', async (req, res) => {
+    const roomId = roomParam(req.params.roomId);
+    const query = moderationQuerySchema.safeParse(req.query);
+    if (!query.success) throw fromZod(query.error, 'query');
+    const before = query.data.before === undefined ? undefined : Number(query.data.before);
+    res.json({ entries: await moderation.log(identityOf(res), roomId, before, query.data.limit) });
+  });
+
+  router.get('/rooms/:roomId/sessions/:sessionId/recap', async (req, res) => {
+    const roomId = roomParam(req.params.roomId);
+    const sessionId = req.params.sessionId;
+    if (sessionId.length > 128) throw refuse.notFound('No such session');
+    res.json(await recap.recap(identityOf(res), roomId, sessionId));
   });
 
   router.get('/users/:userId/xp', async (req, res) => {

@@ -11,6 +11,7 @@ import { leanMessage } from 'live-chat-protocol';
 import type { Config } from '../config.ts';
 import type { Metrics } from '../metrics.ts';
 import type { Services } from '../services/index.ts';
+import { toWireSession } from '../services/sessions.ts';
 import { RoomCoalescer } from './coalescer.ts';
 import { PresenceBatches } from './presence-batches.ts';
 import type { ChatServer } from './socket-server.ts';
@@ -104,7 +105,14 @@ export function subscribeBroadcasts(
     events.on('roomUpdated', ({ room }) => {
       toRoom(room.id).emit('room:updated', room);
     }),
-    events.on('sessionStarted', ({ roomId }) => {
+    events.on('restrictionChanged', ({ userId, notice }) => {
+      io.to(userChannel(userId)).emit('moderation:notice', notice);
+    }),
+    events.on('sessionEnded', ({ roomId, session }) => {
+      toRoom(roomId).emit('session:updated', { roomId, session: toWireSession(session) });
+    }),
+    events.on('sessionStarted', ({ roomId, session }) => {
+      toRoom(roomId).emit('session:updated', { roomId, session: toWireSession(session) });
       leaderboard.schedule(roomId);
       stats.schedule(roomId);
     }),

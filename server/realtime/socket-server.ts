@@ -20,10 +20,10 @@ import { clientEventSchemas as schemas } from 'live-chat-protocol/schemas';
 import type { Identity } from '../services/identity.ts';
 import type { Services } from '../services/index.ts';
 import type { Connection } from '../services/presence.ts';
-import { toWireRoom } from '../services/rooms.ts';
 import { toWireSession } from '../services/sessions.ts';
 import { InFlight, onEvent } from './ack.ts';
 import { subscribeBroadcasts, roomChannel, userChannel } from './broadcasts.ts';
+import { startViewerSampling } from './viewer-sampler.ts';
 
 export interface SocketData {
   identity: Identity;
@@ -97,6 +97,7 @@ export function attachRealtime(io: ChatServer, deps: RealtimeDeps): Realtime {
   const inFlight = new InFlight();
   const context = { logger, metrics, inFlight };
   const broadcasts = subscribeBroadcasts(io, deps);
+  const sampling = startViewerSampling(io, services.recap, logger);
 
   /** `not_found` for an unknown room, `forbidden` for one this socket has not joined. */
   async function requireJoined(socket: ChatSocket, roomId: string): Promise<void> {
@@ -171,15 +172,32 @@ export function attachRealtime(io: ChatServer, deps: RealtimeDeps): Realtime {
       return {};
     });
 
-    onEvent(socket, 'mod:timeout', schemas['mod:timeout'], context, async ({ roomId, userId, seconds }) => {
+    onEvent(socket, 'mod:timeout', schemas['mod:timeout'], context, async ({ roomId, userId, seconds, reason }) => {
       await requireJoined(socket, roomId);
-      await moderation.timeout(me, roomId, userId, seconds);
+      await moderation.timeout(me, roomId, userId, seconds, reason);
       return {};
+    });
+
+    onEvent(socket, 'mod:ban', schemas['mod:ban'], context, async ({ roomId, userId, reason }) => {
+      await requireJoined(socket, roomId);
+      await moderation.ban(me, roomId, userId, reason);
+      return {};
+    });
+
+    onEvent(socket, 'mod:unban', schemas['mod:unban'], context, async ({ roomId, userId }) => {
+      await requireJoined(socket, roomId);
+      await moderation.unban(me, roomId, userId);
+      return {};
+    });
+
+    onEvent(socket, 'room:pin', schemas['room:pin'], context, async ({ roomId, messageId }) => {
+      await requireJoined(socket, roomId);
+      return { room: await rooms.wire(await moderation.pin(me, roomId, messageId)) };
     });
 
     onEvent(socket, 'room:update', schemas['room:update'], context, async (payload) => {
       await requireJoined(socket, payload.roomId);
-      return { room: toWireRoom(await rooms.update(me, payload)) };
+      return { room: await rooms.wire(await rooms.update(me, payload)) };
     });
 
     onEvent(socket, 'session:start', schemas['session:start'], context, async ({ roomId }) => {
@@ -206,6 +224,9 @@ export function attachRealtime(io: ChatServer, deps: RealtimeDeps): Realtime {
       await flushed(io, Math.max(0, deadline - Date.now()));
       return running;
     },
-    close: () => broadcasts.close(),
+    close: () => {
+      broadcasts.close();
+      sampling.stop();
+    },
   };
 }

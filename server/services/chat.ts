@@ -5,7 +5,7 @@
  * `send` order of checks: room (`not_found`), visibility (`forbidden`), posting right
  * (`unauthorized`), text (`invalid` / `too_long`), idempotency (a known `clientId` answers the
  * first message and reward, before any limit), chat window (`chat_closed`), moderator
- * timeout (`timed_out`), slow mode (`slow_mode`, hosts/moderators exempt), rate limit
+ * ban or timeout (`banned`, `timed_out`), slow mode (`slow_mode`, hosts/moderators exempt), rate limit
  * (`rate_limited`). Then ONE ledger transaction stores the message with its seq, award and
  * session counts, under the award rule and the session rule this service hands it. Right after
  * the commit, still inside the room's commit lock, `messageStored` is announced: per room in
@@ -24,7 +24,8 @@ import { iso, type ServiceContext } from './deps.ts';
 import { isStaff, type Identity, type IdentityService } from './identity.ts';
 import type { Connection, PresenceService } from './presence.ts';
 import { toMessageReward, type RewardService } from './rewards.ts';
-import { assertWindowOpen, toWireRoom, type RoomService } from './rooms.ts';
+import { assertWindowOpen, type RoomService } from './rooms.ts';
+import { toWireRestriction, type Restrictions } from './moderation.ts';
 import { toWireSession, type SessionService } from './sessions.ts';
 import { KeyedLock } from './keyed-lock.ts';
 import { checkMessageText } from './text.ts';
@@ -89,6 +90,7 @@ interface ChatDeps extends ServiceContext {
   sessions: SessionService;
   rewards: RewardService;
   presence: PresenceService;
+  restrictions: Restrictions;
 }
 
 /**
@@ -100,7 +102,7 @@ interface ChatDeps extends ServiceContext {
  *   store's error when a store fails (answered `internal`). Building it never throws.
  */
 export function createChatService(deps: ChatDeps): ChatService {
-  const { config, ledger, hot, clock, logger, metrics, events, identity: ids, rooms, sessions, rewards, presence } = deps;
+  const { config, ledger, hot, clock, logger, metrics, events, identity: ids, rooms, sessions, rewards, presence, restrictions } = deps;
   /** Per room: commit and announce are one step, so `messageStored` is announced in seq order. */
   const commits = new KeyedLock();
 
@@ -150,16 +152,24 @@ export function createChatService(deps: ChatDeps): ChatService {
           plan.kind === 'none' ? [] : plan.kind === 'replay' ? recent(room, sinceSeq!, config.replayWindow) : lastMessages(room),
         ]);
         if (!rejoin) await presence.arrive(connection, identity.user, room.id);
-        const [progress, leaderboard, stats] = await Promise.all([
+        const [progress, leaderboard, stats, restriction, wireRoom] = await Promise.all([
           identity.guest ? null : rewards.progress(identity.user.id),
           session ? rewards.leaderboard(session.id, config.leaderboardSize) : [],
           presence.stats(room.id, session),
+          identity.guest ? null : restrictions.current(room.id, identity.user.id, clock()),
+          rooms.wire(room, messages),
         ]);
         return {
-          room: toWireRoom(room),
+          room: wireRoom,
           session: session ? toWireSession(session) : null,
           messages,
-          me: { user: identity.user, guest: identity.guest, canPost: ids.canPost(identity), progress },
+          me: {
+            user: identity.user,
+            guest: identity.guest,
+            canPost: ids.canPost(identity),
+            progress,
+            restriction: toWireRestriction(restriction),
+          },
           leaderboard,
           stats,
           gap: plan.gap,
@@ -187,8 +197,7 @@ export function createChatService(deps: ChatDeps): ChatService {
 
       const now = clock();
       assertWindowOpen(room, now);
-      const timeoutUntil = await hot.getTimeoutUntil(room.id, userId, now);
-      if (timeoutUntil !== null) throw refuse.timedOut(timeoutUntil - now);
+      await restrictions.assertMayAct(room.id, userId, now);
       const slowMode = room.slowModeSeconds > 0 && !isStaff(identity);
       const checks = [{ key: `msg:${room.id}:${userId}`, limit: config.messagesPerMinute, windowMs: 60_000 }];
       if (slowMode) checks.unshift({ key: `slow:${room.id}:${userId}`, limit: 1, windowMs: room.slowModeSeconds * 1000 });
@@ -230,6 +239,7 @@ export function createChatService(deps: ChatDeps): ChatService {
     async like(identity, roomId, messageId) {
       const room = await rooms.getVisible(identity, roomId);
       if (!ids.canPost(identity)) throw refuse.unauthorized('Sign in to like messages');
+      await restrictions.assertMayAct(room.id, identity.user.id, clock());
       const result = await ledger.toggleLike(room.id, messageId, identity.user.id);
       if (!result) throw refuse.notFound('No such message in this room');
       await hot.patchRecent(room.id, messageId, { likes: result.likes });

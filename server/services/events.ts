@@ -9,7 +9,7 @@
  * released, so the order of announcements is the order listeners see. A listener that throws
  * is logged and does not stop the others or the announcing service.
  */
-import type { Message, Reward, Room, UserRef } from 'live-chat-protocol';
+import type { Message, ModerationNotice, Reward, Room, UserRef } from 'live-chat-protocol';
 import type { SessionRecord } from '../stores/ledger.ts';
 
 /** Every domain event and its payload. */
@@ -33,6 +33,10 @@ export interface DomainEventMap {
   roomUpdated: { room: Room };
   /** A session started in a room (`session:start`, the window opening, or implicitly). */
   sessionStarted: { roomId: string; session: SessionRecord };
+  /** Staff ended a room's session (`session:end`); a session replaced by a new one is told by `sessionStarted`. */
+  sessionEnded: { roomId: string; session: SessionRecord };
+  /** A moderator timed out, banned or unbanned a user: told to that user's sockets only. */
+  restrictionChanged: { userId: string; notice: ModerationNotice };
   /**
    * A user's first connection entered a room (`joined`) or their last one left it (`left`).
    * `connectionId` is the connection that caused it (it is not told about itself).

@@ -3,8 +3,9 @@ import { createChatService, type ChatService } from './chat.ts';
 import type { ServiceDeps } from './deps.ts';
 import { createDomainEvents, type DomainEvents } from './events.ts';
 import { createIdentityService, type IdentityService } from './identity.ts';
-import { createModerationService, type ModerationService } from './moderation.ts';
+import { createModerationService, createRestrictions, type ModerationService, type Restrictions } from './moderation.ts';
 import { createPresenceService, type PresenceService } from './presence.ts';
+import { createRecapService, type RecapService } from './recap.ts';
 import { createRewardService, type RewardService } from './rewards.ts';
 import { createRoomService, type RoomService } from './rooms.ts';
 import { createSessionService, type SessionService } from './sessions.ts';
@@ -16,6 +17,9 @@ export interface Services {
   rewards: RewardService;
   chat: ChatService;
   moderation: ModerationService;
+  /** Running timeouts and bans: the checks every action of a user in a room goes through. */
+  restrictions: Restrictions;
+  recap: RecapService;
   presence: PresenceService;
   /** What the services announce (`messageStored`, `rewardEarned`, …); `realtime/` subscribes. */
   events: DomainEvents;
@@ -34,9 +38,11 @@ export function createServices(deps: ServiceDeps): Services {
   const identity = createIdentityService(deps.config, deps.clock);
   const rooms = createRoomService(context);
   const rewards = createRewardService(context);
-  const sessions = createSessionService({ ...context, identity, rooms, rewards });
-  const presence = createPresenceService({ ...context, identity, rooms });
-  const chat = createChatService({ ...context, identity, rooms, sessions, rewards, presence });
-  const moderation = createModerationService({ ...context, rooms });
-  return { identity, rooms, sessions, rewards, chat, moderation, presence, events };
+  const restrictions = createRestrictions(context);
+  const sessions = createSessionService({ ...context, identity, rooms, rewards, restrictions });
+  const presence = createPresenceService({ ...context, identity, rooms, restrictions });
+  const chat = createChatService({ ...context, identity, rooms, sessions, rewards, presence, restrictions });
+  const moderation = createModerationService({ ...context, rooms, restrictions });
+  const recap = createRecapService({ ...context, rooms, sessions });
+  return { identity, rooms, sessions, rewards, chat, moderation, restrictions, recap, presence, events };
 }

@@ -10,6 +10,7 @@ import type { SessionRecord } from '../stores/ledger.ts';
 import { AppError, refuse } from '../errors.ts';
 import type { ServiceContext } from './deps.ts';
 import type { Identity, IdentityService } from './identity.ts';
+import type { Restrictions } from './moderation.ts';
 import type { RoomService } from './rooms.ts';
 
 /**
@@ -86,9 +87,9 @@ export interface PresenceService {
  *   or when a store fails. Never throws when built.
  */
 export function createPresenceService(
-  deps: ServiceContext & { identity: IdentityService; rooms: RoomService },
+  deps: ServiceContext & { identity: IdentityService; rooms: RoomService; restrictions: Restrictions },
 ): PresenceService {
-  const { config, ledger, hot, clock, logger, events, identity: ids, rooms } = deps;
+  const { config, ledger, hot, clock, logger, events, identity: ids, rooms, restrictions } = deps;
   const typingChanged = (roomId: string, expiresInMs: number | null) => events.announce('typingChanged', { roomId, expiresInMs });
 
   // Methods call each other through `service`, so a test that wraps one (e.g. a slow
@@ -142,6 +143,7 @@ export function createPresenceService(
     isSmall: async (roomId) => (await hot.occupancy(roomId)) <= config.smallRoomLimit,
     async startTyping(identity, roomId) {
       if (!ids.canPost(identity)) throw refuse.unauthorized('Sign in to chat');
+      await restrictions.assertMayAct(roomId, identity.user.id, clock());
       await hot.setTyping(roomId, identity.user, clock() + config.typingTtlMs);
       typingChanged(roomId, config.typingTtlMs);
     },

@@ -5,17 +5,19 @@
  */
 import { randomBytes } from 'node:crypto';
 import { AppError, refuse } from '../errors.ts';
-import { chatWindowState, type CreateRoomBody, type Room, type RoomUpdatePayload } from 'live-chat-protocol';
+import { chatWindowState, type CreateRoomBody, type Message, type Room, type RoomUpdatePayload } from 'live-chat-protocol';
 import type { RoomPatch, RoomRecord } from '../stores/ledger.ts';
 import { iso, type ServiceContext } from './deps.ts';
 import { isStaff, type Identity } from './identity.ts';
 import { slugify } from './text.ts';
+import { toWireMessage } from './chat.ts';
+import { recordModeration } from './moderation.ts';
 
 /** The room every server has from its first start. */
 export const DEFAULT_ROOM = { id: 'lobby', title: 'Lobby' } as const;
 
-/** The wire form of a room. */
-export function toWireRoom(r: RoomRecord): Room {
+/** The wire form of a room, with its pinned message as the caller read it (null when none). */
+export function toWireRoom(r: RoomRecord, pinned: Message | null): Room {
   return {
     id: r.id,
     title: r.title,
@@ -24,6 +26,7 @@ export function toWireRoom(r: RoomRecord): Room {
     closesAt: iso(r.closesAt),
     slowModeSeconds: r.slowModeSeconds,
     createdAt: iso(r.createdAt),
+    pinned,
   };
 }
 
@@ -78,6 +81,12 @@ export interface RoomService {
    * @throws `forbidden` (not host or moderator), `not_found`, `invalid` (window closes before it opens)
    */
   update(identity: Identity, payload: RoomUpdatePayload): Promise<RoomRecord>;
+  /**
+   * The wire form of a room with its pinned message, taken from `known` (messages the caller
+   * already holds, e.g. a join's history) or read from the ledger; a pinned message that is
+   * gone or deleted shows as null.
+   */
+  wire(room: RoomRecord, known?: readonly Message[]): Promise<Room>;
 }
 
 /**
@@ -97,7 +106,7 @@ export function createRoomService({ ledger, clock, events }: ServiceContext): Ro
   /** Rooms seen to exist, with their privacy (both immutable once created). */
   const known = new Map<string, Pick<RoomRecord, 'id' | 'private'>>();
 
-  return {
+  const service: RoomService = {
     async ensureDefault() {
       await ledger.createRoom({
         ...DEFAULT_ROOM,
@@ -156,8 +165,20 @@ export function createRoomService({ ledger, clock, events }: ServiceContext): Ro
       };
       checkWindow(patch.opensAt === undefined ? room.opensAt : patch.opensAt, patch.closesAt === undefined ? room.closesAt : patch.closesAt);
       const updated = (await ledger.updateRoom(room.id, patch)) ?? (await get(room.id));
-      events.announce('roomUpdated', { room: toWireRoom(updated) });
+      const wire = await service.wire(updated);
+      events.announce('roomUpdated', { room: wire });
+      const { roomId: _, ...changed } = payload;
+      await recordModeration({ ledger, clock }, identity, room.id, 'room_update', { details: changed });
       return updated;
     },
+    async wire(room, known = []) {
+      const id = room.pinnedMessageId;
+      if (id === null) return toWireRoom(room, null);
+      const held = known.find((m) => m.id === id);
+      if (held) return toWireRoom(room, held.deleted ? null : held);
+      const stored = await ledger.getMessage(room.id, id);
+      return toWireRoom(room, stored && !stored.deleted ? toWireMessage(stored) : null);
+    },
   };
+  return service;
 }

@@ -7,7 +7,8 @@
  * is `needsNewSession` of live-chat-protocol; this service hands it to the ledger's
  * transaction ({@link SessionService.ruleFor}), the ledger holds none.
  *
- * Announces `sessionStarted` for every session it starts, `statsChanged` for hearts.
+ * Announces `sessionStarted` for every session it starts, `sessionEnded` when staff end one,
+ * `statsChanged` for hearts. Staff starts and ends are written to the moderation log.
  */
 import { refuse } from '../errors.ts';
 import { chatWindowState, needsNewSession, type LeaderboardEntry, type Session } from 'live-chat-protocol';
@@ -15,6 +16,7 @@ import type { RoomRecord, SessionRecord, SessionRule } from '../stores/ledger.ts
 import { iso, type ServiceContext } from './deps.ts';
 import { isStaff, type Identity, type IdentityService } from './identity.ts';
 import type { RewardService } from './rewards.ts';
+import { recordModeration, type Restrictions } from './moderation.ts';
 import type { RoomService } from './rooms.ts';
 
 export function toWireSession(s: SessionRecord): Session {
@@ -42,15 +44,23 @@ export interface SessionService {
   current(room: RoomRecord): Promise<SessionRecord | null>;
   /** A session of the room by id. @throws `not_found` (unknown, or of another room) */
   get(room: RoomRecord, sessionId: string): Promise<SessionRecord>;
-  /** Ends the open session and starts a new one. @throws `not_found`, `forbidden` (not host or moderator) */
+  /**
+   * Ends the open session and starts a new one; logs `session_start`.
+   * @throws `not_found`, `forbidden` (not host or moderator)
+   */
   start(identity: Identity, roomId: string): Promise<SessionRecord>;
-  /** Ends the open session (null when none is open). @throws `not_found`, `forbidden` */
+  /**
+   * Ends the open session (null when none is open), announcing `sessionEnded` and logging
+   * `session_end` when one was open.
+   * @throws `not_found`, `forbidden`
+   */
   end(identity: Identity, roomId: string): Promise<SessionRecord | null>;
   /**
    * Counts `count` hearts for the room's current session (starting one when needed).
    * Limited to `ROOM_LIKES_PER_MINUTE` hearts per user per room (`rate_limited`).
+   * The hearts are counted for the current UTC minute too (the session recap).
    * @returns the session's hearts so far.
-   * @throws `not_found`, `unauthorized` (may not post), `rate_limited` with `retryAfterMs`
+   * @throws `not_found`, `unauthorized` (may not post), `banned`, `timed_out`, `rate_limited` with `retryAfterMs`
    */
   like(identity: Identity, roomId: string, count: number): Promise<{ likes: number }>;
   /** The top `LEADERBOARD_SIZE` of the room's current session; null before the first session. */
@@ -61,6 +71,7 @@ interface SessionDeps extends ServiceContext {
   identity: IdentityService;
   rooms: RoomService;
   rewards: RewardService;
+  restrictions: Restrictions;
 }
 
 /**
@@ -73,7 +84,7 @@ interface SessionDeps extends ServiceContext {
  *   `unauthorized`, `rate_limited` with `retryAfterMs`). Never throws when built.
  */
 export function createSessionService(deps: SessionDeps): SessionService {
-  const { config, ledger, hot, clock, logger, events, identity: ids, rooms, rewards } = deps;
+  const { config, ledger, hot, clock, logger, events, identity: ids, rooms, rewards, restrictions } = deps;
   const assertStaff = (identity: Identity, what: string) => {
     if (!isStaff(identity)) throw refuse.forbidden(`Only hosts and moderators can ${what} a session`);
   };
@@ -105,26 +116,32 @@ export function createSessionService(deps: SessionDeps): SessionService {
       const session = await ledger.startSession(room.id, clock());
       logger.info({ room: room.id, session: session.id, user: identity.user.id }, 'session started');
       started(session);
+      await recordModeration(deps, identity, room.id, 'session_start', { details: { sessionId: session.id } });
       return session;
     },
     async end(identity, roomId) {
       const room = await rooms.get(roomId);
       assertStaff(identity, 'end');
       const session = await ledger.endSession(room.id, clock());
-      if (session) logger.info({ room: room.id, session: session.id, user: identity.user.id }, 'session ended');
+      if (session) {
+        logger.info({ room: room.id, session: session.id, user: identity.user.id }, 'session ended');
+        events.announce('sessionEnded', { roomId: room.id, session });
+        await recordModeration(deps, identity, room.id, 'session_end', { details: { sessionId: session.id } });
+      }
       return session;
     },
     async like(identity, roomId, count) {
       const room = await rooms.get(roomId);
       if (!ids.canPost(identity)) throw refuse.unauthorized('Sign in to send hearts');
       const now = clock();
+      await restrictions.assertMayAct(room.id, identity.user.id, now);
       const rate = await hot.takeRate(
         [{ key: `hearts:${room.id}:${identity.user.id}`, limit: config.roomLikesPerMinute, windowMs: 60_000, weight: count }],
         now,
       );
       if (!rate.allowed) throw refuse.rateLimited(rate.retryAfterMs, 'Too many hearts, slow down');
       const ensured = await ledger.ensureSession(room.id, now, ruleFor(room, now));
-      const likes = await ledger.addSessionLikes(ensured.session.id, count);
+      const likes = await ledger.addSessionLikes(ensured.session.id, count, now);
       if (ensured.started) started(ensured.session);
       events.announce('statsChanged', { roomId: room.id });
       return { likes };

@@ -20,7 +20,7 @@
  *
  * Times are ms since the epoch (UTC); `day` is a UTC day `YYYY-MM-DD`.
  */
-import type { AwardDecision, AwardState, Score, UserRef } from 'live-chat-protocol';
+import type { AwardDecision, AwardState, ModerationAction, Score, UserRef } from 'live-chat-protocol';
 
 export type { AwardDecision, AwardState };
 
@@ -36,9 +36,11 @@ export interface RoomRecord {
   createdAt: number;
   /** Seq of the room's newest message; 0 when empty. */
   lastSeq: number;
+  /** The pinned message (`room:pin`); null when none. */
+  pinnedMessageId: string | null;
 }
 
-export type RoomPatch = Partial<Pick<RoomRecord, 'title' | 'opensAt' | 'closesAt' | 'slowModeSeconds'>>;
+export type RoomPatch = Partial<Pick<RoomRecord, 'title' | 'opensAt' | 'closesAt' | 'slowModeSeconds' | 'pinnedMessageId'>>;
 
 export interface SessionRecord {
   id: string;
@@ -143,13 +145,54 @@ export interface UserAudit {
   coinEventsSum: number;
 }
 
+/** A moderator's timeout or ban of a user in a room; one of each kind per (room, user). */
+export interface RestrictionRecord {
+  roomId: string;
+  userId: string;
+  kind: 'timeout' | 'ban';
+  /** ms: the end of a timeout; null for a ban. */
+  until: number | null;
+  reason: string | null;
+  /** The host or moderator who set it. */
+  actorId: string;
+  createdAt: number;
+}
+
+/** One moderation action as the log stores it. */
+export interface ModerationLogInput {
+  roomId: string;
+  /** ms. */
+  at: number;
+  actor: UserRef;
+  action: ModerationAction;
+  targetUserId: string | null;
+  messageId: string | null;
+  reason: string | null;
+  details: Record<string, unknown> | null;
+}
+
+export interface ModerationLogRecord extends ModerationLogInput {
+  /** Increasing in the order entries were appended (the page cursor). */
+  id: number;
+}
+
+/** What the ledger holds about one session for its recap; the service adds it up. */
+export interface SessionActivity {
+  /** Messages per UTC minute (`minute`: ms at its start), minutes without messages omitted. */
+  messagesByMinute: { minute: number; messages: number }[];
+  /** Hearts and viewer samples per UTC minute, minutes without either omitted. */
+  minutes: { minute: number; hearts: number; viewersPeak: number; viewersSum: number; viewersSamples: number }[];
+  /** Every user who sent a message in the session, with their sums over its messages. */
+  chatters: { user: UserRef; messages: number; coins: number; xp: number; firstSeq: number }[];
+}
+
 export interface Ledger {
   /** Resolves when the store answers a trivial query; rejects otherwise. */
   ping(): Promise<void>;
   close(): Promise<void>;
 
-  /** Inserts a room; false when the id is taken. */
-  createRoom(room: Omit<RoomRecord, 'lastSeq'>): Promise<boolean>;
+  /** Inserts a room (nothing pinned); false when the id is taken. */
+  createRoom(room: Omit<RoomRecord, 'lastSeq' | 'pinnedMessageId'>): Promise<boolean>;
   getRoom(roomId: string): Promise<RoomRecord | null>;
   listRooms(): Promise<RoomRecord[]>;
   updateRoom(roomId: string, patch: RoomPatch): Promise<RoomRecord | null>;
@@ -167,8 +210,27 @@ export interface Ledger {
   startSession(roomId: string, now: number): Promise<SessionRecord>;
   /** Ends the open session; null when none was open. */
   endSession(roomId: string, now: number): Promise<SessionRecord | null>;
-  /** Adds hearts to a session; answers the session's new total. */
-  addSessionLikes(sessionId: string, count: number): Promise<number>;
+  /**
+   * Adds hearts to a session; answers the session's new total. With `now` (ms) the hearts are
+   * also counted for that UTC minute of the session (the recap's timeline), in the same
+   * transaction.
+   */
+  addSessionLikes(sessionId: string, count: number, now?: number): Promise<number>;
+  /** Records one occupancy sample for the UTC minute of `now` (ms): the minute's peak, sum and count of samples. */
+  recordViewers(sessionId: string, now: number, viewers: number): Promise<void>;
+  /** A session's per-minute counts and chatters (see {@link SessionActivity}). */
+  sessionActivity(sessionId: string): Promise<SessionActivity>;
+
+  /** Sets (replaces) the user's restriction of `kind` in the room. */
+  setRestriction(restriction: RestrictionRecord): Promise<void>;
+  /** Removes the user's restriction of `kind`; false when there was none. */
+  clearRestriction(roomId: string, userId: string, kind: RestrictionRecord['kind']): Promise<boolean>;
+  /** The user's restrictions in the room, expired timeouts included (the caller compares `until`). */
+  restrictionsOf(roomId: string, userId: string): Promise<RestrictionRecord[]>;
+  /** Appends to a room's moderation log. */
+  appendModeration(entry: ModerationLogInput): Promise<ModerationLogRecord>;
+  /** Up to `limit` entries of the room's log with id < `beforeId` (all when undefined), newest first. */
+  moderationLog(roomId: string, beforeId: number | undefined, limit: number): Promise<ModerationLogRecord[]>;
 
   /** See the module comment: message + award + session counts in one transaction. */
   appendChatMessage(input: AppendChatMessageInput): Promise<AppendChatMessageResult>;

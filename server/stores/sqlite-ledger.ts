@@ -18,7 +18,9 @@ import type { Ledger } from './ledger.ts';
 import { economy } from './sqlite/economy.ts';
 import { messages } from './sqlite/messages.ts';
 import { migrate } from './sqlite/migrations.ts';
+import { moderation } from './sqlite/moderation.ts';
 import { roomsAndSessions } from './sqlite/rooms-sessions.ts';
+import { sessionActivity } from './sqlite/session-activity.ts';
 
 /**
  * Opens (creating when missing) `<dataDir>/live-chat.db` in WAL mode. With
@@ -44,7 +46,8 @@ export function openDatabase(dataDir: string, synchronous: 'NORMAL' | 'FULL' = '
 export function createLedger(db: Database.Database): Ledger {
   migrate(db);
   const ping = db.prepare('SELECT 1');
-  const rooms = roomsAndSessions(db);
+  const activity = sessionActivity(db);
+  const rooms = roomsAndSessions(db, activity.steps);
   const money = economy(db);
   return {
     async ping() {
@@ -56,5 +59,7 @@ export function createLedger(db: Database.Database): Ledger {
     ...rooms.ledger,
     ...messages(db, rooms.steps, money.steps),
     ...money.ledger,
+    ...activity.ledger,
+    ...moderation(db),
   };
 }

@@ -52,7 +52,7 @@ describe('rooms API', () => {
     assert.equal(list.status, 200);
     assert.ok(list.body.rooms.some((r: { id: string }) => r.id === 'lobby'));
     const one = await http(t, 'GET', '/api/rooms/lobby');
-    assert.deepEqual(Object.keys(one.body.room).sort(), ['closesAt', 'createdAt', 'id', 'opensAt', 'private', 'slowModeSeconds', 'title']);
+    assert.deepEqual(Object.keys(one.body.room).sort(), ['closesAt', 'createdAt', 'id', 'opensAt', 'pinned', 'private', 'slowModeSeconds', 'title']);
   });
 
   it('creates rooms for hosts only', async () => {

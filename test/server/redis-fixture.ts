@@ -10,9 +10,13 @@ export interface RedisFixture {
   stop(): Promise<void>;
 }
 
-/** Starts redis-server and resolves once it accepts connections (≤ 10 s). */
-export async function startRedis(): Promise<RedisFixture> {
-  const port = await freePort();
+/**
+ * Starts redis-server and resolves once it accepts connections (≤ 10 s).
+ * @param port default: a free one; pass the port of a stopped fixture to restart Redis where
+ *   clients already point (an outage and its end).
+ */
+export async function startRedis(port?: number): Promise<RedisFixture> {
+  port ??= await freePort();
   const child = spawn(
     process.env.REDIS_SERVER_PATH || 'redis-server',
     ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],

@@ -122,8 +122,53 @@ CREATE TABLE coin_events (
 CREATE INDEX coin_events_by_user ON coin_events (user_id);
 `;
 
+/**
+ * Issue 9: the pinned message of a room, restrictions (a timeout and a ban per room and user,
+ * surviving restarts), the append-only moderation log (its id is the page cursor), and
+ * per-minute session counts for recaps (hearts and occupancy samples).
+ */
+const MODERATION_AND_RECAP = `
+ALTER TABLE rooms ADD COLUMN pinned_message_id TEXT;
+CREATE TABLE restrictions (
+  room_id TEXT NOT NULL REFERENCES rooms(id),
+  user_id TEXT NOT NULL,
+  kind TEXT NOT NULL CHECK (kind IN ('timeout', 'ban')),
+  until BIGINT,
+  reason TEXT,
+  actor_id TEXT NOT NULL,
+  created_at BIGINT NOT NULL,
+  PRIMARY KEY (room_id, user_id, kind)
+);
+CREATE TABLE moderation_log (
+  id BIGSERIAL PRIMARY KEY,
+  room_id TEXT NOT NULL REFERENCES rooms(id),
+  at BIGINT NOT NULL,
+  actor_id TEXT NOT NULL,
+  actor_json TEXT NOT NULL,
+  action TEXT NOT NULL,
+  target_user_id TEXT,
+  message_id TEXT,
+  reason TEXT,
+  details TEXT
+);
+CREATE INDEX moderation_log_by_room ON moderation_log (room_id, id DESC);
+CREATE TABLE session_minutes (
+  session_id TEXT NOT NULL REFERENCES sessions(id),
+  minute BIGINT NOT NULL,
+  hearts BIGINT NOT NULL DEFAULT 0,
+  viewers_peak BIGINT NOT NULL DEFAULT 0,
+  viewers_sum BIGINT NOT NULL DEFAULT 0,
+  viewers_samples BIGINT NOT NULL DEFAULT 0,
+  PRIMARY KEY (session_id, minute)
+);
+CREATE INDEX messages_by_session ON messages (session_id);
+`;
+
 /** The PostgreSQL ledger's migrations, oldest first. Append new ones; never edit one that has shipped. */
-export const PG_MIGRATIONS: readonly PgMigration[] = [{ version: 1, name: 'initial schema with running counters', up: INITIAL_SCHEMA }];
+export const PG_MIGRATIONS: readonly PgMigration[] = [
+  { version: 1, name: 'initial schema with running counters', up: INITIAL_SCHEMA },
+  { version: 2, name: 'pins, restrictions, moderation log, session minutes', up: MODERATION_AND_RECAP },
+];
 
 const VERSION_TABLE = `CREATE TABLE IF NOT EXISTS schema_migrations (
   version INTEGER PRIMARY KEY,

@@ -22,8 +22,10 @@ import type { PgContext } from './context.ts';
 import { economy } from './economy.ts';
 import { messages } from './messages.ts';
 import { migratePostgres } from './migrations.ts';
+import { moderation } from './moderation.ts';
 import { createPool } from './pool.ts';
 import { roomsAndSessions } from './rooms-sessions.ts';
+import { sessionActivity } from './session-activity.ts';
 
 export interface PostgresLedgerOptions {
   /** `postgres://user:password@host:port/database` (also `postgresql://`). */
@@ -59,5 +61,7 @@ export function createPostgresLedger(options: PostgresLedgerOptions): Ledger {
     ...roomsAndSessions(ctx),
     ...messages(ctx),
     ...economy(ctx),
+    ...sessionActivity(ctx),
+    ...moderation(ctx),
   };
 }

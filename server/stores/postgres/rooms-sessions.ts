@@ -10,6 +10,7 @@ import type { Ledger, RoomPatch, SessionRecord, SessionRule } from '../ledger.ts
 import { transaction, type Client } from './pool.ts';
 import { SESSION_COLUMNS, toRoom, toSession, type RoomRow, type SessionRow } from './rows.ts';
 import type { PgContext } from './context.ts';
+import { countHearts } from './session-activity.ts';
 
 type RoomsAndSessions = Pick<
   Ledger,
@@ -30,6 +31,7 @@ const ROOM_COLUMNS: Record<keyof RoomPatch, string> = {
   opensAt: 'opens_at',
   closesAt: 'closes_at',
   slowModeSeconds: 'slow_mode_seconds',
+  pinnedMessageId: 'pinned_message_id',
 };
 
 /** Takes the room's next seq (locking the room row until the transaction ends); null for an unknown room. */
@@ -148,13 +150,18 @@ export function roomsAndSessions(ctx: PgContext): RoomsAndSessions {
         return toSession(rows[0]!);
       });
     },
-    async addSessionLikes(sessionId, count) {
+    async addSessionLikes(sessionId, count, now) {
       await ctx.ready;
-      const { rows } = await pool.query<{ likes: number }>('UPDATE sessions SET likes = likes + $1 WHERE id = $2 RETURNING likes', [
-        count,
-        sessionId,
-      ]);
-      return rows[0]?.likes ?? 0;
+      return transaction(pool, async (client) => {
+        const { rows } = await client.query<{ likes: number }>('UPDATE sessions SET likes = likes + $1 WHERE id = $2 RETURNING likes', [
+          count,
+          sessionId,
+        ]);
+        const likes = rows[0]?.likes;
+        if (likes === undefined) return 0;
+        if (now !== undefined) await countHearts(client, sessionId, now, count);
+        return likes;
+      });
     },
   };
 }

@@ -15,6 +15,7 @@ export interface RoomRow {
   slow_mode_seconds: number;
   created_at: number;
   last_seq: number;
+  pinned_message_id: string | null;
 }
 
 export interface SessionRow {
@@ -62,6 +63,7 @@ export const toRoom = (r: RoomRow): RoomRecord => ({
   slowModeSeconds: r.slow_mode_seconds,
   createdAt: r.created_at,
   lastSeq: r.last_seq,
+  pinnedMessageId: r.pinned_message_id,
 });
 
 export const toSession = (r: SessionRow): SessionRecord => ({

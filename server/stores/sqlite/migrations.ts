@@ -99,10 +99,53 @@ CREATE TABLE IF NOT EXISTS coin_balances (
 );
 `;
 
+/**
+ * Migration 3 (issue 9): the pinned message of a room, restrictions (a timeout and a ban per
+ * room and user, surviving restarts), the append-only moderation log, and per-minute session
+ * counts for recaps (hearts and occupancy samples; messages per minute are read from
+ * `messages`).
+ */
+const MODERATION_AND_RECAP = `
+ALTER TABLE rooms ADD COLUMN pinned_message_id TEXT;
+CREATE TABLE restrictions (
+  room_id TEXT NOT NULL REFERENCES rooms(id),
+  user_id TEXT NOT NULL,
+  kind TEXT NOT NULL CHECK (kind IN ('timeout', 'ban')),
+  until INTEGER,
+  reason TEXT,
+  actor_id TEXT NOT NULL,
+  created_at INTEGER NOT NULL,
+  PRIMARY KEY (room_id, user_id, kind)
+) WITHOUT ROWID;
+CREATE TABLE moderation_log (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  room_id TEXT NOT NULL REFERENCES rooms(id),
+  at INTEGER NOT NULL,
+  actor_id TEXT NOT NULL,
+  actor_json TEXT NOT NULL,
+  action TEXT NOT NULL,
+  target_user_id TEXT,
+  message_id TEXT,
+  reason TEXT,
+  details TEXT
+);
+CREATE INDEX moderation_log_by_room ON moderation_log(room_id, id);
+CREATE TABLE session_minutes (
+  session_id TEXT NOT NULL REFERENCES sessions(id),
+  minute INTEGER NOT NULL,
+  hearts INTEGER NOT NULL DEFAULT 0,
+  viewers_peak INTEGER NOT NULL DEFAULT 0,
+  viewers_sum INTEGER NOT NULL DEFAULT 0,
+  viewers_samples INTEGER NOT NULL DEFAULT 0,
+  PRIMARY KEY (session_id, minute)
+) WITHOUT ROWID;
+`;
+
 /** The ledger's migrations, oldest first. Append new ones; never edit one that has shipped. */
 export const MIGRATIONS: readonly Migration[] = [
   { version: 1, name: 'initial schema', up: INITIAL_SCHEMA },
   { version: 2, name: 'running counters (session, day, coin time)', up: addCounters },
+  { version: 3, name: 'pins, restrictions, moderation log, session minutes', up: MODERATION_AND_RECAP },
 ];
 
 const VERSION_TABLE = `

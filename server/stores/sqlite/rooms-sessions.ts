@@ -8,6 +8,7 @@ import { randomUUID } from 'node:crypto';
 import type Database from 'better-sqlite3';
 import type { Ledger, RoomPatch, SessionRecord, SessionRule } from '../ledger.ts';
 import { toRoom, toSession, type RoomRow, type SessionRow } from './rows.ts';
+import type { SessionActivitySteps } from './session-activity.ts';
 
 type RoomsAndSessions = Pick<
   Ledger,
@@ -42,10 +43,14 @@ const ROOM_COLUMNS: Record<keyof RoomPatch, string> = {
   opensAt: 'opens_at',
   closesAt: 'closes_at',
   slowModeSeconds: 'slow_mode_seconds',
+  pinnedMessageId: 'pinned_message_id',
 };
 
 /** Prepares the room and session queries over `db` (its schema already migrated). */
-export function roomsAndSessions(db: Database.Database): { ledger: RoomsAndSessions; steps: RoomSessionSteps } {
+export function roomsAndSessions(
+  db: Database.Database,
+  activity: SessionActivitySteps,
+): { ledger: RoomsAndSessions; steps: RoomSessionSteps } {
   const q = {
     insertRoom: db.prepare(
       `INSERT OR IGNORE INTO rooms (id, title, private, opens_at, closes_at, slow_mode_seconds, created_at)
@@ -88,6 +93,12 @@ export function roomsAndSessions(db: Database.Database): { ledger: RoomsAndSessi
   };
 
   const ensureTx = db.transaction(steps.ensureSession);
+  const likesTx = db.transaction((sessionId: string, count: number, now: number | undefined) => {
+    const likes = q.addLikes.get(count, sessionId)?.likes;
+    if (likes === undefined) return 0;
+    if (now !== undefined) activity.countHearts(sessionId, now, count);
+    return likes;
+  });
   const startTx = db.transaction(startSession);
   const endTx = db.transaction((roomId: string, now: number): SessionRecord | null => {
     const open = q.latestSession.get(roomId);
@@ -134,8 +145,8 @@ export function roomsAndSessions(db: Database.Database): { ledger: RoomsAndSessi
     async endSession(roomId, now) {
       return endTx.immediate(roomId, now);
     },
-    async addSessionLikes(sessionId, count) {
-      return q.addLikes.get(count, sessionId)?.likes ?? 0;
+    async addSessionLikes(sessionId, count, now) {
+      return likesTx.immediate(sessionId, count, now);
     },
   };
   return { ledger, steps };

@@ -14,6 +14,7 @@ export interface RoomRow {
   slow_mode_seconds: number;
   created_at: number;
   last_seq: number;
+  pinned_message_id: string | null;
 }
 
 export interface SessionRow {
@@ -58,6 +59,7 @@ export const toRoom = (r: RoomRow): RoomRecord => ({
   slowModeSeconds: r.slow_mode_seconds,
   createdAt: r.created_at,
   lastSeq: r.last_seq,
+  pinnedMessageId: r.pinned_message_id,
 });
 
 export const toSession = (r: SessionRow): SessionRecord => ({

@@ -10,7 +10,7 @@
 import assert from 'node:assert/strict';
 import { afterEach, describe, it } from 'node:test';
 import { decideAward, needsNewSession, utcDay, type AwardRules, type UserRef } from 'live-chat-protocol';
-import type { AppendChatMessageInput, Ledger, SessionRule, XpEventRecord } from '../../../server/stores/ledger.ts';
+import type { AppendChatMessageInput, Ledger, ModerationLogRecord, SessionRule, XpEventRecord } from '../../../server/stores/ledger.ts';
 
 export interface LedgerFixture {
   ledger: Ledger;
@@ -101,11 +101,11 @@ export function ledgerContract(name: string, factory: () => Promise<LedgerFixtur
         await ledger.createRoom(room('b', T0 + 1));
         await ledger.createRoom(room('a', T0 + 1));
         assert.deepEqual((await ledger.listRooms()).map((r) => r.id), ['r', 'a', 'b']);
-        assert.deepEqual(await ledger.getRoom('r'), { ...room('r'), lastSeq: 0 });
+        assert.deepEqual(await ledger.getRoom('r'), { ...room('r'), lastSeq: 0, pinnedMessageId: null });
         assert.equal(await ledger.getRoom('missing'), null);
 
         const patched = await ledger.updateRoom('r', { title: 'New', slowModeSeconds: 5, opensAt: T0 + 10 });
-        assert.deepEqual(patched, { ...room('r'), title: 'New', slowModeSeconds: 5, opensAt: T0 + 10, lastSeq: 0 });
+        assert.deepEqual(patched, { ...room('r'), title: 'New', slowModeSeconds: 5, opensAt: T0 + 10, lastSeq: 0, pinnedMessageId: null });
         const cleared = await ledger.updateRoom('r', { opensAt: null });
         assert.equal(cleared!.opensAt, null);
         assert.equal(cleared!.title, 'New', 'fields left out stay');
@@ -436,6 +436,94 @@ export function ledgerContract(name: string, factory: () => Promise<LedgerFixtur
         assert.equal((await ledger.audit('u2')).totalXp, 1, 'what it earned stays');
         assert.equal(await ledger.toggleLike('r', message.id, 'u1'), null);
         assert.equal(await ledger.deleteMessage('r', 'missing'), null);
+      });
+    });
+
+    describe('host tools: pins, restrictions, moderation log, session minutes', () => {
+      it('pins and unpins a message through updateRoom', async () => {
+        const ledger = await ledgerWith();
+        const { message } = await ledger.appendChatMessage(append({ clientId: 'pinned' }));
+        assert.equal((await ledger.updateRoom('r', { pinnedMessageId: message.id }))!.pinnedMessageId, message.id);
+        assert.equal((await ledger.getRoom('r'))!.pinnedMessageId, message.id);
+        assert.equal((await ledger.updateRoom('r', { title: 'Other' }))!.pinnedMessageId, message.id, 'other patches leave it');
+        assert.equal((await ledger.updateRoom('r', { pinnedMessageId: null }))!.pinnedMessageId, null);
+      });
+
+      it('stores one restriction of each kind per room and user, replaced when set again, until cleared', async () => {
+        const ledger = await ledgerWith('other');
+        const ban = { roomId: 'r', userId: 'u1', kind: 'ban' as const, until: null, reason: 'spam', actorId: 'host', createdAt: T0 };
+        const timeout = { ...ban, kind: 'timeout' as const, until: T0 + 60_000, reason: null };
+        await ledger.setRestriction(timeout);
+        await ledger.setRestriction(ban);
+        await ledger.setRestriction({ ...timeout, until: T0 + 120_000, reason: 'again' });
+        const byKind = (list: { kind: string }[]) => [...list].sort((a, b) => a.kind.localeCompare(b.kind));
+        assert.deepEqual(byKind(await ledger.restrictionsOf('r', 'u1')), [ban, { ...timeout, until: T0 + 120_000, reason: 'again' }]);
+        assert.deepEqual(await ledger.restrictionsOf('other', 'u1'), [], 'per room');
+        assert.deepEqual(await ledger.restrictionsOf('r', 'u2'), [], 'per user');
+        assert.equal(await ledger.clearRestriction('r', 'u1', 'ban'), true);
+        assert.equal(await ledger.clearRestriction('r', 'u1', 'ban'), false, 'nothing left to clear');
+        assert.deepEqual((await ledger.restrictionsOf('r', 'u1')).map((x) => x.kind), ['timeout']);
+      });
+
+      it('appends to the moderation log and pages it newest first, per room', async () => {
+        const ledger = await ledgerWith('other');
+        const actor = user('host');
+        const entry = (i: number, roomId = 'r') => ({
+          roomId,
+          at: T0 + i,
+          actor,
+          action: 'timeout' as const,
+          targetUserId: `u${i}`,
+          messageId: null,
+          reason: i % 2 === 0 ? 'even' : null,
+          details: { seconds: i, nested: { ok: true } },
+        });
+        const written: ModerationLogRecord[] = [];
+        for (let i = 1; i <= 5; i++) {
+          written.push(await ledger.appendModeration(entry(i)));
+          await ledger.appendModeration(entry(i, 'other'));
+        }
+        assert.deepEqual(written[0], { ...entry(1), id: written[0]!.id });
+        assert.ok(written.every((e, i) => i === 0 || e.id > written[i - 1]!.id), 'ids increase');
+        const page1 = await ledger.moderationLog('r', undefined, 3);
+        assert.deepEqual(page1.map((e) => e.targetUserId), ['u5', 'u4', 'u3']);
+        const page2 = await ledger.moderationLog('r', page1.at(-1)!.id, 3);
+        assert.deepEqual(page2.map((e) => e.targetUserId), ['u2', 'u1']);
+        assert.deepEqual(await ledger.moderationLog('missing', undefined, 3), []);
+      });
+
+      it('counts hearts and occupancy samples per UTC minute, and reads messages and chatters per session', async () => {
+        const ledger = await ledgerWith();
+        const { message } = await ledger.appendChatMessage(append({ clientId: 'm1', now: T0 + 5_000 }));
+        await ledger.appendChatMessage(append({ clientId: 'm2', now: T0 + 65_000, user: user('u2') }));
+        await ledger.appendChatMessage(append({ clientId: 'm3', now: T0 + 70_000 }));
+        await ledger.deleteMessage('r', message.id);
+        const sessionId = message.sessionId;
+        assert.equal(await ledger.addSessionLikes(sessionId, 3, T0 + 1_000), 3);
+        assert.equal(await ledger.addSessionLikes(sessionId, 2, T0 + 59_999), 5);
+        assert.equal(await ledger.addSessionLikes(sessionId, 4), 9, 'without a time: counted for the session only');
+        await ledger.recordViewers(sessionId, T0 + 10_000, 4);
+        await ledger.recordViewers(sessionId, T0 + 40_000, 6);
+        await ledger.recordViewers(sessionId, T0 + 61_000, 2);
+        const activity = await ledger.sessionActivity(sessionId);
+        assert.deepEqual(activity.messagesByMinute, [
+          { minute: T0, messages: 1 },
+          { minute: T0 + 60_000, messages: 2 },
+        ]);
+        assert.deepEqual(activity.minutes, [
+          { minute: T0, hearts: 5, viewersPeak: 6, viewersSum: 10, viewersSamples: 2 },
+          { minute: T0 + 60_000, hearts: 0, viewersPeak: 2, viewersSum: 2, viewersSamples: 1 },
+        ]);
+        const chatters = [...activity.chatters].sort((a, b) => a.firstSeq - b.firstSeq);
+        assert.deepEqual(
+          chatters.map((c) => [c.user.id, c.messages, c.xp, c.coins, c.firstSeq]),
+          [
+            ['u1', 2, 2, 1, 1],
+            ['u2', 1, 1, 1, 2],
+          ],
+          'a deleted message keeps what it earned',
+        );
+        assert.deepEqual(await ledger.sessionActivity('missing'), { messagesByMinute: [], minutes: [], chatters: [] });
       });
     });
 

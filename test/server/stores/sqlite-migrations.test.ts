@@ -114,6 +114,7 @@ describe('SQLite schema migrations', () => {
         slowModeSeconds: 0,
         createdAt: T0,
         lastSeq: 1,
+        pinnedMessageId: null,
       });
       const [message] = await ledger.messagesAfter('lobby', 0, 10);
       assert.equal(message!.text, 'from the old days');
