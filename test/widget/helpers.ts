@@ -146,6 +146,8 @@ export interface Mounted {
   events: Event[];
 }
 
+let mounts = 0;
+
 /** The DOM events a test may want to see. */
 const EVENTS = ['lc-send', 'lc-message', 'lc-like', 'lc-error', 'lc-connection-change', 'lc-reward', 'lc-level-up'];
 
@@ -160,6 +162,9 @@ export async function mount(
   const fake = new FakeTransport(options);
   const events: Event[] = [];
   const el = document.createElement('live-chat');
+  // A server of its own (the transport is the fake): the outbox a test leaves in IndexedDB,
+  // kept per server, room and user, is not sent by the next test's element.
+  el.setAttribute('server', `https://fake-${++mounts}.test`);
   for (const [k, v] of Object.entries(attrs)) el.setAttribute(k, v);
   for (const type of EVENTS) el.addEventListener(type, (e) => events.push(e));
   el.transport = fake;

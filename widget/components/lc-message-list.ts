@@ -105,14 +105,13 @@ export class LcMessageList extends LcElement {
       this.#hear(fresh);
     }
     this.#lastSeq = lastSeq;
-    const user = this.#me.value?.user;
-    const pending = user
-      ? outbox.map((p): Item => ({
-          key: p.clientId,
-          pending: p.state,
-          message: { id: p.clientId, seq: 0, roomId: p.roomId, clientId: p.clientId, user, text: p.text, createdAt: new Date(p.createdAt).toISOString(), likes: 0, reward: null },
-        }))
-      : [];
+    const author = this.#me.value?.user;
+    // A message restored after a reload carries its author: shown before the join says who I am.
+    const pending = outbox.flatMap(({ user = author, ...p }): Item[] =>
+      user
+        ? [{ key: p.clientId, pending: p.state, message: { id: p.clientId, seq: 0, roomId: p.roomId, clientId: p.clientId, user, text: p.text, createdAt: new Date(p.createdAt).toISOString(), likes: 0, reward: null } }]
+        : [],
+    );
     this.#items = [...list.map((message) => ({ key: message.id, message })), ...pending].slice(-MAX_MESSAGES);
   }
 

@@ -6,6 +6,7 @@ import { LcLikeEvent } from '../events/like-event.ts';
 import { LcSendEvent } from '../events/send-event.ts';
 import type { ChatActions } from '../state/actions.ts';
 import type { ChatStores } from '../state/chat-stores.ts';
+import { outboxDb } from '../state/outbox-db.ts';
 import type { ConnectionStatus } from '../state/connection.ts';
 import type { ChatTransport, ClientError, TransportStatus } from './chat-transport.ts';
 import { OutboxSender, transient } from './outbox-sender.ts';
@@ -21,6 +22,18 @@ export interface ConnectionHost extends ReactiveElement {
   tokenProvider?: () => Promise<string | null>;
   transport?: ChatTransport;
 }
+
+/** localStorage key of the last user seen in a room of a server: whose kept outbox a page restores before it joins. */
+const lastUserKey = (server: string, room: string) => `live-chat:user:${server}|${room}`;
+
+/** localStorage, or null where the page may not use it (sandboxed frames, some private modes). */
+const storage = (): Storage | null => {
+  try {
+    return localStorage;
+  } catch {
+    return null;
+  }
+};
 
 /** What a developer reads when the element has nothing to connect to. */
 const NO_SERVER = 'live-chat: set the server attribute to your chat server URL, e.g. <live-chat server="https://chat.example.com" room="lobby">, or set the transport property.';
@@ -45,6 +58,9 @@ export class ConnectionController implements ReactiveController, ChatActions {
   #token?: string | null;
   #unsubscribe: (() => void)[] = [];
   #authRetries = 0;
+  /** The kept outbox of the room and user (`server|room|user`); undefined: in memory only. */
+  #db?: ReturnType<typeof outboxDb>;
+  #scope?: string;
 
   #host: ConnectionHost;
   #room: RoomSync;
@@ -107,11 +123,13 @@ export class ConnectionController implements ReactiveController, ChatActions {
       this.#unsubscribe = [...this.#room.listen(t), t.onStatus((status, error) => this.#onStatus(t, status, error))];
       this.#setStatus('connecting');
       this.#token = host.token;
+      this.#keep(storage()?.getItem(lastUserKey(host.server ?? '', host.room)) ?? null);
       t.connect(() => this.#getToken());
       return;
     }
     if (!this.#transport) return;
     if (host.token !== this.#token) {
+      if (this.#token && !host.token) this.#signOut();
       this.#token = host.token;
       this.#transport.connect(() => this.#getToken());
     }
@@ -119,8 +137,43 @@ export class ConnectionController implements ReactiveController, ChatActions {
     if (joined !== undefined && host.room !== joined) {
       void this.#transport.leave({ roomId: joined });
       this.#room.reset();
+      this.#keep(storage()?.getItem(lastUserKey(host.server ?? '', host.room)) ?? null);
       if (this.#status === 'online') void this.#join();
     }
+  }
+
+  /**
+   * Keeps the outbox of the host's room for `userId` in IndexedDB (issue 10): restores what an
+   * earlier page left (shown pending, sent once with its `clientId` when online) and writes
+   * every later send and acknowledgement through. null: a guest, nothing kept.
+   */
+  #keep(userId: string | null): void {
+    const { server, room } = this.#host;
+    const scope = userId && `${server ?? ''}|${room}|${userId}`;
+    if (scope === this.#scope) return;
+    // Another user (or a guest) now: the previous user's messages are not sent as theirs.
+    if (this.#scope) this.#stores.outbox.clear();
+    this.#scope = scope || undefined;
+    const db = (this.#db = scope ? outboxDb(scope) : undefined);
+    this.#stores.outbox.persist = db;
+    if (!db) return;
+    storage()?.setItem(lastUserKey(server ?? '', room), userId!);
+    void db.load().then((items) => {
+      if (db !== this.#db) return;
+      // Stored already (the page went before the ack) and in the history held: done.
+      const held = new Set(this.#stores.messages.$messages.get().map((m) => m.clientId));
+      db.drop(items.filter((p) => held.has(p.clientId)).map((p) => p.clientId));
+      if (this.#stores.outbox.restore(items.filter((p) => !held.has(p.clientId)))) void this.#outbox.flush();
+    });
+  }
+
+  /** The token went away: the user's kept outbox and errors go with it. */
+  #signOut(): void {
+    void this.#db?.clear();
+    storage()?.removeItem(lastUserKey(this.#host.server ?? '', this.#host.room));
+    this.#db = this.#scope = this.#stores.outbox.persist = undefined;
+    this.#stores.outbox.clear();
+    this.#stores.ui.clearError();
   }
 
   #getToken(): Promise<string | null> {
@@ -179,6 +232,7 @@ export class ConnectionController implements ReactiveController, ChatActions {
       return this.#fail({ error: ack.error, source: 'join' });
     }
     this.#room.applyJoin(roomId, sinceSeq, ack);
+    this.#keep(ack.me.guest ? null : ack.me.user.id);
     this.#authRetries = 0;
     this.#setStatus('online');
     void this.#outbox.flush();
@@ -202,7 +256,7 @@ export class ConnectionController implements ReactiveController, ChatActions {
     this.#host.dispatchEvent(event);
     if (event.defaultPrevented) return false;
     this.#stores.ui.clearError();
-    this.#stores.outbox.add({ clientId, roomId, text: checked.text, createdAt: Date.now(), state: 'queued' });
+    this.#stores.outbox.add({ clientId, roomId, text: checked.text, createdAt: Date.now(), state: 'queued', user: this.#stores.me.$me.get()?.user });
     void this.#outbox.flush();
     return true;
   }
