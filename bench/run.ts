@@ -1,134 +1,167 @@
 /**
- * `npm run bench`: measures the reference server as an integrator runs it (spawned like
- * `npm start`, real SQLite file in a temp dir, memory hot store) and the widget bundle.
+ * `npm run bench` (issue 8): the reference server side by side with a bare Socket.IO 4.8
+ * server doing the same work without rules (bench/baseline-server.js), both started by this
+ * run, on the SQLite ledger always and on PostgreSQL when Debian's `postgresql` is installed
+ * (a throw-away server from the test fixture, test/helpers/postgres.ts). Clients run in load
+ * generator processes (bench/load-worker.js), never in a server's process. Loopback only.
  *
- * Prints a Markdown table to paste into the README. Loopback only; bounded in count and time.
- *   - ack latency of `message:send` (ms, p50/p95/p99) with S senders in one room
- *   - fan-out latency: send → `message:new` seen by every one of V viewers (ms, p50/p95)
- *   - throughput: acked messages per second
- *   - join with 100 messages of history (ms, p50/p95)
- *   - server resident memory (MB) idle and after the run (from /proc/<pid>/status)
- *   - bundle size: widget/dist/live-chat.js raw and min+gzip (KB)
- *   - cold start to /health of `node server/bin.js` vs a bare Socket.IO server (bench/startup.ts)
- * Env: BENCH_VIEWERS (default 50), BENCH_SENDERS (5), BENCH_MESSAGES (2000).
+ * Prints a Markdown table for the README: each figure of live-chat with its ratio to the bare
+ * server measured in the same run (× bare), and the load average as it went. Scenarios take
+ * turns between the servers, so a busy machine weighs on both alike.
+ *
+ * - join storm: STORM guests join a room with 100 messages of history at once
+ * - fan-out: one sender, FANOUT receivers, stepped rates (messages/s)
+ * - throughput: 8 senders in one room, 100 senders in 100 rooms, closed loop, then half the peak
+ * - a user with 20,000 messages in the session against a fresh user (send path, in process)
+ * - idle memory per connection, cold start to /health, the widget bundle
+ *
+ * Env: BENCH_QUICK=1 (fewer clients and steps, for a smoke run), BENCH_WORKERS (4),
+ * BENCH_POSTGRES=0 (skip PostgreSQL). Bounded: well under 10 minutes on 2 cores.
  */
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { gzipSync } from 'node:zlib';
-import { loadavg } from 'node:os';
-import { io, type Socket } from 'socket.io-client';
+import { brotliCompressSync, gzipSync } from 'node:zlib';
+import { repoRoot } from '../test/helpers/processes.ts';
+import { postgresBin, startPostgres, type PostgresFixture } from '../test/helpers/postgres.ts';
+import { LoadPool, startBaseline, startLiveChat, type Target } from './harness.ts';
+import { historyCost } from './history-cost.ts';
+import { fanout, idleMemory, joinStorm, throughput } from './scenarios.ts';
 import { measureStartup } from './startup.ts';
-import { repoRoot, startChatServer } from '../test/helpers/processes.ts';
 
-const VIEWERS = Number(process.env.BENCH_VIEWERS ?? 50);
-const SENDERS = Number(process.env.BENCH_SENDERS ?? 5);
-const MESSAGES = Number(process.env.BENCH_MESSAGES ?? 2000);
+const QUICK = process.env.BENCH_QUICK === '1';
+const STORM = QUICK ? 100 : 500;
+const FANOUT = QUICK ? [200] : [200, 1000, 2000];
+const RATES = QUICK ? [10] : [10, 40];
+const STEP_MS = QUICK ? 1500 : 3000;
+const IDLE = QUICK ? 200 : 1000;
+const WORKERS = Number(process.env.BENCH_WORKERS ?? 4);
+const SEEDED = QUICK ? 2000 : 20_000;
 
-const percentile = (xs: number[], p: number) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))];
-};
-const ms = (x: number) => x.toFixed(2);
+const load = () => loadavg()[0]!.toFixed(2);
+const started = Date.now();
+const loads: string[] = [`start ${load()}`];
 
-function rssMb(pid: number): number {
-  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-  return Number(/VmRSS:\s+(\d+)/.exec(status)![1]) / 1024;
+/** One row: the measure, its unit, whether more is better, and a value per server. */
+interface Row {
+  measure: string;
+  unit: string;
+  higherIsBetter: boolean;
+  values: Map<string, number>;
 }
-
-async function token(url: string, name: string): Promise<string> {
-  const res = await fetch(`${url}/api/dev/token`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ name }) });
-  return ((await res.json()) as { token: string }).token;
-}
-
-function connect(url: string, authToken?: string): Promise<Socket> {
-  return new Promise((resolve, reject) => {
-    const socket = io(url, { auth: authToken ? { token: authToken } : {}, transports: ['websocket'], reconnection: false });
-    socket.once('connect', () => resolve(socket));
-    socket.once('connect_error', reject);
-  });
+const rows: Row[] = [];
+function record(measure: string, unit: string, higherIsBetter: boolean, target: string, value: number): void {
+  let row = rows.find((r) => r.measure === measure);
+  if (!row) rows.push((row = { measure, unit, higherIsBetter, values: new Map() }));
+  row.values.set(target, value);
 }
 
 const dataDir = mkdtempSync(join(tmpdir(), 'live-chat-bench-'));
-const server = await startChatServer({
-  DATA_DIR: dataDir,
-  LOG_LEVEL: 'error',
-  MESSAGES_PER_MINUTE: '100000',
-  ROOM_LIKES_PER_MINUTE: '100000',
-});
-const rows: [string, string][] = [];
+let postgres: PostgresFixture | null = null;
+let postgresNote = '';
+const targets: Target[] = [];
+const pool = await LoadPool.start(WORKERS);
+const sender = await LoadPool.start(1);
 try {
-  const pid = server.process.pid!;
-  // scripts/start.js runs the server as its child: measure the real server process.
-  const serverPid = Number(readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim().split(/\s+/)[0]) || pid;
-  rows.push(['server RSS idle', `${rssMb(serverPid).toFixed(1)} MB`]);
-
-  const viewers = await Promise.all(Array.from({ length: VIEWERS }, () => connect(server.url)));
-  await Promise.all(viewers.map((s) => s.emitWithAck('room:join', { roomId: 'lobby' })));
-  const senders = await Promise.all(
-    Array.from({ length: SENDERS }, async (_, i) => connect(server.url, await token(server.url, `bench-sender-${i}`))),
-  );
-  await Promise.all(senders.map((s) => s.emitWithAck('room:join', { roomId: 'lobby' })));
-
-  // Fan-out: when did the last viewer see each message?
-  const sentAt = new Map<string, number>();
-  const seenBy = new Map<string, number>();
-  const fanout: number[] = [];
-  for (const v of viewers) {
-    v.on('message:new', (m: { clientId: string }) => {
-      const n = (seenBy.get(m.clientId) ?? 0) + 1;
-      seenBy.set(m.clientId, n);
-      if (n === VIEWERS) fanout.push(performance.now() - sentAt.get(m.clientId)!);
-    });
+  targets.push(await startBaseline());
+  targets.push(await startLiveChat('live-chat (SQLite)', { DATA_DIR: join(dataDir, 'sqlite') }));
+  if (process.env.BENCH_POSTGRES !== '0') {
+    try {
+      postgresBin();
+      postgres = await startPostgres();
+      targets.push(await startLiveChat('live-chat (PostgreSQL)', { DATA_DIR: join(dataDir, 'pg'), DATABASE_URL: await postgres.createDatabase('bench') }));
+    } catch (err) {
+      postgresNote = `PostgreSQL skipped: ${(err as Error).message.split('\n')[0]}`;
+    }
   }
+  const step = (what: string) => console.error(`[bench ${((Date.now() - started) / 1000).toFixed(0)} s, load ${load()}] ${what}`);
 
-  const acks: number[] = [];
-  const perSender = Math.ceil(MESSAGES / SENDERS);
-  const start = performance.now();
-  await Promise.all(
-    senders.map(async (s, i) => {
-      for (let k = 0; k < perSender; k++) {
-        const clientId = `bench-${i}-${k}-${Math.random().toString(36).slice(2, 10)}`;
-        const t0 = performance.now();
-        sentAt.set(clientId, t0);
-        const ack = await s.emitWithAck('message:send', { roomId: 'lobby', clientId, text: `message ${k} from sender ${i}` });
-        if (!ack.ok) throw new Error(`send refused: ${JSON.stringify(ack.error)}`);
-        acks.push(performance.now() - t0);
+  for (const t of targets) {
+    step(`idle memory: ${t.name}`);
+    record(`idle memory per connection (${IDLE} joined guests)`, 'KB', false, t.name, await idleMemory(t, pool, IDLE, 'idle'));
+  }
+  for (const t of targets) {
+    step(`join storm: ${t.name}`);
+    const storm = await joinStorm(t, pool, STORM, 'storm');
+    record(`join storm, ${STORM} clients, 100 messages of history: joins/s`, 'joins/s', true, t.name, storm.joinsPerSecond);
+    record('join storm: join ack p50', 'ms', false, t.name, storm.p50);
+    record('join storm: join ack p99', 'ms', false, t.name, storm.p99);
+    record('join storm: frames received by the joining clients', 'frames', false, t.name, storm.frames);
+  }
+  loads.push(`after the join storm ${load()}`);
+  for (const receivers of FANOUT) {
+    for (const t of targets) {
+      step(`fan-out to ${receivers}: ${t.name}`);
+      for (const s of await fanout(t, pool, sender, receivers, RATES, STEP_MS)) {
+        record(`fan-out to ${receivers} at ${s.rate} msg/s: deliveries/s`, 'deliveries/s', true, t.name, s.deliveriesPerSecond);
+        record(`fan-out to ${receivers} at ${s.rate} msg/s: send → last receiver p99`, 'ms', false, t.name, s.p99);
+        if (s.missing > 0) console.error(`  ${t.name}: ${s.missing} deliveries missing after the drain`);
       }
-    }),
-  );
-  const elapsed = (performance.now() - start) / 1000;
-  await new Promise((r) => setTimeout(r, 500));
-
-  rows.push([`message:send ack, ${SENDERS} senders (p50 / p95 / p99)`, `${ms(percentile(acks, 50))} / ${ms(percentile(acks, 95))} / ${ms(percentile(acks, 99))} ms`]);
-  rows.push([`throughput, ${acks.length} messages`, `${Math.round(acks.length / elapsed)} msg/s`]);
-  rows.push([`fan-out to all ${VIEWERS} viewers (p50 / p95)`, `${ms(percentile(fanout, 50))} / ${ms(percentile(fanout, 95))} ms (${fanout.length} messages)`]);
-
-  const joins: number[] = [];
-  for (let i = 0; i < 50; i++) {
-    const s = await connect(server.url);
-    const t0 = performance.now();
-    const ack = await s.emitWithAck('room:join', { roomId: 'lobby' });
-    joins.push(performance.now() - t0);
-    if (!ack.ok || ack.messages.length === 0) throw new Error('join returned no history');
-    s.close();
+    }
   }
-  rows.push(['room:join with 100 messages of history (p50 / p95)', `${ms(percentile(joins, 50))} / ${ms(percentile(joins, 95))} ms`]);
-  rows.push([`server RSS with ${VIEWERS + SENDERS} sockets after the run`, `${rssMb(serverPid).toFixed(1)} MB`]);
-  for (const s of [...viewers, ...senders]) s.close();
+  loads.push(`after the fan-out ${load()}`);
+  for (const [senders, rooms] of [
+    [8, 1],
+    [100, 100],
+  ] as const) {
+    for (const t of targets) {
+      step(`throughput ${senders} senders / ${rooms} rooms: ${t.name}`);
+      const tp = await throughput(t, pool, senders, rooms, STEP_MS, t.name.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, ''));
+      const where = rooms === 1 ? `one room, ${senders} senders` : `${rooms} rooms, ${senders} senders`;
+      record(`throughput, ${where}: msg/s (closed loop)`, 'msg/s', true, t.name, tp.peak);
+      record(`throughput, ${where}: ack p99 at half the peak rate`, 'ms', false, t.name, tp.halfP99);
+    }
+  }
+  loads.push(`after the throughput ${load()}`);
 } finally {
-  await server.stop();
+  await pool.close();
+  await sender.close();
+  for (const t of targets) await t.stop();
+}
+
+try {
+  console.error('[bench] history cost: SQLite');
+  const sqlite = await historyCost({}, SEEDED);
+  record(`send path, a user with ${SEEDED.toLocaleString('en')} messages in the session ÷ a fresh user`, 'ratio', true, 'live-chat (SQLite)', sqlite.heavy / sqlite.fresh);
+  record('send path, fresh user (in process, 16 in flight)', 'msg/s', true, 'live-chat (SQLite)', sqlite.fresh);
+  if (postgres) {
+    console.error('[bench] history cost: PostgreSQL');
+    const pg = await historyCost({ DATABASE_URL: await postgres.createDatabase('bench_history') }, SEEDED);
+    record(`send path, a user with ${SEEDED.toLocaleString('en')} messages in the session ÷ a fresh user`, 'ratio', true, 'live-chat (PostgreSQL)', pg.heavy / pg.fresh);
+    record('send path, fresh user (in process, 16 in flight)', 'msg/s', true, 'live-chat (PostgreSQL)', pg.fresh);
+  }
+} finally {
+  await postgres?.stop();
   rmSync(dataDir, { recursive: true, force: true });
 }
 
+console.error('[bench] cold start');
+const startup = await measureStartup(QUICK ? 2 : 5);
+record('cold start to /health (median)', 'ms', false, 'bare Socket.IO', startup.baselineMs);
+record('cold start to /health (median)', 'ms', false, 'live-chat (SQLite)', startup.serverMs);
+loads.push(`end ${load()}`);
+
 const bundle = join(repoRoot, 'widget', 'dist', 'live-chat.js');
-if (existsSync(bundle)) {
-  const code = readFileSync(bundle);
-  rows.push(['widget/dist/live-chat.js raw / min+gzip', `${(code.length / 1024).toFixed(1)} KB / ${(gzipSync(code, { level: 9 }).length / 1024).toFixed(1)} KB`]);
+const bundleNote = existsSync(bundle)
+  ? (() => {
+      const code = readFileSync(bundle);
+      return `widget bundle (widget/dist/live-chat.js): ${code.length.toLocaleString('en')} B minified, ${gzipSync(code, { level: 9 }).length.toLocaleString('en')} B gzip, ${brotliCompressSync(code).length.toLocaleString('en')} B brotli (budget 30,720 B gzip)`;
+    })()
+  : 'widget bundle: not built';
+
+const names = ['bare Socket.IO', 'live-chat (SQLite)', 'live-chat (PostgreSQL)'].filter((n) => targets.some((t) => t.name === n));
+const fmt = (x: number | undefined) => (x === undefined || Number.isNaN(x) ? '–' : x >= 100 ? Math.round(x).toLocaleString('en') : x.toFixed(x >= 10 ? 1 : 2));
+const ours = names.filter((n) => n !== 'bare Socket.IO');
+console.log(`\n| measure (${new Date(started).toISOString().slice(0, 10)}, node ${process.version}, ${WORKERS} load processes) | unit | bare Socket.IO | ${ours.map((n) => `${n} | × bare`).join(' | ')} |`);
+console.log(`| --- | --- | ---: | ${ours.map(() => '---: | ---:').join(' | ')} |`);
+for (const row of rows) {
+  const bare = row.values.get('bare Socket.IO');
+  const cells = ours.map((n) => {
+    const v = row.values.get(n);
+    const ratio = v !== undefined && bare !== undefined && bare > 0 ? `${(v / bare).toFixed(2)}×` : '';
+    return `${fmt(v)} | ${ratio}`;
+  });
+  console.log(`| ${row.measure} ${row.higherIsBetter ? '↑' : '↓'} | ${row.unit} | ${fmt(bare)} | ${cells.join(' | ')} |`);
 }
-
-const startup = await measureStartup();
-rows.push(['cold start to /health: node server/bin.js / bare Socket.IO (medians of 5)', `${startup.serverMs.toFixed(0)} / ${startup.baselineMs.toFixed(0)} ms (${startup.ratio.toFixed(2)}×)`]);
-
-console.log(`\n| measure (node ${process.version}, ${new Date().toISOString().slice(0, 10)}, load average ${loadavg().map((l) => l.toFixed(2)).join(' ')}) | result |\n| --- | --- |`);
-for (const [k, v] of rows) console.log(`| ${k} | ${v} |`);
+console.log(`\n↑ more is better, ↓ less is better. Load average (1 min): ${loads.join(', ')}. ${bundleNote}.${postgresNote ? ` ${postgresNote}.` : ''}`);
+console.log(`PostgreSQL runs with fsync=off (the test fixture); SQLite with synchronous=NORMAL (the default). Total ${((Date.now() - started) / 1000).toFixed(0)} s.`);
