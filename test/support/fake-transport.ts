@@ -143,6 +143,7 @@ export class FakeTransport implements ChatTransport {
       closesAt: null,
       slowModeSeconds: 0,
       createdAt: new Date(0).toISOString(),
+      pinned: null,
       ...opts.room,
     };
     this.session = opts.session === undefined
