@@ -7,6 +7,7 @@ import './components/lc-header.ts';
 import './components/lc-leaderboard.ts';
 import './components/lc-message-list.ts';
 import './components/lc-toast.ts';
+import './components/lc-typing.ts';
 import { styles } from './live-chat.styles.ts';
 import { createLocale } from './i18n/locale.ts';
 import { tokens } from './components/shared.styles.ts';
@@ -77,6 +78,7 @@ const BOARD_PARTS = 'leaderboard-row,rank-up,leaderboard-gain,close-button';
  * @csspart like-button - A message's like button and count.
  * @csspart new-messages - The "New messages" pill while scrolled up.
  * @csspart empty - The empty-room text.
+ * @csspart typing - "Ana is typing…" / "Several people are typing…" above the composer (small rooms only: viewers at or under the join ack's `limits.smallRoomLimit`).
  * @csspart composer - The composer (`lc-composer`).
  * @csspart input - The message input.
  * @csspart char-counter - Characters left, near the 2000 limit.
@@ -211,6 +213,7 @@ export class LiveChat extends LitElement {
         <lc-message-list part="message-list" exportparts=${LIST_PARTS}></lc-message-list>
         ${board ? html`<lc-leaderboard part="leaderboard" exportparts=${BOARD_PARTS}></lc-leaderboard>` : nothing}
       </div>
+      <lc-typing exportparts="typing"></lc-typing>
       <lc-composer part="composer" exportparts=${COMPOSER_PARTS}><slot name="sign-in" slot="sign-in"></slot></lc-composer>
       <lc-toast exportparts="toast"></lc-toast>
     </div>`;

@@ -359,7 +359,7 @@ export class FakeTransport implements ChatTransport {
         leaderboard: this.leaderboard,
         stats: { ...this.stats },
         gap: plan.gap,
-        limits: { maxMessageLength: this.limits.maxMessageLength },
+        limits: { maxMessageLength: this.limits.maxMessageLength, smallRoomLimit: this.limits.smallRoomLimit },
       };
     });
   }

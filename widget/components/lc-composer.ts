@@ -60,6 +60,7 @@ export class LcComposer extends LcElement {
   #input(e: Event): void {
     const value = (e.target as HTMLInputElement).value;
     this.stores?.ui.setDraft(value);
+    this.stores?.actions.typing(!!value.trim());
   }
 
   override render() {

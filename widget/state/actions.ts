@@ -9,6 +9,8 @@ export interface ChatActions {
   like(messageId: string): void;
   /** Sends one heart to the room (session likes). */
   heart(): void;
+  /** The user is typing (true) or stopped (false): `typing:start` / `typing:stop`, throttled, small rooms only. */
+  typing(active: boolean): void;
 }
 
 /** Actions that do nothing: the default until a `<live-chat>` connects its controller. */
@@ -16,4 +18,5 @@ export const noActions: ChatActions = {
   send: () => false,
   like() {},
   heart() {},
+  typing() {},
 };

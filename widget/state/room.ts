@@ -1,6 +1,6 @@
 import { atom } from 'nanostores';
 import { MAX_MESSAGE_LENGTH } from './composer.ts';
-import type { JoinAck, LeaderboardEntry, Room, RoomStats, Session } from 'live-chat-protocol';
+import type { JoinAck, LeaderboardEntry, Room, RoomStats, Session, UserRef } from 'live-chat-protocol';
 
 /**
  * The joined room, its current session, and its window (`opensAt` / `closesAt`), plus the
@@ -10,15 +10,26 @@ export function createRoomStore() {
   const $room = atom<Room | null>(null);
   const $session = atom<Session | null>(null);
   const $maxLength = atom(MAX_MESSAGE_LENGTH);
+  /** `limits.smallRoomLimit` of the join ack (viewers); Infinity from an older server (treat as small). */
+  const $smallRoomLimit = atom(Infinity);
+  /** Who is typing in the room now (the last `typing` event), me included. */
+  const $typing = atom<readonly UserRef[]>([]);
   return {
     $room,
     $session,
     $maxLength,
+    $smallRoomLimit,
+    $typing,
+    /** The last `typing` event's list. */
+    setTyping(users: readonly UserRef[]): void {
+      $typing.set(users);
+    },
     /** Takes the room, session and limits of a `room:join` ack. */
     applyJoin(ack: Pick<JoinAck, 'room' | 'session' | 'limits'>): void {
       $room.set(ack.room);
       $session.set(ack.session);
       $maxLength.set(ack.limits?.maxMessageLength ?? MAX_MESSAGE_LENGTH);
+      $smallRoomLimit.set(ack.limits?.smallRoomLimit ?? Infinity);
     },
     /** A `room:updated`: title, window, slow mode changed. */
     update(room: Room): void {
@@ -28,6 +39,7 @@ export function createRoomStore() {
     clear(): void {
       $room.set(null);
       $session.set(null);
+      $typing.set([]);
     },
   };
 }

@@ -11,6 +11,7 @@ import type { ConnectionStatus } from '../state/connection.ts';
 import type { ChatTransport, ClientError, TransportStatus } from './chat-transport.ts';
 import { OutboxSender, transient } from './outbox-sender.ts';
 import { RoomSync } from './room-sync.ts';
+import { TypingSender } from './typing-sender.ts';
 import { createSocketTransport } from './socket-transport.ts';
 
 /** What the controller needs from `<live-chat>`. */
@@ -65,6 +66,10 @@ export class ConnectionController implements ReactiveController, ChatActions {
   #host: ConnectionHost;
   #room: RoomSync;
   #outbox: OutboxSender;
+  #typing = new TypingSender((active) => {
+    const roomId = this.#room.joinedRoom;
+    if (roomId) void this.#transport?.typing({ roomId }, active);
+  });
 
   constructor(host: ConnectionHost) {
     this.#host = host;
@@ -256,9 +261,23 @@ export class ConnectionController implements ReactiveController, ChatActions {
     this.#host.dispatchEvent(event);
     if (event.defaultPrevented) return false;
     this.#stores.ui.clearError();
+    this.#typing.sent();
     this.#stores.outbox.add({ clientId, roomId, text: checked.text, createdAt: Date.now(), state: 'queued', user: this.#stores.me.$me.get()?.user });
     void this.#outbox.flush();
     return true;
+  }
+
+  /**
+   * The user typed (`active`: the input holds text) or emptied the input: `typing:start` /
+   * `typing:stop`, throttled by {@link TypingSender}. Sent only by a user who may post, online,
+   * in a small room (viewers at or under the join ack's `limits.smallRoomLimit`), where the
+   * server shares it.
+   */
+  typing(active: boolean): void {
+    const { stats, room, me } = this.#stores;
+    const small = (stats.$stats.get()?.viewers ?? 0) <= room.$smallRoomLimit.get();
+    if (active && !(small && me.$me.get()?.canPost && this.#status === 'online')) return;
+    this.#typing.input(active);
   }
 
   /** Toggles the user's like on a message (`message:like`), then fires `lc-like`. */

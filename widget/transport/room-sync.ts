@@ -47,6 +47,7 @@ export class RoomSync {
       'room:stats': (p) => here(p.roomId) && s.stats.apply(p),
       'room:updated': (r) => here(r.id) && s.room.update(r),
       'leaderboard:update': (p) => here(p.roomId) && s.leaderboard.apply(p.entries),
+      typing: (p) => here(p.roomId) && s.room.setTyping(p.users),
       reward: (r) => this.reward(r),
     };
     return Object.entries(handlers).map(([event, handler]) => t.on(event as keyof ServerToClientEvents, handler as never));
