@@ -6,6 +6,7 @@ import './components/lc-composer.ts';
 import './components/lc-header.ts';
 import './components/lc-leaderboard.ts';
 import './components/lc-message-list.ts';
+import './components/lc-pinned.ts';
 import './components/lc-toast.ts';
 import './components/lc-typing.ts';
 import { styles } from './live-chat.styles.ts';
@@ -13,13 +14,14 @@ import { createLocale } from './i18n/locale.ts';
 import { tokens } from './components/shared.styles.ts';
 import { createChatStores } from './state/chat-stores.ts';
 import { storesContext } from './state/context.ts';
+import { isStaff } from './state/staff.ts';
 import { StoreController } from './state/store-controller.ts';
 import type { ChatTransport } from './transport/chat-transport.ts';
 import { ConnectionController } from './transport/connection-controller.ts';
 
 const HEADER_PARTS = 'live,title,viewer-count,like-count,leaderboard-toggle';
-const LIST_PARTS = 'message,new-messages,empty,avatar,author,badge,badge-host,badge-winner,badge-moderator,time,message-text,link,coin,like-button';
-const COMPOSER_PARTS = 'input,char-counter,heart-button,send-button,composer-status,xp';
+const LIST_PARTS = 'message,new-messages,empty,avatar,author,badge,badge-host,badge-winner,badge-moderator,time,message-text,link,coin,like-button,hide-button,hidden-notice,undo-button,message-actions';
+const COMPOSER_PARTS = 'input,char-counter,heart-button,send-button,composer-status,slow-mode-countdown,xp';
 const BOARD_PARTS = 'leaderboard-row,rank-up,leaderboard-gain,close-button';
 
 /**
@@ -63,6 +65,11 @@ const BOARD_PARTS = 'leaderboard-row,rank-up,leaderboard-gain,close-button';
  * @csspart like-count - Session likes.
  * @csspart leaderboard-toggle - Opens the leaderboard panel (narrow layout).
  * @csspart banner - The reconnecting / error banner.
+ * @csspart mod-panel - Room controls (`lc-mod-panel`), hosts and moderators only: title, slow mode, chat window, session, recap; inside it `mod-panel-toggle` and `recap`.
+ * @csspart mod-panel-toggle - Opens and closes the room controls.
+ * @csspart recap - The session recap (`lc-recap`) opened from the room controls.
+ * @csspart pinned - The pinned message above the list (everyone).
+ * @csspart unpin-button - Unpins it (hosts and moderators).
  * @csspart message-list - The message list (`lc-message-list`).
  * @csspart message - Each message, with `data-id` and `data-seq` (pending ones: `data-pending`).
  * @csspart avatar - Avatars (messages and leaderboard).
@@ -76,7 +83,11 @@ const BOARD_PARTS = 'leaderboard-row,rank-up,leaderboard-gain,close-button';
  * @csspart link - An `http(s)` URL in a message, as a link (`target="_blank"`, `rel="noopener noreferrer nofollow ugc"`); nothing else in a message becomes markup.
  * @csspart coin - The gold "+1" coin chip of a message that earned coins.
  * @csspart like-button - A message's like button and count.
+ * @csspart message-actions - A message's moderation menu (`lc-message-actions`), hosts and moderators only: delete, pin, time out, ban.
  * @csspart new-messages - The "New messages" pill while scrolled up.
+ * @csspart hide-button - A message's "Hide messages from Ana" (others' messages), shown on hover and focus.
+ * @csspart hidden-notice - "Messages from Ana are hidden for you." / "2 people hidden." below the list, while anyone is hidden.
+ * @csspart undo-button - Its "Undo" (the last hide) or "Show all".
  * @csspart empty - The empty-room text.
  * @csspart typing - "Ana is typing…" / "Several people are typing…" above the composer (small rooms only: viewers at or under the join ack's `limits.smallRoomLimit`).
  * @csspart composer - The composer (`lc-composer`).
@@ -84,7 +95,8 @@ const BOARD_PARTS = 'leaderboard-row,rank-up,leaderboard-gain,close-button';
  * @csspart char-counter - Characters left, near the 2000 limit.
  * @csspart heart-button - Sends a heart.
  * @csspart send-button - Sends the message.
- * @csspart composer-status - Window / guest / connection / error line.
+ * @csspart composer-status - Window / guest / connection / error line; also a timeout or ban with its reason and end.
+ * @csspart slow-mode-countdown - In slow mode, the wait before the next send.
  * @csspart xp - Level, progress and "32 / 50 XP today".
  * @csspart leaderboard - The leaderboard (`lc-leaderboard`).
  * @csspart leaderboard-row - A leaderboard row (`data-user-id`).
@@ -157,6 +169,7 @@ export class LiveChat extends LitElement {
   #connection = new ConnectionController(this);
   #panelOpen = new StoreController(this, () => this.stores.ui.$panelOpen);
   #locale = new StoreController(this, () => this.stores.$locale);
+  #me = new StoreController(this, () => this.stores.me.$me);
 
   static override styles = [tokens, styles];
 
@@ -206,9 +219,15 @@ export class LiveChat extends LitElement {
   override render() {
     const { lang, dir } = this.#locale.value!;
     const board = !this.hideLeaderboard;
+    const staff = isStaff(this.#me.value?.user);
+    // Hosts and moderators only: the host tools are a chunk of their own (vite.config.ts), so a
+    // viewer never downloads them. import() loads it once; later calls reuse the module.
+    if (staff) import('./host-tools/host-tools.ts').catch(console.error);
     return html`<div class="frame ${this.theme}" part="base" lang=${lang} dir=${dir} @keydown=${this.#onKeydown}>
       <lc-header part="header" exportparts=${HEADER_PARTS} ?leaderboard=${board}></lc-header>
       <lc-banner exportparts="banner"></lc-banner>
+      ${staff ? html`<lc-mod-panel part="mod-panel" exportparts="mod-panel-toggle,recap"></lc-mod-panel>` : nothing}
+      <lc-pinned exportparts="pinned,unpin-button"></lc-pinned>
       <div class="body ${board ? 'side' : ''} ${board && this.#panelOpen.value ? 'panel' : ''}">
         <lc-message-list part="message-list" exportparts=${LIST_PARTS}></lc-message-list>
         ${board ? html`<lc-leaderboard part="leaderboard" exportparts=${BOARD_PARTS}></lc-leaderboard>` : nothing}

@@ -58,6 +58,14 @@ function squeezeTemplates(): Plugin {
   };
 }
 
+/** A lazily loaded chunk of the bundle (`dist/bundle.json`'s `chunks`), e.g. the host tools. */
+interface ChunkFile {
+  /** `<name>.<8 hex>.js`, in the same folder, served with a year-long immutable cache. */
+  file: string;
+  /** Size in bytes of `file`, `<file>.br` and `<file>.gz`. */
+  bytes: { identity: number; br: number; gzip: number };
+}
+
 /** What `dist/bundle.json` holds (read by server/http/static.ts and docs/widget.md). */
 interface BundleManifest {
   /** `live-chat.<hash>.js`, in the same folder. */
@@ -68,6 +76,33 @@ interface BundleManifest {
   integrity: string;
   /** Size in bytes of each file: the bundle, `<file>.br` (brotli) and `<file>.gz` (gzip). */
   bytes: { identity: number; br: number; gzip: number };
+  /**
+   * The lazy chunks (today the host tools, loaded only for hosts and moderators), twice: the
+   * ones `live-chat.js` imports, and the ones `live-chat.<hash>.js` imports (see
+   * {@link hashedCopies}).
+   */
+  chunks: ChunkFile[];
+  /** With chunks: `live-chat.js` (and its `.br`, `.gz`), which `/live-chat.js` sends. */
+  stable?: ChunkFile;
+}
+
+/** Writes `<file>.br` (brotli 11) and `<file>.gz` (gzip 9) next to `file`; returns the three sizes. */
+function compressed(dir: string, file: string, code: Buffer): ChunkFile['bytes'] {
+  const br = brotliCompressSync(code, {
+    params: { [zlib.BROTLI_PARAM_QUALITY]: zlib.BROTLI_MAX_QUALITY, [zlib.BROTLI_PARAM_MODE]: zlib.BROTLI_MODE_TEXT, [zlib.BROTLI_PARAM_SIZE_HINT]: code.length },
+  });
+  const gz = gzipSync(code, { level: 9 });
+  writeFileSync(join(dir, file), code);
+  writeFileSync(join(dir, `${file}.br`), br);
+  writeFileSync(join(dir, `${file}.gz`), gz);
+  return { identity: code.length, br: br.length, gzip: gz.length };
+}
+
+/** Replaces every `"./<from>"` module specifier in `code` by `"./<to>"`; throws when there is none. */
+function respecify(code: string, from: string, to: string): Buffer {
+  const parts = code.split(`"./${from}"`);
+  if (parts.length < 2) throw new Error(`live-chat build: no import of ./${from} to point at ./${to}`);
+  return Buffer.from(parts.join(`"./${to}"`));
 }
 
 /**
@@ -86,21 +121,34 @@ function hashedCopies(): Plugin {
       const code = readFileSync(join(dir, 'live-chat.js'));
       const hash = createHash('sha256').update(code).digest('hex').slice(0, 8);
       const file = `live-chat.${hash}.js`;
-      const br = brotliCompressSync(code, {
-        params: { [zlib.BROTLI_PARAM_QUALITY]: zlib.BROTLI_MAX_QUALITY, [zlib.BROTLI_PARAM_MODE]: zlib.BROTLI_MODE_TEXT, [zlib.BROTLI_PARAM_SIZE_HINT]: code.length },
-      });
-      const gz = gzipSync(code, { level: 9 });
+      const lazy = Object.values(bundle).filter((c) => c.type === 'chunk' && !c.isEntry).map((c) => c.fileName);
+      const current = new Set([file, ...lazy, ...lazy.map((c) => c.replace(/\.[0-9a-f]{8}\.js$/, `.${hash}.js`))]);
       for (const old of readdirSync(dir)) {
-        if (/^live-chat\.[0-9a-f]{8}\.js(\.br|\.gz)?$/.test(old) && !old.startsWith(file)) rmSync(join(dir, old));
+        const name = old.replace(/\.(br|gz)$/, '');
+        if (name === 'live-chat.js' && old !== name && !lazy.length) rmSync(join(dir, old));
+        if (/^[a-z-]+\.[0-9a-f]{8}\.js$/.test(name) && !current.has(name)) rmSync(join(dir, old));
       }
-      writeFileSync(join(dir, file), code);
-      writeFileSync(join(dir, `${file}.br`), br);
-      writeFileSync(join(dir, `${file}.gz`), gz);
+      // A lazy chunk imports the entry by name ("./live-chat.js"): loaded from the hashed URL,
+      // the entry must get chunks that import the hashed URL, or the page would run a second
+      // copy of the widget. So each chunk has a twin named by the entry's hash, and the hashed
+      // entry imports the twins: same code, the module specifiers rewritten.
+      let hashedCode = code.toString();
+      const chunks: ChunkFile[] = [];
+      for (const name of lazy) {
+        const twin = name.replace(/\.[0-9a-f]{8}\.js$/, `.${hash}.js`);
+        const chunk = readFileSync(join(dir, name));
+        chunks.push({ file: name, bytes: compressed(dir, name, chunk) });
+        chunks.push({ file: twin, bytes: compressed(dir, twin, respecify(chunk.toString(), 'live-chat.js', file)) });
+        hashedCode = respecify(hashedCode, name, twin).toString();
+      }
+      const hashed = Buffer.from(hashedCode);
       const manifest: BundleManifest = {
         file,
         hash,
-        integrity: `sha384-${createHash('sha384').update(code).digest('base64')}`,
-        bytes: { identity: code.length, br: br.length, gzip: gz.length },
+        integrity: `sha384-${createHash('sha384').update(hashed).digest('base64')}`,
+        bytes: compressed(dir, file, hashed),
+        chunks,
+        ...(chunks.length && { stable: { file: 'live-chat.js', bytes: compressed(dir, 'live-chat.js', code) } }),
       };
       writeFileSync(join(dir, 'bundle.json'), `${JSON.stringify(manifest, null, 2)}\n`);
     },
@@ -124,6 +172,13 @@ export default defineConfig({
     minify: 'terser',
     terserOptions: { module: true, ecma: 2020, compress: { passes: 2 }, format: { comments: false } },
     rollupOptions: {
+      // The host tools (widget/host-tools/, a dynamic import() for hosts and moderators only)
+      // become `host-tools.<8 hex>.js` next to the bundle; see hashedCopies for the hashed URL.
+      output: { chunkFileNames: '[name].[hash].js', hashCharacters: 'hex' },
+      // Lib mode keeps the entry's exports exactly ('strict'), which would move all shared code
+      // to a third file behind a re-exporting entry; allowing extra (minified) exports keeps it
+      // in live-chat.js, which the host-tools chunk imports.
+      preserveEntrySignatures: 'allow-extension',
     },
     lib: {
       entry: fileURLToPath(new URL('./live-chat.ts', import.meta.url)),

@@ -48,6 +48,14 @@ interface BundleManifest {
   hash: string;
   /** Bytes per encoding; `br` and `gzip` name the `.br` and `.gz` files next to `file`. */
   bytes: { identity: number; br?: number; gzip?: number };
+  /** Lazy chunks (`host-tools.<8 hex>.js`, loaded by the widget for hosts and moderators), each like the bundle. */
+  chunks?: { file: string; bytes: { identity: number; br?: number; gzip?: number } }[];
+  /**
+   * `live-chat.js` itself and its sizes, when the build has chunks: it imports the chunks
+   * that import `./live-chat.js` (the hashed file imports their hashed twins), so
+   * `/live-chat.js` sends these bytes. Absent: the hashed file's bytes serve both URLs.
+   */
+  stable?: { file: string; bytes: { identity: number; br?: number; gzip?: number } };
 }
 
 /** Encodings in the order the server prefers them, with their file suffix. */
@@ -82,7 +90,7 @@ export function staticRouter(options: StaticOptions = {}): Router {
   router.get('/live-chat.js', (req, res, next) => {
     void currentBuild(dist).then((build) => {
       if (!build) return next(refuse.notFound('live-chat.js is not built yet: run `npm run build` first.'));
-      sendBundle(req, res, next, dist, build, REVALIDATE);
+      sendBundle(req, res, next, dist, build.stable ?? build, build.hash, REVALIDATE);
     }, next);
   });
   router.get(/^\/live-chat\.([0-9a-f]{8})\.js$/, (req, res, next) => {
@@ -91,7 +99,16 @@ export function staticRouter(options: StaticOptions = {}): Router {
         const current = build ? `; this server has ${build.file}` : ': run `npm run build` first';
         return next(refuse.notFound(`No bundle ${req.path.slice(1)}${current}.`));
       }
-      sendBundle(req, res, next, dist, build, IMMUTABLE);
+      sendBundle(req, res, next, dist, build, build.hash, IMMUTABLE);
+    }, next);
+  });
+  // The bundle's lazy chunks (the host tools): the current build's only, immutable like the
+  // hashed bundle, from the same folder, pre-compressed and negotiated the same way.
+  router.get(/^\/([a-z][a-z-]*\.[0-9a-f]{8}\.js)$/, (req, res, next) => {
+    void currentBuild(dist).then((build) => {
+      const chunk = build?.chunks?.find((c) => c.file === req.params[0]);
+      if (!build || !chunk) return next(refuse.notFound(`No file ${req.path.slice(1)} in this server's build${build ? '' : ': run `npm run build` first'}.`));
+      sendBundle(req, res, next, dist, chunk, chunk.file, IMMUTABLE);
     }, next);
   });
 
@@ -117,13 +134,13 @@ async function currentBuild(dist: string): Promise<BundleManifest | null> {
   return existsSync(path.join(dist, manifest.file)) ? manifest : null;
 }
 
-/** Sends the build's file in the best encoding the request accepts, with `cacheControl`. */
-function sendBundle(req: Request, res: Response, next: NextFunction, dist: string, build: BundleManifest, cacheControl: string): void {
+/** Sends a file of the build (the bundle or a chunk) in the best encoding the request accepts, with `cacheControl`. */
+function sendBundle(req: Request, res: Response, next: NextFunction, dist: string, build: Pick<BundleManifest, 'file' | 'bytes'>, etag: string, cacheControl: string): void {
   const encoding = ENCODINGS.find((e) => build.bytes[e.name] !== undefined && req.acceptsEncodings(e.name) && existsSync(path.join(dist, build.file + e.suffix)));
   res.set({
     'Content-Type': 'text/javascript; charset=utf-8',
     'Cache-Control': cacheControl,
-    ETag: `"${build.hash}-${encoding?.name ?? 'identity'}"`,
+    ETag: `"${etag}-${encoding?.name ?? 'identity'}"`,
     'Cross-Origin-Resource-Policy': 'cross-origin',
     ...(encoding && { 'Content-Encoding': encoding.name }),
   });

@@ -51,8 +51,12 @@ function get(url: string, headers: Record<string, string> = {}, method = 'GET'):
 /** The JSON error body of a 404. */
 const errorCode = (a: Answer): string => (JSON.parse(a.body.toString('utf8')) as { error: { code: string } }).error.code;
 
-let build: { file: string; hash: string; bytes: { identity: number; br: number; gzip: number } };
+type Sizes = { identity: number; br: number; gzip: number };
+let build: { file: string; hash: string; bytes: Sizes; chunks: { file: string; bytes: Sizes }[]; stable?: { file: string; bytes: Sizes } };
+/** live-chat.js, what `/live-chat.js` sends. */
 let bundle: Buffer;
+/** live-chat.<hash>.js: the same code, its lazy chunk imports pointed at the chunks' hashed twins. */
+let hashedBundle: Buffer;
 let t: TestServer;
 
 before(async () => {
@@ -63,6 +67,7 @@ before(async () => {
   }
   build = JSON.parse(readFileSync(manifestPath, 'utf8'));
   bundle = readFileSync(path.join(dist, 'live-chat.js'));
+  hashedBundle = readFileSync(path.join(dist, build.file));
   t = await startServer();
 });
 
@@ -74,16 +79,24 @@ describe('the build', () => {
   it('writes a hashed copy of live-chat.js with its .br and .gz and a manifest', () => {
     assert.match(build.file, /^live-chat\.[0-9a-f]{8}\.js$/);
     assert.equal(build.file, `live-chat.${build.hash}.js`);
-    assert.deepEqual(readFileSync(path.join(dist, build.file)), bundle);
-    assert.deepEqual(brotliDecompressSync(readFileSync(path.join(dist, `${build.file}.br`))), bundle);
-    assert.deepEqual(gunzipSync(readFileSync(path.join(dist, `${build.file}.gz`))), bundle);
-    assert.equal(build.bytes.identity, bundle.length);
+    const [chunk, twin] = build.chunks.map((c) => c.file);
+    assert.match(chunk ?? '', /^host-tools\.[0-9a-f]{8}\.js$/, 'the host tools are a chunk of their own');
+    assert.equal(twin, `host-tools.${build.hash}.js`);
+    assert.deepEqual(hashedBundle.toString(), bundle.toString().replace(`"./${chunk}"`, `"./${twin}"`), 'the same code, importing the twin');
+    assert.match(readFileSync(path.join(dist, chunk!), 'utf8'), /from"\.\/live-chat\.js"/);
+    assert.match(readFileSync(path.join(dist, twin!), 'utf8'), new RegExp(`from"\\./${build.file.replace(/\./g, '\\.')}"`));
+    assert.deepEqual(brotliDecompressSync(readFileSync(path.join(dist, `${build.file}.br`))), hashedBundle);
+    assert.deepEqual(gunzipSync(readFileSync(path.join(dist, `${build.file}.gz`))), hashedBundle);
+    assert.equal(build.bytes.identity, hashedBundle.length);
+    assert.deepEqual(build.stable?.bytes, { identity: bundle.length, br: readFileSync(path.join(dist, 'live-chat.js.br')).length, gzip: readFileSync(path.join(dist, 'live-chat.js.gz')).length });
     assert.ok(build.bytes.br < build.bytes.gzip && build.bytes.gzip < build.bytes.identity, JSON.stringify(build.bytes));
   });
 });
 
 describe('serving the bundle', () => {
   const urls = () => [`${t.url}/live-chat.js`, `${t.url}/${build.file}`];
+  /** What a URL of {@link urls} sends. */
+  const bytesOf = (url: string) => (url.endsWith('/live-chat.js') ? bundle : hashedBundle);
 
   it(`sends brotli when accepted, at most ${BR_WIRE_BUDGET} bytes on the wire for both URLs`, async () => {
     for (const url of urls()) {
@@ -93,7 +106,7 @@ describe('serving the bundle', () => {
         assert.equal(res.headers['content-encoding'], 'br', `${url} with ${accept}`);
         console.log(`${url.replace(t.url, '')} (${accept}): ${res.body.length} bytes on the wire`);
         assert.ok(res.body.length <= BR_WIRE_BUDGET, `${url}: ${res.body.length} bytes with br is over the ${BR_WIRE_BUDGET}-byte budget`);
-        assert.deepEqual(brotliDecompressSync(res.body), bundle);
+        assert.deepEqual(brotliDecompressSync(res.body), bytesOf(url));
         assert.equal(res.headers['content-type'], 'text/javascript; charset=utf-8');
         assert.match(String(res.headers.vary), /Accept-Encoding/i);
         assert.equal(res.headers['cross-origin-resource-policy'], 'cross-origin');
@@ -106,15 +119,15 @@ describe('serving the bundle', () => {
     for (const url of urls()) {
       const gz = await get(url, { 'accept-encoding': 'gzip' });
       assert.equal(gz.headers['content-encoding'], 'gzip', url);
-      assert.equal(gz.body.length, build.bytes.gzip);
-      assert.deepEqual(gunzipSync(gz.body), bundle);
+      assert.equal(gz.body.length, url.endsWith('/live-chat.js') ? build.stable!.bytes.gzip : build.bytes.gzip);
+      assert.deepEqual(gunzipSync(gz.body), bytesOf(url));
       console.log(`${url.replace(t.url, '')} (gzip): ${gz.body.length} bytes on the wire`);
 
       for (const headers of [{}, { 'accept-encoding': 'identity' }, { 'accept-encoding': 'br;q=0, gzip;q=0' }] as Record<string, string>[]) {
         const plain = await get(url, headers);
         assert.equal(plain.status, 200);
         assert.equal(plain.headers['content-encoding'], undefined, `${url} with ${JSON.stringify(headers)}`);
-        assert.deepEqual(plain.body, bundle);
+        assert.deepEqual(plain.body, bytesOf(url));
         assert.match(String(plain.headers.vary), /Accept-Encoding/i);
       }
       console.log(`${url.replace(t.url, '')} (identity): ${bundle.length} bytes on the wire`);
@@ -142,6 +155,31 @@ describe('serving the bundle', () => {
       const otherEncoding = await get(url, { 'accept-encoding': 'gzip', 'if-none-match': etag });
       assert.equal(otherEncoding.status, 200, 'a br ETag does not validate the gzip bytes');
       assert.equal(otherEncoding.headers.etag, `"${build.hash}-gzip"`);
+    }
+  });
+
+  it('serves the lazy chunks (the host tools) like the hashed bundle: immutable, pre-compressed, cross-origin', async () => {
+    assert.equal(build.chunks.length, 2);
+    for (const chunk of build.chunks) {
+      const file = readFileSync(path.join(dist, chunk.file));
+      const br = await get(`${t.url}/${chunk.file}`, { 'accept-encoding': 'br', origin: 'https://site.example' });
+      assert.equal(br.status, 200, chunk.file);
+      assert.equal(br.headers['content-encoding'], 'br');
+      assert.equal(br.body.length, chunk.bytes.br);
+      assert.deepEqual(brotliDecompressSync(br.body), file);
+      assert.equal(br.headers['cache-control'], IMMUTABLE);
+      assert.equal(br.headers['content-type'], 'text/javascript; charset=utf-8');
+      assert.equal(br.headers['cross-origin-resource-policy'], 'cross-origin');
+      assert.equal(br.headers['access-control-allow-origin'], '*');
+      assert.equal(br.headers.etag, `"${chunk.file}-br"`);
+      const plain = await get(`${t.url}/${chunk.file}`);
+      assert.deepEqual(plain.body, file);
+      console.log(`/${chunk.file}: ${chunk.bytes.br} bytes br, ${chunk.bytes.gzip} gzip, ${chunk.bytes.identity} identity`);
+    }
+    for (const name of ['host-tools.00000000.js', 'other.12345678.js']) {
+      const res = await get(`${t.url}/${name}`);
+      assert.equal(res.status, 404, name);
+      assert.equal(errorCode(res), 'not_found');
     }
   });
 

@@ -6,6 +6,7 @@ import {
   levelInfo,
   planJoin,
   type JoinAck,
+  type ClientToServerEvents,
   type LeaderboardEntry,
   type Me,
   type Message,
@@ -17,7 +18,7 @@ import {
   type Session,
   type UserRef,
 } from 'live-chat-protocol';
-import type { ChatTransport, ClientError, TransportAck, TransportStatus } from '../../widget/transport/chat-transport.ts';
+import type { AckOf, ChatTransport, ClientError, PayloadOf, TransportAck, TransportStatus } from '../../widget/transport/chat-transport.ts';
 import { FakeEconomy } from './fake-economy.ts';
 
 /** The server's numbers (`DEFAULT_LIMITS`, the same names as its configuration). */
@@ -51,7 +52,7 @@ export interface FakeTransportOptions {
 
 /** One recorded call from the widget. */
 export interface FakeCall {
-  method: 'connect' | 'disconnect' | 'join' | 'leave' | 'send' | 'like' | 'roomLike' | 'typing' | 'deleteMessage' | 'timeoutUser' | 'updateRoom';
+  method: 'connect' | 'disconnect' | 'join' | 'leave' | 'send' | 'like' | 'roomLike' | 'typing' | 'deleteMessage' | 'timeoutUser' | 'updateRoom' | 'request';
   payload?: any;
 }
 
@@ -374,6 +375,8 @@ export class FakeTransport implements ChatTransport {
       const refuse = (code: ClientError['code'], retryAfterMs?: number) =>
         ({ ok: false as const, error: { code, message: code, ...(retryAfterMs !== undefined && { retryAfterMs }) } });
       if (!this.me.canPost) return refuse('unauthorized');
+      const restricted = this.#refusal();
+      if (restricted) return { ok: false as const, error: restricted };
       const checked = checkText(p.text, this.limits.maxMessageLength);
       if (!checked.ok) return refuse(checked.code);
       const seen = this.#sent.get(p.clientId);
@@ -396,6 +399,8 @@ export class FakeTransport implements ChatTransport {
 
   like(p: { roomId: string; messageId: string }): Promise<TransportAck<{ likes: number }>> {
     return this.#answer<{ likes: number }>('like', p, () => {
+      const restricted = this.#refusal();
+      if (restricted) return { ok: false, error: restricted };
       const m = this.messages.find((x) => x.id === p.messageId);
       if (!m) return { ok: false, error: { code: 'not_found', message: 'no such message' } };
       const liked = !this.#likedByMe.delete(m.id);
@@ -408,6 +413,8 @@ export class FakeTransport implements ChatTransport {
 
   roomLike(p: { roomId: string; count?: number }): Promise<TransportAck<{ likes: number }>> {
     return this.#answer<{ likes: number }>('roomLike', p, () => {
+      const restricted = this.#refusal();
+      if (restricted) return { ok: false, error: restricted };
       this.stats.likes += p.count ?? 1;
       this.push('room:stats', { ...this.stats });
       return { ok: true, likes: this.stats.likes };
@@ -426,6 +433,7 @@ export class FakeTransport implements ChatTransport {
         m.text = '';
       }
       this.push('message:deleted', { roomId: this.room.id, messageId: p.messageId });
+      if (this.room.pinned?.id === p.messageId) this.setRoom({ pinned: null });
       return { ok: true };
     });
   }
@@ -440,6 +448,96 @@ export class FakeTransport implements ChatTransport {
       this.setRoom(change);
       return { ok: true, room: { ...this.room } };
     });
+  }
+
+  /**
+   * The host tools' events, as the server answers them for the user `me`: staff only
+   * (`forbidden` otherwise). `mod:delete`, `mod:timeout` (a timeout of `me` becomes its
+   * restriction, with a `moderation:notice`), `mod:ban` / `mod:unban` (the same for bans;
+   * others' bans are kept in {@link bans}), `room:pin` (`not_found` for an unknown or deleted
+   * message; `room:updated` follows), `room:update`, `session:start` / `session:end`
+   * (`session:updated`, and an empty board for a new session). Recorded as `request` calls
+   * with the payload `{ event, …payload }`.
+   */
+  request<E extends keyof ClientToServerEvents>(event: E, payload: PayloadOf<E>): Promise<TransportAck<AckOf<E>>> {
+    return this.#answer('request', { event, ...payload }, () => this.#moderate(event, payload) as TransportAck<AckOf<E>>);
+  }
+
+  /** Users banned from the room by `mod:ban` (other than `me`, whose ban is `me.restriction`). */
+  readonly bans = new Map<string, string | null>();
+
+  #moderate(event: keyof ClientToServerEvents, p: any): TransportAck<{ room?: Room; session?: Session | null }> {
+    if (!isStaff(this.me.user)) return { ok: false, error: { code: 'forbidden', message: 'Only hosts and moderators can moderate' } };
+    const now = this.#now();
+    switch (event) {
+      case 'mod:delete': {
+        const m = this.messages.find((x) => x.id === p.messageId);
+        if (!m) return { ok: false, error: { code: 'not_found', message: 'no such message' } };
+        Object.assign(m, { deleted: true, text: '' });
+        this.push('message:deleted', { roomId: this.room.id, messageId: m.id });
+        if (this.room.pinned?.id === m.id) this.setRoom({ pinned: null });
+        return { ok: true };
+      }
+      case 'mod:timeout':
+        this.restrict(p.userId, { kind: 'timeout', until: new Date(now + p.seconds * 1000).toISOString(), reason: p.reason ?? null });
+        return { ok: true };
+      case 'mod:ban':
+        this.restrict(p.userId, { kind: 'ban', until: null, reason: p.reason ?? null });
+        return { ok: true };
+      case 'mod:unban':
+        this.restrict(p.userId, { kind: 'unban', until: null, reason: null });
+        return { ok: true };
+      case 'room:pin': {
+        const m = p.messageId === null ? null : this.messages.find((x) => x.id === p.messageId && !x.deleted);
+        if (m === undefined) return { ok: false, error: { code: 'not_found', message: 'no such message' } };
+        this.setRoom({ pinned: m && structuredClone(m) });
+        return { ok: true, room: { ...this.room } };
+      }
+      case 'room:update': {
+        const { roomId: _, ...change } = p;
+        this.setRoom(change);
+        return { ok: true, room: { ...this.room } };
+      }
+      case 'session:start':
+        if (!this.session || this.session.endedAt) this.setSession({ id: `session-${now}`, roomId: this.room.id, startedAt: new Date(now).toISOString(), endedAt: null });
+        return { ok: true, session: { ...this.session! } };
+      case 'session:end':
+        if (this.session && !this.session.endedAt) this.setSession({ ...this.session, endedAt: new Date(now).toISOString() });
+        return { ok: true, session: this.session && { ...this.session } };
+      default:
+        return { ok: false, error: { code: 'invalid', message: `the fake does not answer ${event}` } };
+    }
+  }
+
+  /**
+   * A moderator's decision about `userId` (as `mod:timeout` / `mod:ban` / `mod:unban` make
+   * it): for `me` it becomes `me.restriction` and a `moderation:notice` is pushed to the
+   * widget; for others, bans are recorded in {@link bans}.
+   */
+  restrict(userId: string, notice: { kind: 'timeout' | 'ban' | 'unban'; until: string | null; reason: string | null }): void {
+    if (notice.kind === 'ban') this.bans.set(userId, notice.reason);
+    if (notice.kind === 'unban') this.bans.delete(userId);
+    if (userId !== this.me.user.id) return;
+    this.me.restriction = notice.kind === 'unban' ? null : { kind: notice.kind, until: notice.until, reason: notice.reason };
+    this.push('moderation:notice', { roomId: this.room.id, ...notice });
+  }
+
+  /** Starts or ends the session as `session:start` / `session:end` do: `session:updated`, and an empty board for a new one. */
+  setSession(session: Session | null): void {
+    const fresh = session && session.id !== this.session?.id;
+    this.session = session;
+    if (fresh) this.#economy.setScores([]);
+    this.push('session:updated', { roomId: this.room.id, session: session && { ...session } });
+    if (fresh) this.#pushBoard();
+  }
+
+  /** The refusal of a restricted `me` (the server's order: ban first, then a running timeout). */
+  #refusal(): ClientError | null {
+    const r = this.me.restriction;
+    if (r?.kind === 'ban') return { code: 'banned', message: r.reason ?? 'You are banned from this room' };
+    const left = r?.until ? Date.parse(r.until) - this.#now() : 0;
+    if (left > 0) return { code: 'timed_out', message: r!.reason ?? 'You are timed out', retryAfterMs: left };
+    return null;
   }
 
   on<E extends keyof ServerToClientEvents>(event: E, listener: ServerToClientEvents[E]): () => void {

@@ -1,5 +1,6 @@
 import { html, nothing } from 'lit';
-import { charCount, composerMode, COUNTER_FROM } from '../state/composer.ts';
+import { charCount, composerMode, COUNTER_FROM, restrictionAt } from '../state/composer.ts';
+import { isStaff } from '../state/staff.ts';
 import { define, LcElement } from './base-element.ts';
 import { icons } from './icons.ts';
 import { styles } from './lc-composer.styles.ts';
@@ -21,6 +22,7 @@ import { base } from './shared.styles.ts';
  * @csspart heart-button - Sends a heart to the room.
  * @csspart send-button - Sends the message.
  * @csspart composer-status - The status line: window, guest, connection, or error (`role="alert"`).
+ * @csspart slow-mode-countdown - In slow mode, after a send: "you can send again in 0:07" (staff are exempt).
  * @csspart xp - Level, level progress and XP today (signed-in users).
  * @cssproperty --lc-color-accent - The send button and the XP bar.
  */
@@ -33,6 +35,8 @@ export class LcComposer extends LcElement {
   #draft = this.watch((s) => s.ui.$draft);
   #error = this.watch((s) => s.ui.$composerError);
   #ticker?: ReturnType<typeof setInterval>;
+  /** ms since epoch of the user's last send from this composer (the slow-mode countdown). */
+  #sentAt = 0;
 
   static override styles = [base, styles];
 
@@ -54,7 +58,9 @@ export class LcComposer extends LcElement {
 
   #submit(e: Event): void {
     e.preventDefault();
-    if (this.stores?.actions.send(this.#draft.value ?? '')) this.stores.ui.setDraft('');
+    if (!this.stores?.actions.send(this.#draft.value ?? '')) return;
+    this.stores.ui.setDraft('');
+    this.#sentAt = Date.now();
   }
 
   #input(e: Event): void {
@@ -77,8 +83,17 @@ export class LcComposer extends LcElement {
     const error = stored?.until && stored.until <= now ? null : stored;
     const open = mode === 'open';
     const queued = this.#outbox.value?.length ?? 0;
+    const restriction = restrictionAt(me, now);
+    // Slow mode counts down from the user's last send (staff are exempt, as on the server).
+    const slowWait = room?.slowModeSeconds && !isStaff(me?.user) ? this.#sentAt + room.slowModeSeconds * 1000 - now : 0;
     const statusText = error
       ? this.locale.error(error.error, error.until, max)
+      : restriction
+        ? restriction.until
+          ? t.timedOut(new Date(restriction.until).toLocaleTimeString(this.locale.lang, { timeStyle: 'short' }), restriction.reason)
+          : t.banned(restriction.reason)
+      : open && slowWait > 0
+        ? html`<span part="slow-mode-countdown">${t.slowModeIn(countdown(slowWait))}</span>`
       : mode === 'guest'
         ? t.signIn
         : mode === 'countdown'
@@ -110,15 +125,15 @@ export class LcComposer extends LcElement {
             ? html`<span class="count ${left < 0 ? 'over' : ''}" part="char-counter">${left}<span class="sr"> ${t.charsLeft}</span></span>`
             : nothing}
         </label>
-        <button class="round heart" part="heart-button" type="button" aria-label=${t.heart} ?disabled=${!room || status === 'error'} @click=${() => this.stores?.actions.heart()}>
+        <button class="round heart" part="heart-button" type="button" aria-label=${t.heart} ?disabled=${!room || status === 'error' || !!restriction} @click=${() => this.stores?.actions.heart()}>
           ${icons.heart}
         </button>
-        <button class="round send" part="send-button" type="submit" aria-label=${t.send} ?disabled=${!open || !draft.trim() || left < 0}>
+        <button class="round send" part="send-button" type="submit" aria-label=${t.send} ?disabled=${!open || !draft.trim() || left < 0 || slowWait > 0}>
           ${icons.send}
         </button>
       </form>
       <div class="foot">
-        <p id="status" class="status ${error ? 'error' : ''}" part="composer-status" role=${error ? 'alert' : 'status'}>
+        <p id="status" class="status ${error || restriction ? 'error' : ''}" part="composer-status" role=${error || restriction ? 'alert' : 'status'}>
           ${statusText}${mode === 'guest' ? html` <slot name="sign-in"></slot>` : nothing}
         </p>
         ${p

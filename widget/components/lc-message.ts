@@ -1,6 +1,7 @@
 import { html, nothing } from 'lit';
 import type { Badge, Message } from 'live-chat-protocol';
 import type { PendingMessage } from '../state/outbox.ts';
+import { isStaff } from '../state/staff.ts';
 import { avatar, avatarStyles } from './avatar.ts';
 import { define, LcElement } from './base-element.ts';
 import { base } from './shared.styles.ts';
@@ -27,6 +28,7 @@ const BADGES = ['host', 'winner', 'moderator'] as const satisfies readonly Badge
  * @csspart link - An `http(s)` URL in the text, as a link (`target="_blank"`, `rel="noopener noreferrer nofollow ugc"`).
  * @csspart coin - The "+1" coin chip (only on messages with `reward.coins > 0`).
  * @csspart like-button - The like button: the count (empty at 0), then a visually hidden "Like".
+ * @csspart message-actions - The moderation menu (`lc-message-actions`, from the host-tools chunk), hosts and moderators only.
  * @cssproperty --lc-badge-host-color - HOST badge background.
  * @cssproperty --lc-badge-winner-color - WINNER badge background.
  * @cssproperty --lc-badge-moderator-color - MOD badge background.
@@ -73,6 +75,9 @@ export class LcMessage extends LcElement {
               >`}
           ${coins > 0
             ? html`<span class="coin" part="coin" role="img" aria-label=${t.earned(coins)}><i class="gold"></i>+${coins}</span>`
+            : nothing}
+          ${isStaff(this.stores?.me.$me.get()?.user) && !this.pending && !m.deleted
+            ? html`<lc-message-actions part="message-actions" .message=${m}></lc-message-actions>`
             : nothing}
         </div>
         <p class="text" part="message-text" dir="auto">${m.deleted ? t.deleted : richText(m.text)}</p>

@@ -4,8 +4,8 @@ import type { ClientError } from '../transport/chat-transport.ts';
 export interface LcErrorDetail {
   /** `code` is a wire error code, or `offline` / `timeout`; `invalid` for a setup mistake. */
   error: ClientError;
-  /** What failed: `setup` (no server attribute), `connect`, `join`, `send`, `like`. */
-  source: 'setup' | 'connect' | 'join' | 'send' | 'like';
+  /** What failed: `setup` (no server attribute), `connect`, `join`, `send`, `like`, `moderate` (a host tool). */
+  source: 'setup' | 'connect' | 'join' | 'send' | 'like' | 'moderate';
 }
 
 /**

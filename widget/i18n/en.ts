@@ -57,6 +57,11 @@ export const en = {
   xpToday: (n: string, cap: string) => `${n} / ${cap} XP today`,
   close: 'Close',
   noServer: 'Chat is not set up on this page.',
+  pinned: 'Pinned message',
+  unpin: 'Unpin',
+  slowModeIn: (t: string) => `Slow mode: you can send again in ${t}`,
+  banned: (reason: string | null) => `You're banned from this room${reason ? `: ${reason}` : '.'}`,
+  timedOut: (until: string, reason: string | null) => `You're timed out until ${until}${reason ? `: ${reason}` : '.'}`,
   errors: {
     unauthorized: 'Sign in to chat',
     forbidden: "You can't chat in this room.",
@@ -67,6 +72,7 @@ export const en = {
     slow_mode: (s: number) => `Slow mode is on. Try again in ${s} s.`,
     timed_out: (s: number) => `You're timed out. Try again in ${s} s.`,
     chat_closed: 'Chat is closed.',
+    banned: "You're banned from this room.",
     internal: 'Something went wrong. Try again.',
   },
 };

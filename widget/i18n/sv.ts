@@ -55,6 +55,11 @@ export const sv: Catalogue = {
   xpToday: (n, cap) => `${n} / ${cap} XP i dag`,
   close: 'Stäng',
   noServer: 'Chatten är inte inställd på den här sidan.',
+  pinned: 'Fäst meddelande',
+  unpin: 'Lossa',
+  slowModeIn: (t) => `Långsamt läge: du kan skicka igen om ${t}`,
+  banned: (reason) => `Du är utestängd från rummet${reason ? `: ${reason}` : '.'}`,
+  timedOut: (until, reason) => `Du är avstängd till ${until}${reason ? `: ${reason}` : '.'}`,
   errors: {
     unauthorized: 'Logga in för att chatta',
     forbidden: 'Du kan inte chatta i det här rummet.',
@@ -65,6 +70,7 @@ export const sv: Catalogue = {
     slow_mode: (s) => `Långsamt läge är på. Försök igen om ${s} s.`,
     timed_out: (s) => `Du är avstängd en stund. Försök igen om ${s} s.`,
     chat_closed: 'Chatten är stängd.',
+    banned: 'Du är utestängd från rummet.',
     internal: 'Något gick fel. Försök igen.',
   },
 };

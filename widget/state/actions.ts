@@ -1,3 +1,6 @@
+import type { ClientToServerEvents } from 'live-chat-protocol';
+import type { AckOf, PayloadOf, TransportAck } from '../transport/chat-transport.ts';
+
 /**
  * What inner elements may ask of the connection. `<live-chat>` hands its connection
  * controller to them as `stores.actions`; a lone element in a story gets the no-op default.
@@ -11,6 +14,12 @@ export interface ChatActions {
   heart(): void;
   /** The user is typing (true) or stopped (false): `typing:start` / `typing:stop`, throttled, small rooms only. */
   typing(active: boolean): void;
+  /**
+   * Sends a client event about the joined room (the host tools' `mod:*`, `room:pin`,
+   * `room:update`, `session:*`), filling in `roomId`; answers the ack, or `offline` when no
+   * room is joined.
+   */
+  request<E extends keyof ClientToServerEvents>(event: E, payload: Omit<PayloadOf<E>, 'roomId'>): Promise<TransportAck<AckOf<E>>>;
 }
 
 /** Actions that do nothing: the default until a `<live-chat>` connects its controller. */
@@ -19,4 +28,5 @@ export const noActions: ChatActions = {
   like() {},
   heart() {},
   typing() {},
+  request: async () => ({ ok: false, error: { code: 'offline', message: 'not connected' } }),
 };

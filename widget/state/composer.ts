@@ -1,4 +1,4 @@
-import { chatWindowState, DEFAULT_LIMITS, normalizeText, textLength, type Me, type Room } from 'live-chat-protocol';
+import { chatWindowState, DEFAULT_LIMITS, normalizeText, textLength, type Me, type Restriction, type Room } from 'live-chat-protocol';
 import type { ConnectionState } from './connection.ts';
 
 /**
@@ -17,15 +17,26 @@ export const COUNTER_FROM = 200;
  * - `guest`: `me.canPost` is false ("Sign in to chat");
  * - `countdown`: before the room's `opensAt` ("Chat opens in 12:34");
  * - `closed`: after the room's `closesAt` ("Chat has closed");
+ * - `restricted`: the user is banned, or timed out until a later time ({@link restrictionAt});
  * - `open`: sending works; while reconnecting, sends wait in the outbox.
  */
-export type ComposerMode = 'connecting' | 'error' | 'guest' | 'countdown' | 'closed' | 'open';
+export type ComposerMode = 'connecting' | 'error' | 'guest' | 'countdown' | 'closed' | 'restricted' | 'open';
+
+/**
+ * The user's restriction in force at `now` (ms since epoch): `me.restriction` (join ack,
+ * then `moderation:notice`) when it is a ban, or a timeout whose `until` is later; else null.
+ */
+export const restrictionAt = (me: Me | null | undefined, now: number): Restriction | null => {
+  const r = me?.restriction;
+  return r && (r.kind === 'ban' || Date.parse(r.until!) > now) ? r : null;
+};
 
 /** The composer's mode from the stores' values at `now` (ms since epoch). */
 export function composerMode(room: Room | null | undefined, me: Me | null | undefined, connection: ConnectionState | undefined, now: number): ComposerMode {
   if (connection?.status === 'error') return 'error';
   if (!room || !me) return 'connecting';
   if (!me.canPost) return 'guest';
+  if (restrictionAt(me, now)) return 'restricted';
   const window = chatWindowState({ opensAt: room.opensAt ? Date.parse(room.opensAt) : null, closesAt: room.closesAt ? Date.parse(room.closesAt) : null }, now);
   return window.open ? 'open' : 'closed' in window ? 'closed' : 'countdown';
 }

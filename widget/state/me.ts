@@ -1,5 +1,5 @@
 import { atom } from 'nanostores';
-import type { Me, Reward } from 'live-chat-protocol';
+import type { Me, ModerationNotice, Reward } from 'live-chat-protocol';
 
 /** Message ids of rewards already counted, kept for dedupe (the oldest are forgotten). */
 const SEEN_MAX = 200;
@@ -17,6 +17,12 @@ export function createMeStore() {
     /** The join ack's `me` (who the server says the user is, and may do). */
     apply(me: Me | null): void {
       $me.set(me);
+    },
+
+    /** A `moderation:notice` about this user: a timeout or ban becomes `me.restriction`, an unban clears it. */
+    restrict(n: ModerationNotice): void {
+      const me = $me.get();
+      if (me) $me.set({ ...me, restriction: n.kind === 'unban' ? null : { kind: n.kind, until: n.until, reason: n.reason } });
     },
 
     /**

@@ -35,6 +35,15 @@ export function createRoomStore() {
     update(room: Room): void {
       $room.set(room);
     },
+    /**
+     * A `session:updated`: the session started (a new one) or ended (`endedAt` set, or null).
+     * @returns true when a new session is running, whose leaderboard starts empty.
+     */
+    setSession(session: Session | null): boolean {
+      const fresh = !!session && !session.endedAt && session.id !== $session.get()?.id;
+      $session.set(session);
+      return fresh;
+    },
     /** Forgets the room (left, switched, or disconnected). */
     clear(): void {
       $room.set(null);

@@ -1,4 +1,4 @@
-import type { ErrorCode, JoinAck, JoinPayload, LikesAck, MessageLikePayload, ModDeletePayload, ModTimeoutPayload, RoomAck, RoomLikePayload, RoomUpdatePayload, SendAck, SendPayload, ServerToClientEvents } from 'live-chat-protocol';
+import type { AckCallback, ClientToServerEvents, ErrorCode, JoinAck, JoinPayload, LikesAck, MessageLikePayload, ModDeletePayload, ModTimeoutPayload, RoomAck, RoomLikePayload, RoomUpdatePayload, SendAck, SendPayload, ServerToClientEvents } from 'live-chat-protocol';
 
 /**
  * An error the widget can meet: a wire error code (DESIGN.md, "Wire contract") or one of the
@@ -58,11 +58,22 @@ export interface ChatTransport {
   timeoutUser(p: ModTimeoutPayload): Promise<TransportAck>;
   /** `room:update` (host / moderator). */
   updateRoom(p: RoomUpdatePayload): Promise<TransportAck<RoomAck>>;
+  /**
+   * Any client event by name, e.g. the host tools' `mod:ban` or `room:pin`: emits `payload`
+   * and answers its ack (`offline` / `timeout` as the other methods do).
+   */
+  request<E extends keyof ClientToServerEvents>(event: E, payload: PayloadOf<E>): Promise<TransportAck<AckOf<E>>>;
   /** Subscribes to a server event; returns the unsubscribe function. */
   on<E extends keyof ServerToClientEvents>(event: E, listener: ServerToClientEvents[E]): () => void;
   /** Subscribes to connection status; returns the unsubscribe function. */
   onStatus(listener: (status: TransportStatus, error?: ClientError) => void): () => void;
 }
+
+/** The payload of a client event, e.g. `RoomUpdatePayload` for `room:update`. */
+export type PayloadOf<E extends keyof ClientToServerEvents> = Parameters<ClientToServerEvents[E]>[0];
+
+/** What the ack of a client event carries when it succeeds, e.g. `RoomAck` for `room:update`. */
+export type AckOf<E extends keyof ClientToServerEvents> = Parameters<ClientToServerEvents[E]>[1] extends AckCallback<infer T> ? T : never;
 
 /** Options of `createSocketTransport`. */
 export interface TransportOptions {

@@ -1,5 +1,5 @@
 import type { ReactiveController, ReactiveElement } from 'lit';
-import { checkText } from 'live-chat-protocol';
+import { checkText, type ClientToServerEvents } from 'live-chat-protocol';
 import { LcConnectionChangeEvent } from '../events/connection-change-event.ts';
 import { LcErrorEvent, type LcErrorDetail } from '../events/error-event.ts';
 import { LcLikeEvent } from '../events/like-event.ts';
@@ -8,7 +8,7 @@ import type { ChatActions } from '../state/actions.ts';
 import type { ChatStores } from '../state/chat-stores.ts';
 import { outboxDb } from '../state/outbox-db.ts';
 import type { ConnectionStatus } from '../state/connection.ts';
-import type { ChatTransport, ClientError, TransportStatus } from './chat-transport.ts';
+import type { AckOf, ChatTransport, ClientError, PayloadOf, TransportAck, TransportStatus } from './chat-transport.ts';
 import { OutboxSender, transient } from './outbox-sender.ts';
 import { RoomSync } from './room-sync.ts';
 import { TypingSender } from './typing-sender.ts';
@@ -129,6 +129,7 @@ export class ConnectionController implements ReactiveController, ChatActions {
       this.#setStatus('connecting');
       this.#token = host.token;
       this.#keep(storage()?.getItem(lastUserKey(host.server ?? '', host.room)) ?? null);
+      this.#stores.hidden.load(host.server ?? '', host.room);
       t.connect(() => this.#getToken());
       return;
     }
@@ -143,6 +144,7 @@ export class ConnectionController implements ReactiveController, ChatActions {
       void this.#transport.leave({ roomId: joined });
       this.#room.reset();
       this.#keep(storage()?.getItem(lastUserKey(host.server ?? '', host.room)) ?? null);
+      this.#stores.hidden.load(host.server ?? '', host.room);
       if (this.#status === 'online') void this.#join();
     }
   }
@@ -304,5 +306,12 @@ export class ConnectionController implements ReactiveController, ChatActions {
     if (!ack.ok) return this.#fail({ error: ack.error, source: 'like' });
     this.#stores.stats.raiseLikes(ack.likes);
     this.#host.dispatchEvent(new LcLikeEvent({ roomId, messageId: null, likes: ack.likes, liked: true }));
+  }
+  /** A client event about the joined room (the host tools), `roomId` filled in; see `ChatActions.request`. */
+  request<E extends keyof ClientToServerEvents>(event: E, payload: Omit<PayloadOf<E>, 'roomId'>): Promise<TransportAck<AckOf<E>>> {
+    const t = this.#transport;
+    const roomId = this.#room.joinedRoom;
+    if (!t || !roomId) return Promise.resolve({ ok: false, error: { code: 'offline', message: 'not connected' } });
+    return t.request(event, { ...payload, roomId } as PayloadOf<E>);
   }
 }

@@ -49,6 +49,8 @@ export class RoomSync {
       'leaderboard:update': (p) => here(p.roomId) && s.leaderboard.apply(p.entries),
       typing: (p) => here(p.roomId) && s.room.setTyping(p.users),
       reward: (r) => this.reward(r),
+      'moderation:notice': (n) => here(n.roomId) && s.me.restrict(n),
+      'session:updated': (p) => here(p.roomId) && s.room.setSession(p.session) && s.leaderboard.apply([]),
     };
     return Object.entries(handlers).map(([event, handler]) => t.on(event as keyof ServerToClientEvents, handler as never));
   }

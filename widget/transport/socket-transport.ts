@@ -79,6 +79,7 @@ export function createSocketTransport(serverUrl: string, options: TransportOptio
     deleteMessage: (p) => call('mod:delete', p),
     timeoutUser: (p) => call('mod:timeout', p),
     updateRoom: (p) => call('room:update', p),
+    request: (event, p) => call(event, p),
     on(event, listener) {
       const wire = fromWire(event, listener);
       socket.on(event, wire as any);
