@@ -90,6 +90,14 @@ export interface Config {
    * (coalesced); larger rooms get occupancy (`room:stats`) alone. 0: never.
    */
   smallRoomLimit: number;
+  /**
+   * Group commit: how long the first waiting chat message waits for others before they commit
+   * in one ledger transaction, in ms (0: only those that arrived while the previous batch was
+   * committing, or in the same turn of the event loop).
+   */
+  groupCommitMs: number;
+  /** Group commit: at most this many messages per transaction; a full batch commits at once. */
+  groupCommitMaxMessages: number;
   /** Leaderboard rows in the join ack and `leaderboard:update`. */
   leaderboardSize: number;
   /** How long a `typing:start` lasts without a new one, in ms. */
@@ -161,6 +169,8 @@ const variables = {
   COIN_COOLDOWN_SECONDS: int(0, 365 * 24 * 3600),
   STATS_INTERVAL_MS: int(250, 60_000),
   SMALL_ROOM_LIMIT: int(0, 1_000_000),
+  GROUP_COMMIT_MS: int(0, 1000),
+  GROUP_COMMIT_MAX_MESSAGES: int(1, 10_000),
   LEADERBOARD_SIZE: int(1, 100),
 } as const;
 
@@ -247,6 +257,8 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     coinCooldownSeconds: v.COIN_COOLDOWN_SECONDS ?? DEFAULT_LIMITS.coinCooldownSeconds,
     statsIntervalMs: v.STATS_INTERVAL_MS ?? 250,
     smallRoomLimit: v.SMALL_ROOM_LIMIT ?? DEFAULT_LIMITS.smallRoomLimit,
+    groupCommitMs: v.GROUP_COMMIT_MS ?? 2,
+    groupCommitMaxMessages: v.GROUP_COMMIT_MAX_MESSAGES ?? 64,
     leaderboardSize: v.LEADERBOARD_SIZE ?? DEFAULT_LIMITS.leaderboardSize,
     typingTtlMs: 5000,
   };

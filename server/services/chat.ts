@@ -7,9 +7,11 @@
  * first message and reward, before any limit), chat window (`chat_closed`), moderator
  * ban or timeout (`banned`, `timed_out`), slow mode (`slow_mode`, hosts/moderators exempt), rate limit
  * (`rate_limited`). Then ONE ledger transaction stores the message with its seq, award and
- * session counts, under the award rule and the session rule this service hands it. Right after
- * the commit, still inside the room's commit lock, `messageStored` is announced: per room in
- * seq order. Then `sessionStarted` (when the message started one), `leaderboardChanged` and
+ * session counts, under the award rule and the session rule this service hands it: the
+ * group committer (`group-commit.ts`, `GROUP_COMMIT_MS` / `GROUP_COMMIT_MAX_MESSAGES`) stores
+ * the messages that arrive together, across rooms, in one transaction, in arrival order. Right
+ * after the commit, before any sender is answered and before the next batch, `messageStored`
+ * is announced for each message of the batch in order: per room in seq order. Then `sessionStarted` (when the message started one), `leaderboardChanged` and
  * `rewardEarned` (through the reward service), and `typingChanged` when the sender was typing.
  *
  * After the commit, the hot caches (recent window, session leaderboard) are updated. When that
@@ -27,7 +29,7 @@ import { toMessageReward, type RewardService } from './rewards.ts';
 import { assertWindowOpen, type RoomService } from './rooms.ts';
 import { toWireRestriction, type Restrictions } from './moderation.ts';
 import { toWireSession, type SessionService } from './sessions.ts';
-import { KeyedLock } from './keyed-lock.ts';
+import { createGroupCommitter } from './group-commit.ts';
 import { checkMessageText } from './text.ts';
 
 /** The wire form of a stored message; a deleted one keeps its place with empty text. */
@@ -103,8 +105,15 @@ interface ChatDeps extends ServiceContext {
  */
 export function createChatService(deps: ChatDeps): ChatService {
   const { config, ledger, hot, clock, logger, metrics, events, identity: ids, rooms, sessions, rewards, presence, restrictions } = deps;
-  /** Per room: commit and announce are one step, so `messageStored` is announced in seq order. */
-  const commits = new KeyedLock();
+  /** Commits messages in batches; announces each stored one in batch order, so per room in seq order. */
+  const committer = createGroupCommitter(ledger, {
+    windowMs: config.groupCommitMs,
+    maxBatch: config.groupCommitMaxMessages,
+    committed(appended) {
+      if (!appended.duplicate) events.announce('messageStored', { roomId: appended.message.roomId, message: toWireMessage(appended.message) });
+    },
+    failed: (err) => logger.error({ err }, 'announcing a stored message failed'),
+  });
 
   const history = async (roomId: string, beforeSeq: number | undefined, limit: number) =>
     (await ledger.messagesBefore(roomId, beforeSeq, limit)).map(toWireMessage);
@@ -206,20 +215,16 @@ export function createChatService(deps: ChatDeps): ChatService {
         throw slowMode && rate.index === 0 ? refuse.slowMode(rate.retryAfterMs) : refuse.rateLimited(rate.retryAfterMs);
       }
 
-      const result = await commits.run(room.id, async () => {
-        const appended = await ledger.appendChatMessage({
-          roomId: room.id,
-          user: identity.user,
-          guest: identity.guest,
-          clientId: payload.clientId,
-          text,
-          now,
-          day: utcDay(now),
-          needsNewSession: sessions.ruleFor(room, now),
-          decide: identity.guest ? null : rewards.decide,
-        });
-        if (!appended.duplicate) events.announce('messageStored', { roomId: room.id, message: toWireMessage(appended.message) });
-        return appended;
+      const result = await committer.append({
+        roomId: room.id,
+        user: identity.user,
+        guest: identity.guest,
+        clientId: payload.clientId,
+        text,
+        now,
+        day: utcDay(now),
+        needsNewSession: sessions.ruleFor(room, now),
+        decide: identity.guest ? null : rewards.decide,
       });
       if (result.duplicate) return retried(room, result.message);
 

@@ -234,6 +234,16 @@ export interface Ledger {
 
   /** See the module comment: message + award + session counts in one transaction. */
   appendChatMessage(input: AppendChatMessageInput): Promise<AppendChatMessageResult>;
+  /**
+   * Group commit: appends `inputs` in ONE transaction, exactly as if they were appended one
+   * after another in array order: seqs per room in that order, each award decided on what the
+   * earlier ones left (cap and cooldown exact inside the batch), a (room, user, clientId)
+   * repeated in the batch answered as a duplicate of its first. All or nothing: when one
+   * append fails (an unknown room, a rule that throws, the store), nothing of the batch is
+   * written and the promise rejects. Answers one result per input, in input order; `[]` for
+   * `[]`.
+   */
+  appendChatMessages(inputs: readonly AppendChatMessageInput[]): Promise<AppendChatMessageResult[]>;
   findMessageByClientId(roomId: string, userId: string, clientId: string): Promise<StoredMessage | null>;
   getMessage(roomId: string, messageId: string): Promise<StoredMessage | null>;
   /** The last `limit` messages with seq < `beforeSeq` (all when undefined), oldest first. */

@@ -3,8 +3,8 @@
  * the session (through the handed-in session rule), the award (through the handed-in award
  * rule), the message row, the (room, user, clientId) check and the award's writes. SQLite
  * runs it to completion before anything else, which makes seq, the daily cap and the coin
- * cooldown exact under any concurrency. The transaction takes a batch of appends, in order
- * (`appendChatMessage` is a batch of one).
+ * cooldown exact under any concurrency. `appendChatMessages` (group commit) runs a batch of
+ * appends in one such transaction, in order; `appendChatMessage` is a batch of one.
  *
  * What an append reads is constant in the room's and the user's history: rows by key (the
  * room's seq and newest session once per room and batch, the award's counters), and the
@@ -21,7 +21,7 @@ import { toMessage, type MessageRow } from './rows.ts';
 
 type Messages = Pick<
   Ledger,
-  'appendChatMessage' | 'findMessageByClientId' | 'getMessage' | 'messagesBefore' | 'messagesAfter' | 'toggleLike' | 'deleteMessage'
+  'appendChatMessage' | 'appendChatMessages' | 'findMessageByClientId' | 'getMessage' | 'messagesBefore' | 'messagesAfter' | 'toggleLike' | 'deleteMessage'
 >;
 
 /** Prepares the message and like queries over `db`, appending through the other aggregates' steps. */
@@ -150,6 +150,9 @@ export function messages(db: Database.Database, rooms: RoomSessionSteps, economy
   return {
     async appendChatMessage(input) {
       return appendTx.immediate([input])[0]!;
+    },
+    async appendChatMessages(inputs) {
+      return inputs.length === 0 ? [] : appendTx.immediate(inputs);
     },
     async findMessageByClientId(roomId, userId, clientId) {
       const row = q.byClientId.get(roomId, userId, clientId);

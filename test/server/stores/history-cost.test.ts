@@ -114,8 +114,8 @@ describe('constant cost per message (SQLite ledger)', () => {
     const hal = identities.get('Heavy Hal')!;
     const now = clock.now();
     for (let b = 0; b < HISTORY / 500; b++) {
-      await Promise.all(
-        Array.from({ length: 500 }, (_, i) => ledger.appendChatMessage({
+      await ledger.appendChatMessages(
+        Array.from({ length: 500 }, (_, i) => ({
           roomId: 'lobby',
           user: hal.user,
           guest: false,

@@ -545,6 +545,84 @@ export function ledgerContract(name: string, factory: () => Promise<LedgerFixtur
       });
     });
 
+    describe('group commit (appendChatMessages)', () => {
+      /** What an append answered, without the ids the ledger makes up. */
+      const outcome = (r: { message: { roomId: string; seq: number; clientId: string; user: UserRef; award: unknown }; duplicate: boolean; sessionStarted: unknown }) => ({
+        roomId: r.message.roomId,
+        seq: r.message.seq,
+        clientId: r.message.clientId,
+        userId: r.message.user.id,
+        award: r.message.award === null ? null : { ...(r.message.award as object), sessionId: 'any' },
+        duplicate: r.duplicate,
+        started: r.sessionStarted !== null,
+      });
+
+      it('appends a batch exactly as one append after another: seqs, awards, a repeated clientId answered with its first', async () => {
+        const batch = [
+          append({ clientId: 'a' }),
+          append({ clientId: 'b', user: user('u2') }),
+          append({ clientId: 'a', now: T0 + 10 }),
+          append({ clientId: 'c', roomId: 'other' }),
+          append({ clientId: 'd', now: T0 + 20 }),
+          append({ clientId: 'g', user: user('guest-1'), guest: true, decide: null }),
+          append({ clientId: 'e', now: T0 + 300_000 }),
+          append({ clientId: 'b', user: user('u2') }),
+        ];
+        const batched = await ledgerWith('other');
+        const together = await batched.appendChatMessages(batch);
+        const single = await ledgerWith('other');
+        const oneByOne = [];
+        for (const input of batch) oneByOne.push(await single.appendChatMessage(input));
+
+        assert.deepEqual(together.map(outcome), oneByOne.map(outcome));
+        assert.deepEqual(together.map((r) => `${r.message.roomId}#${r.message.seq}`), ['r#1', 'r#2', 'r#1', 'other#1', 'r#3', 'r#4', 'r#5', 'r#2']);
+        assert.equal(together[2]!.message.id, together[0]!.message.id, 'the repeat answers the first');
+        assert.equal(together[7]!.message.id, together[1]!.message.id);
+        assert.deepEqual(together.map((r) => r.message.award?.coins ?? null), [1, 1, 1, 0, 0, null, 1, 1], 'the cooldown is per user, across rooms');
+        assert.deepEqual((await batched.getMessage('r', together[4]!.message.id))!.award, together[4]!.message.award, 'as answered, so stored');
+        assert.equal((await batched.getRoom('r'))!.lastSeq, 5);
+        assert.equal((await batched.getRoom('other'))!.lastSeq, 1);
+        assert.deepEqual(await batched.userStanding('u1', DAY), await single.userStanding('u1', DAY));
+        assert.deepEqual(await batched.appendChatMessages([]), []);
+      });
+
+      it('is all or nothing: one failing append writes nothing of its batch and burns no seq', async () => {
+        const ledger = await ledgerWith();
+        await ledger.appendChatMessage(append({ clientId: 'before' }));
+        const failing = [
+          append({ clientId: 'x1', now: T0 + 300_000 }),
+          append({ clientId: 'x2', user: user('u2') }),
+          append({ clientId: 'x3', decide: () => { throw new Error('rule failed'); } }),
+        ];
+        await assert.rejects(ledger.appendChatMessages(failing), /rule failed/);
+        await assert.rejects(ledger.appendChatMessages([append({ clientId: 'y1' }), append({ clientId: 'y2', roomId: 'missing' })]));
+        assert.equal((await ledger.getRoom('r'))!.lastSeq, 1);
+        assert.equal((await ledger.messagesAfter('r', 0, 10)).length, 1);
+        assert.deepEqual(await ledger.listUsers(), ['u1'], 'no events of u2');
+        assert.deepEqual(await ledger.userStanding('u1', DAY), { userId: 'u1', totalXp: 1, coinBalance: 1, dailyChatXp: 1, lastCoinAt: T0 });
+
+        const again = await ledger.appendChatMessages(failing.slice(0, 2));
+        assert.deepEqual(again.map((r) => [r.message.seq, r.duplicate, r.message.award!.coins]), [[2, false, 1], [3, false, 1]]);
+      });
+
+      it('keeps awards exact across concurrent batches and single appends of one user', async () => {
+        const ledger = await ledgerWith();
+        const results = (
+          await Promise.all([
+            ...range(10).map((b) => ledger.appendChatMessages(range(15).map((i) => append({ clientId: `b${b}-${i}` })))),
+            ...range(50).map((i) => ledger.appendChatMessage(append({ clientId: `s${i}` })).then((r) => [r])),
+          ])
+        ).flat();
+        const awards = results.map((r) => r.message.award!);
+        assert.equal(awards.reduce((s, a) => s + a.xp, 0), 50, 'the daily cap, exactly');
+        assert.equal(awards.reduce((s, a) => s + a.coins, 0), 1, 'one coin per cooldown');
+        assert.deepEqual(
+          [...results].sort((x, y) => x.message.seq - y.message.seq).map((r) => r.message.seq),
+          range(200).map((i) => i + 1),
+        );
+      });
+    });
+
     describe('running counters', () => {
       it('equal what the stored messages and events say, after concurrent appends', async () => {
         const ledger = await ledgerWith('other');
@@ -557,9 +635,9 @@ export function ledgerContract(name: string, factory: () => Promise<LedgerFixtur
                 append({ clientId: `${prefix}s${i}`, roomId: i % 3 === 0 ? 'other' : 'r', user: user(users[i % 3]!), now: at + i * 7_000 }),
               ),
             ),
-            ...range(6).flatMap((b) =>
-              range(10).map((i) =>
-                ledger.appendChatMessage(append({ clientId: `${prefix}b${b}-${i % 8}`, user: user(users[b % 3]!), now: at + b * 61_000 + i })),
+            ...range(6).map((b) =>
+              ledger.appendChatMessages(
+                range(10).map((i) => append({ clientId: `${prefix}b${b}-${i % 8}`, user: user(users[b % 3]!), now: at + b * 61_000 + i })),
               ),
             ),
             ledger.appendChatMessage(append({ clientId: `${prefix}g`, user: user('guest-1'), guest: true, decide: null, now: at })),

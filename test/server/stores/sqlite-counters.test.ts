@@ -72,7 +72,7 @@ async function writeHistory(ledger: Ledger): Promise<void> {
   }
   await ledger.appendChatMessage(append('r', user('guest-1'), 'g1', T0, true));
   await ledger.endSession('r', T0 + 3_000_000);
-  for (const [i, p] of people.entries()) await ledger.appendChatMessage(append('r', p, `d${i}`, NEXT_DAY + i));
+  await ledger.appendChatMessages(people.map((p, i) => append('r', p, `d${i}`, NEXT_DAY + i)));
   await ledger.appendChatMessage(append('r', user('ann', 'Ann Renamed'), 'renamed', NEXT_DAY + 100_000));
 }
 
@@ -115,9 +115,7 @@ describe('SQLite running counters (migration 2)', () => {
     const answers = [];
     for (const d of [liveDir, oldDir]) {
       const ledger = createLedger(openDatabase(d));
-      const results = [];
-      for (const x of next) results.push(await ledger.appendChatMessage(x));
-      answers.push(results.map((r) => r.message.award));
+      answers.push((await ledger.appendChatMessages(next)).map((r) => r.message.award));
       assert.deepEqual((await ledger.audit('ann')).totalXp, (await ledger.audit('ann')).xpEventsSum);
       await ledger.close();
     }
