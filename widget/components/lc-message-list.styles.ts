@@ -19,6 +19,21 @@ export const styles = css`
     color: var(--lc-color-muted);
     text-align: center;
   }
+  .hidden-notice {
+    display: flex;
+    gap: 8px;
+    align-items: center;
+    margin: 0;
+    padding: 4px 12px;
+    border-top: 1px solid var(--lc-color-border);
+    color: var(--lc-color-muted);
+    font-size: 12px;
+  }
+  .hidden-notice button {
+    color: var(--lc-color-text);
+    font-weight: 650;
+    text-decoration: underline;
+  }
   .pill {
     position: absolute;
     bottom: 10px;

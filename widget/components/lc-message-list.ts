@@ -14,7 +14,7 @@ const ANNOUNCE_EVERY_MS = 1500;
 /** px from the bottom that still count as "at the bottom". */
 const NEAR_BOTTOM_PX = 48;
 
-const MESSAGE_PARTS = 'avatar,author,badge,badge-host,badge-winner,badge-moderator,time,message-text,link,coin,like-button,message-actions';
+const MESSAGE_PARTS = 'avatar,author,badge,badge-host,badge-winner,badge-moderator,time,message-text,link,coin,like-button,hide-button,message-actions';
 
 /** One row of the list: a message, or the user's own one waiting in the outbox. */
 interface Item {
@@ -48,6 +48,8 @@ export class LcMessageList extends LcElement {
   #outbox = this.watch((s) => s.outbox.$outbox);
   #me = this.watch((s) => s.me.$me);
   #liked = this.watch((s) => s.ui.$liked);
+  #hidden = this.watch((s) => s.hidden.$hidden);
+  #lastHidden = this.watch((s) => s.hidden.$last);
 
   /** Messages that arrived while the reader was scrolled up. */
   #unseen = 0;
@@ -92,10 +94,14 @@ export class LcMessageList extends LcElement {
 
   override willUpdate(changed: PropertyValues): void {
     super.willUpdate(changed);
-    const list = this.#messages.value ?? [];
-    const outbox = this.#outbox.value ?? [];
-    const lastSeq = list.at(-1)?.seq;
     const me = this.#me.value?.user.id;
+    // Users I hid (for me alone): their messages are not shown, announced or counted.
+    const hidden = new Set(this.#hidden.value?.map((u) => u.id));
+    hidden.delete(me!);
+    const all = this.#messages.value ?? [];
+    const list = hidden.size ? all.filter((m) => !hidden.has(m.user.id)) : all;
+    const outbox = this.#outbox.value ?? [];
+    const lastSeq = all.at(-1)?.seq;
     // The user's own new message always brings the view down.
     if (outbox.length > this.#outboxSize) this.#atBottom = true;
     this.#outboxSize = outbox.length;
@@ -176,6 +182,19 @@ export class LcMessageList extends LcElement {
     }
   }
 
+  /** "Messages from Ana are hidden for you. Undo", or "2 people hidden. Show all". */
+  #renderHidden() {
+    const { t } = this.locale;
+    const last = this.#lastHidden.value;
+    const count = this.#hidden.value?.length ?? 0;
+    if (!count) return nothing;
+    const stores = this.stores!;
+    return html`<p class="hidden-notice" part="hidden-notice" role="status">
+      ${last ? t.hidden(last.name) : t.hiddenCount(count)}
+      <button part="undo-button" @click=${() => (last ? stores.hidden.unhide(last.id) : stores.hidden.showAll())}>${last ? t.undo : t.showAll}</button>
+    </p>`;
+  }
+
   override render() {
     const { t } = this.locale;
     return html`<div class="log" role="log" aria-live="off" aria-label=${t.messages} tabindex="0" @scroll=${this.#onScroll}>
@@ -183,6 +202,7 @@ export class LcMessageList extends LcElement {
         ${this.#items.length ? nothing : html`<p class="empty" part="empty">${t.empty}</p>`}
       </div>
       <div class="sr" role="status" aria-live="polite">${this.#announcement}</div>
+      ${this.#renderHidden()}
       ${this.#unseen
         ? html`<button class="pill" part="new-messages" @click=${this.scrollToEnd}>${icons.down}${t.jumpToNew} (${this.#unseen})</button>`
         : nothing}`;

@@ -89,6 +89,18 @@ export const styles = css`
   .like svg {
     width: 14px;
   }
+  .tool {
+    align-self: center;
+    min-width: 28px;
+    min-height: 28px;
+    border-radius: 14px;
+    color: var(--lc-color-muted);
+    opacity: 0;
+  }
+  .row:hover .tool,
+  .tool:focus-visible {
+    opacity: 1;
+  }
   .pending .text {
     color: var(--lc-color-muted);
     font-style: italic;

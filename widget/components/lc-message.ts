@@ -28,6 +28,7 @@ const BADGES = ['host', 'winner', 'moderator'] as const satisfies readonly Badge
  * @csspart link - An `http(s)` URL in the text, as a link (`target="_blank"`, `rel="noopener noreferrer nofollow ugc"`).
  * @csspart coin - The "+1" coin chip (only on messages with `reward.coins > 0`).
  * @csspart like-button - The like button: the count (empty at 0), then a visually hidden "Like".
+ * @csspart hide-button - "Hide messages from Ana" (others' messages; for me alone, undoable), shown on hover and focus.
  * @csspart message-actions - The moderation menu (`lc-message-actions`, from the host-tools chunk), hosts and moderators only.
  * @cssproperty --lc-badge-host-color - HOST badge background.
  * @cssproperty --lc-badge-winner-color - WINNER badge background.
@@ -60,6 +61,7 @@ export class LcMessage extends LcElement {
     if (!m) return nothing;
     const { t, relative, compact } = this.locale;
     const coins = m.reward?.coins ?? 0;
+    const mine = m.user.id === this.stores?.me.$me.get()?.user.id;
     return html`<div class="row ${this.pending ? 'pending' : ''} ${m.deleted ? 'deleted' : ''}">
       ${avatar(m.user.id, m.user.name, m.user.avatarUrl)}
       <div class="body">
@@ -87,6 +89,9 @@ export class LcMessage extends LcElement {
         : html`<button class="like" part="like-button" aria-pressed=${this.liked} @click=${() => this.stores?.actions.like(m.id)}>
             ${icons.heart}${m.likes ? compact(m.likes) : ''}<span class="sr"> ${t.like}</span>
           </button>`}
+      ${this.pending || m.deleted || mine
+        ? nothing
+        : html`<button class="tool" part="hide-button" aria-label=${t.hide(m.user.name)} title=${t.hide(m.user.name)} @click=${() => this.stores?.hidden.hide(m.user)}>⊘</button>`}
     </div>`;
   }
 }

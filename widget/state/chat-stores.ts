@@ -2,6 +2,7 @@ import { atom } from 'nanostores';
 import { noActions, type ChatActions } from './actions.ts';
 import { createLocale, type Locale } from '../i18n/locale.ts';
 import { createConnectionStore } from './connection.ts';
+import { createHiddenStore } from './hidden.ts';
 import { createMeStore } from './me.ts';
 import { createMessageStore } from './messages.ts';
 import { createOutboxStore } from './outbox.ts';
@@ -28,6 +29,8 @@ export function createChatStores() {
     stats,
     leaderboard,
     me: createMeStore(),
+    /** Users I hid, per server and room (localStorage). */
+    hidden: createHiddenStore(),
     connection: createConnectionStore(),
     ui: createUiStore(),
     /** Strings and `Intl` formatters for the element's language and direction. */

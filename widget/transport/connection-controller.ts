@@ -129,6 +129,7 @@ export class ConnectionController implements ReactiveController, ChatActions {
       this.#setStatus('connecting');
       this.#token = host.token;
       this.#keep(storage()?.getItem(lastUserKey(host.server ?? '', host.room)) ?? null);
+      this.#stores.hidden.load(host.server ?? '', host.room);
       t.connect(() => this.#getToken());
       return;
     }
@@ -143,6 +144,7 @@ export class ConnectionController implements ReactiveController, ChatActions {
       void this.#transport.leave({ roomId: joined });
       this.#room.reset();
       this.#keep(storage()?.getItem(lastUserKey(host.server ?? '', host.room)) ?? null);
+      this.#stores.hidden.load(host.server ?? '', host.room);
       if (this.#status === 'online') void this.#join();
     }
   }
