@@ -20,7 +20,7 @@ import type { ChatTransport } from './transport/chat-transport.ts';
 import { ConnectionController } from './transport/connection-controller.ts';
 
 const HEADER_PARTS = 'live,title,viewer-count,like-count,leaderboard-toggle';
-const LIST_PARTS = 'message,new-messages,empty,avatar,author,badge,badge-host,badge-winner,badge-moderator,time,message-text,link,coin,like-button,hide-button,hidden-notice,undo-button,hide-button,hidden-notice,undo-button,message-actions';
+const LIST_PARTS = 'message,new-messages,empty,avatar,author,badge,badge-host,badge-winner,badge-moderator,time,message-text,link,coin,like-button,hide-button,hidden-notice,undo-button,message-actions';
 const COMPOSER_PARTS = 'input,char-counter,heart-button,send-button,composer-status,slow-mode-countdown,xp';
 const BOARD_PARTS = 'leaderboard-row,rank-up,leaderboard-gain,close-button';
 
@@ -85,9 +85,6 @@ const BOARD_PARTS = 'leaderboard-row,rank-up,leaderboard-gain,close-button';
  * @csspart like-button - A message's like button and count.
  * @csspart message-actions - A message's moderation menu (`lc-message-actions`), hosts and moderators only: delete, pin, time out, ban.
  * @csspart new-messages - The "New messages" pill while scrolled up.
- * @csspart hide-button - A message's "Hide messages from Ana" (others' messages), shown on hover and focus.
- * @csspart hidden-notice - "Messages from Ana are hidden for you." / "2 people hidden." below the list, while anyone is hidden.
- * @csspart undo-button - Its "Undo" (the last hide) or "Show all".
  * @csspart hide-button - A message's "Hide messages from Ana" (others' messages), shown on hover and focus.
  * @csspart hidden-notice - "Messages from Ana are hidden for you." / "2 people hidden." below the list, while anyone is hidden.
  * @csspart undo-button - Its "Undo" (the last hide) or "Show all".
