@@ -23,13 +23,15 @@ import { startPostgres, type PostgresFixture } from '../helpers/postgres.ts';
 import { startRedis, type RedisFixture } from './redis-fixture.ts';
 
 const range = (n: number) => Array.from({ length: n }, (_, i) => i);
+/** A bound, not a timing: acks on a shared, loaded 2-core machine can take seconds. */
+const ACK_TIMEOUT_MS = 30_000;
 let sends = 0;
 const send = (socket: ChatClient, text: string, roomId = 'lobby') =>
-  request(socket, 'message:send', { roomId, clientId: `mh-${process.pid}-${++sends}`, text }) as Promise<
+  request(socket, 'message:send', { roomId, clientId: `mh-${process.pid}-${++sends}`, text }, ACK_TIMEOUT_MS) as Promise<
     ({ ok: true } & SendAck) | { ok: false; error: { code: string } }
   >;
 const join = async (socket: ChatClient, roomId = 'lobby', sinceSeq?: number): Promise<JoinAck> => {
-  const ack = await request(socket, 'room:join', sinceSeq === undefined ? { roomId } : { roomId, sinceSeq });
+  const ack = await request(socket, 'room:join', sinceSeq === undefined ? { roomId } : { roomId, sinceSeq }, ACK_TIMEOUT_MS);
   assert.equal(ack.ok, true, JSON.stringify(ack).slice(0, 300));
   return ack as JoinAck;
 };
@@ -99,9 +101,9 @@ describe('three instances, one PostgreSQL, one Redis', () => {
       }
     }, 10_000);
     for (const inbox of inboxes) {
-      const order = inbox.filter((m) => m.text.startsWith('cross ')).map((m) => m.seq);
-      assert.deepEqual(order, [...order].sort((x, y) => x - y), 'delivered in seq order');
-      assert.deepEqual(new Set(order), new Set(seqs));
+      // In seq order per instance; across instances clients order by seq (docs/server.md).
+      const got = inbox.filter((m) => m.text.startsWith('cross ')).map((m) => m.seq);
+      assert.deepEqual([...got].sort((x, y) => x - y), [...seqs].sort((x, y) => x - y), 'each seq once');
     }
   });
 
@@ -145,11 +147,15 @@ describe('three instances, one PostgreSQL, one Redis', () => {
     const acked: Message[] = [];
     const failures: string[] = [];
     let stop = false;
+    const ackedBy: number[][] = senders.map(() => []);
     const loops = senders.map(async (s, i) => {
       for (let n = 0; !stop; n++) {
         try {
           const ack = await send(s, `load ${i}.${n}`);
-          if (ack.ok) acked.push((ack as SendAck).message);
+          if (ack.ok) {
+            acked.push((ack as SendAck).message);
+            ackedBy[i]!.push((ack as SendAck).message.seq);
+          }
           else failures.push(`${i}: ${ack.error.code}`);
         } catch {
           // No ack (the instance died or the socket closed): unknown, not acked.
@@ -166,6 +172,7 @@ describe('three instances, one PostgreSQL, one Redis', () => {
     stop = true;
     await Promise.all(loops);
     assert.deepEqual(failures, [], 'no refusal on the survivors');
+    for (const seqs of ackedBy) assert.deepEqual(seqs, [...seqs].sort((x, y) => x - y), 'one sender’s seqs increase');
     assert.ok(senders[2]!.disconnected, 'the killed instance’s sender lost its connection');
 
     // Every acked message is in the shared ledger, once.
@@ -185,21 +192,24 @@ describe('three instances, one PostgreSQL, one Redis', () => {
 
     // The watcher reconnects to a survivor and replays from the newest seq it holds.
     await eventually(() => assert.ok(watcher.disconnected));
-    const held = watched.map((m) => m.seq);
-    const since = Math.max(start.messages.at(-1)?.seq ?? 0, ...held);
+    // It resumes after the newest seq it holds with nothing missing before it (live messages
+    // come in seq order per instance, not across instances, so a later one may have come first).
+    const heldSet = new Set([...start.messages.map((m) => m.seq), ...watched.map((m) => m.seq)]);
+    let since = start.messages.at(-1)?.seq ?? 0;
+    while (heldSet.has(since + 1)) since++;
     const back = await client(a, 'Watcher Wes');
     const replay = await join(back, 'lobby', since);
     assert.equal(replay.gap, false);
-    assert.ok(held.length > 0, 'the watcher heard the load before the kill');
-    assert.ok(replay.messages.length > 0, 'and missed some while it was away: the replay brings them');
-    const all = [...start.messages.map((m) => m.seq), ...held, ...replay.messages.map((m) => m.seq)].filter(
-      (seq) => seq > (start.messages[0]?.seq ?? 1) - 1 && seq <= lastSeq,
-    );
+    assert.ok(watched.length > 0, 'the watcher heard the load before the kill');
+    assert.ok(since < lastSeq, 'and missed some while it was away');
+    const replayed = replay.messages.map((m) => m.seq).filter((seq) => seq <= lastSeq);
+    assert.deepEqual(replayed, range(lastSeq - since).map((i) => since + 1 + i), 'the replay: everything after since, in order, once');
     const first = start.messages[0]?.seq ?? 1;
+    const union = new Set([...heldSet, ...replayed]);
     assert.deepEqual(
-      all,
-      range(lastSeq - first + 1).map((i) => first + i),
-      'from its first message to the newest: nothing missing, nothing twice, in order',
+      range(lastSeq - first + 1).filter((i) => !union.has(first + i)),
+      [],
+      'from its first message to the newest, nothing missing',
     );
 
     // And the survivors still chat with each other.
