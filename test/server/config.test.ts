@@ -1,7 +1,7 @@
 /** Configuration from the environment (server/config.ts): defaults, parsing, refusals. */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { ConfigError, DEV_JWT_SECRET, loadConfig } from '../../server/config.ts';
+import { ConfigError, DEV_JWT_SECRET, loadConfig, startupWarnings } from '../../server/config.ts';
 
 const refusal = (env: Record<string, string>) => {
   try {
@@ -134,5 +134,26 @@ describe('loadConfig', () => {
       assert.match(err.message, new RegExp(`^${name}: `));
     }
     assert.equal(loadConfig({ STATS_INTERVAL_MS: '250' }).statsIntervalMs, 250, 'at most 4 a second is allowed');
+  });
+});
+
+describe('DATABASE_URL and start-up warnings', () => {
+  it('selects PostgreSQL with a postgres:// or postgresql:// URL, SQLite by default', () => {
+    assert.equal(loadConfig({}).databaseUrl, null);
+    const url = 'postgres://chat:secret@db.internal:5432/chat';
+    assert.equal(loadConfig({ DATABASE_URL: url }).databaseUrl, url);
+    assert.equal(loadConfig({ DATABASE_URL: 'postgresql://db/chat' }).databaseUrl, 'postgresql://db/chat');
+    for (const bad of ['mysql://db/chat', 'db.internal', 'postgres://has space/x']) {
+      assert.match(refusal({ DATABASE_URL: bad }).message, /^DATABASE_URL: expected a postgres:\/\/ or postgresql:\/\/ URL/);
+    }
+  });
+
+  it('warns "one host only" for REDIS_URL with the SQLite ledger, and only then', () => {
+    const [warning, ...more] = startupWarnings(loadConfig({ REDIS_URL: 'redis://cache:6379' }));
+    assert.match(warning!, /one host only/);
+    assert.match(warning!, /DATABASE_URL/);
+    assert.deepEqual(more, []);
+    assert.deepEqual(startupWarnings(loadConfig({ REDIS_URL: 'redis://cache:6379', DATABASE_URL: 'postgres://db/chat' })), []);
+    assert.deepEqual(startupWarnings(loadConfig({})), [], 'one instance: nothing to warn about');
   });
 });
