@@ -18,6 +18,7 @@ export const SERVER_EVENTS = [
   'message:new',
   'message:deleted',
   'message:likes',
+  'message:reactions',
   'room:stats',
   'room:updated',
   'leaderboard:update',

@@ -13,5 +13,7 @@ export * from './rules/leaderboard.ts';
 export * from './rules/levels.ts';
 export * from './rules/limits.ts';
 export * from './rules/message-new.ts';
+export * from './rules/reactions.ts';
 export * from './rules/replay.ts';
+export * from './rules/replies.ts';
 export * from './rules/text.ts';

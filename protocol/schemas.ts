@@ -9,6 +9,7 @@
  */
 import { z } from 'zod';
 import { XP_METADATA_LIMITS } from './rules/limits.ts';
+import { REACTIONS } from './rules/reactions.ts';
 import {
   BADGES,
   type CreateRoomBody,
@@ -16,6 +17,7 @@ import {
   type JoinPayload,
   type LeavePayload,
   type MessageLikePayload,
+  type MessageReactPayload,
   type MessagesQuery,
   type ModBanPayload,
   type ModerationQuery,
@@ -48,8 +50,15 @@ export const sendSchema = z.object({
   clientId: z.string().min(8).max(64).regex(/^[A-Za-z0-9_-]+$/),
   /** Raw text; the length rule (1..2000 after trim) is `checkText`, applied by the chat service. */
   text: z.string().max(100_000),
+  /** The answered message's id; that it is a live message of the room is checked by the chat service. */
+  replyTo: z.string().min(1).max(64).optional(),
 });
 export const messageLikeSchema = z.object({ roomId: roomIdSchema, messageId: z.string().min(1).max(64) });
+export const messageReactSchema = z.object({
+  roomId: roomIdSchema,
+  messageId: z.string().min(1).max(64),
+  emoji: z.enum(REACTIONS, { message: `emoji must be one of ${REACTIONS.join(' ')}` }),
+});
 export const roomLikeSchema = z.object({ roomId: roomIdSchema, count: z.number().int().min(1).max(50).optional() });
 export const typingSchema = z.object({ roomId: roomIdSchema });
 export const modDeleteSchema = messageLikeSchema;
@@ -87,6 +96,7 @@ export const clientEventSchemas = {
   'room:leave': leaveSchema,
   'message:send': sendSchema,
   'message:like': messageLikeSchema,
+  'message:react': messageReactSchema,
   'room:like': roomLikeSchema,
   'typing:start': typingSchema,
   'typing:stop': typingSchema,
@@ -173,6 +183,7 @@ assertSame<Same<z.output<typeof joinSchema>, JoinPayload>>();
 assertSame<Same<z.output<typeof leaveSchema>, LeavePayload>>();
 assertSame<Same<z.output<typeof sendSchema>, SendPayload>>();
 assertSame<Same<z.output<typeof messageLikeSchema>, MessageLikePayload>>();
+assertSame<Same<z.output<typeof messageReactSchema>, MessageReactPayload>>();
 assertSame<Same<z.output<typeof roomLikeSchema>, RoomLikePayload>>();
 assertSame<Same<z.output<typeof typingSchema>, TypingPayload>>();
 assertSame<Same<z.output<typeof modTimeoutSchema>, ModTimeoutPayload>>();

@@ -10,6 +10,7 @@
  * durations are milliseconds (`retryAfterMs`) unless the name says seconds (`seconds`,
  * `slowModeSeconds`); text lengths are counted in characters (Unicode code points).
  */
+import type { Reaction, ReactionCounts } from './rules/reactions.ts';
 
 /* ------------------------------------------------------------------------------------------ */
 /* Errors and acks                                                                             */
@@ -87,10 +88,28 @@ export interface Message {
   text: string;
   /** ISO 8601 UTC. */
   createdAt: string;
+  /** The ❤️ reaction's count (the like is the ❤️ reaction); also `reactions['❤️']`. */
   likes: number;
   /** null until the economy awards, or when the message earned nothing. */
   reward: MessageReward | null;
   deleted?: true;
+  /** Extension: the message this one answers; absent when it is not a reply. */
+  replyTo?: ReplyQuote | null;
+  /** Extension: reaction counts, zero counts omitted; absent when nobody reacted. */
+  reactions?: ReactionCounts;
+}
+
+/**
+ * The quote a reply carries of the message it answers, taken when the reply is stored.
+ * `text`: the original's first 100 characters (code points, `quoteText`); '' once the
+ * original is deleted.
+ */
+export interface ReplyQuote {
+  id: string;
+  seq: number;
+  userId: string;
+  name: string;
+  text: string;
 }
 
 export interface Room {
@@ -306,6 +325,14 @@ export interface SendPayload {
   clientId: string;
   /** Raw text, at most 100,000 UTF-16 units on the wire; the rule (1..2000 characters after normalisation) is `checkText`. */
   text: string;
+  /** The id of the message this one answers: a message of the same room, not deleted. */
+  replyTo?: string;
+}
+/** `message:react`: toggles the caller's `emoji` on a message. */
+export interface MessageReactPayload {
+  roomId: string;
+  messageId: string;
+  emoji: Reaction;
 }
 export interface MessageLikePayload {
   roomId: string;
@@ -390,6 +417,12 @@ export interface SendAck {
 export interface LikesAck {
   likes: number;
 }
+/** `message:react`: the message's counts after the toggle and the caller's reactions on it. */
+export interface ReactAck {
+  reactions: ReactionCounts;
+  /** The caller's reactions on the message, in `REACTIONS` order. */
+  mine: Reaction[];
+}
 export interface RoomAck {
   room: Room;
 }
@@ -406,6 +439,7 @@ export interface ClientToServerEvents {
   'room:leave': (p: LeavePayload, ack: AckCallback) => void;
   'message:send': (p: SendPayload, ack: AckCallback<SendAck>) => void;
   'message:like': (p: MessageLikePayload, ack: AckCallback<LikesAck>) => void;
+  'message:react': (p: MessageReactPayload, ack: AckCallback<ReactAck>) => void;
   'room:like': (p: RoomLikePayload, ack: AckCallback<LikesAck>) => void;
   'typing:start': (p: TypingPayload, ack: AckCallback) => void;
   'typing:stop': (p: TypingPayload, ack: AckCallback) => void;
@@ -428,6 +462,7 @@ export interface ServerToClientEvents {
   'message:new': (m: Message) => void;
   'message:deleted': (p: { roomId: string; messageId: string }) => void;
   'message:likes': (p: { roomId: string; messageId: string; likes: number }) => void;
+  'message:reactions': (p: { roomId: string; messageId: string; reactions: ReactionCounts }) => void;
   'room:stats': (s: RoomStats) => void;
   'room:updated': (r: Room) => void;
   'leaderboard:update': (p: { roomId: string; sessionId: string; entries: LeaderboardEntry[] }) => void;

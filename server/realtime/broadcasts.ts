@@ -5,6 +5,8 @@
  * `room:stats`, `leaderboard:update`, `typing` and the `presence:*` batches go through per-room
  * coalescers (at most one flush per room per `STATS_INTERVAL_MS`) that read the state when they
  * flush. `presence:*` and `typing` go to small rooms only (`SMALL_ROOM_LIMIT` viewers).
+ * `message:reactions` is coalesced per room too, one event per changed message per flush
+ * (`reaction-broadcasts.ts`).
  */
 import type { Logger } from 'pino';
 import { leanMessage } from 'live-chat-protocol';
@@ -14,6 +16,7 @@ import type { Services } from '../services/index.ts';
 import { toWireSession } from '../services/sessions.ts';
 import { RoomCoalescer } from './coalescer.ts';
 import { PresenceBatches } from './presence-batches.ts';
+import { ReactionBroadcasts } from './reaction-broadcasts.ts';
 import type { ChatServer } from './socket-server.ts';
 
 /** The socket room of a chat room's viewers. */
@@ -66,6 +69,12 @@ export function subscribeBroadcasts(
     },
     onFlushError,
   );
+  const reactions = new ReactionBroadcasts({
+    intervalMs: config.statsIntervalMs,
+    counts: (roomId, messageId) => services.reactions.counts(roomId, messageId),
+    emit: (payload) => toRoom(payload.roomId).emit('message:reactions', payload),
+    onError: onFlushError,
+  });
   const typing = new RoomCoalescer(
     config.statsIntervalMs,
     async (roomId) => {
@@ -99,6 +108,7 @@ export function subscribeBroadcasts(
     events.on('likesChanged', ({ roomId, messageId, likes }) => {
       toRoom(roomId).emit('message:likes', { roomId, messageId, likes });
     }),
+    events.on('reactionsChanged', ({ roomId, messageId }) => reactions.changedOne(roomId, messageId)),
     events.on('messageDeleted', ({ roomId, messageId }) => {
       toRoom(roomId).emit('message:deleted', { roomId, messageId });
     }),
@@ -134,6 +144,7 @@ export function subscribeBroadcasts(
       for (const off of subscriptions) off();
       stats.close();
       leaderboard.close();
+      reactions.close();
       typing.close();
       presenceFlush.close();
       batches.clear();

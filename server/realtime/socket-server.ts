@@ -146,7 +146,12 @@ export function attachRealtime(io: ChatServer, deps: RealtimeDeps): Realtime {
 
     onEvent(socket, 'message:like', schemas['message:like'], context, async ({ roomId, messageId }) => {
       await requireJoined(socket, roomId);
-      return chat.like(me, roomId, messageId);
+      return services.reactions.like(me, roomId, messageId);
+    });
+
+    onEvent(socket, 'message:react', schemas['message:react'], context, async ({ roomId, messageId, emoji }) => {
+      await requireJoined(socket, roomId);
+      return services.reactions.react(me, roomId, messageId, emoji);
     });
 
     onEvent(socket, 'room:like', schemas['room:like'], context, async ({ roomId, count }) => {

@@ -1,10 +1,11 @@
 /**
- * Chat: joining with history or replay, sending, likes and older history (issue 2; docs/protocol.md
- * "Wire contract" and "Rules").
+ * Chat: joining with history or replay, sending (replies included) and older history (issue 2,
+ * issue 10; docs/protocol.md "Wire contract" and "Rules"). Likes and reactions: `reactions.ts`.
  *
  * `send` order of checks: room (`not_found`), visibility (`forbidden`), posting right
  * (`unauthorized`), text (`invalid` / `too_long`), idempotency (a known `clientId` answers the
- * first message and reward, before any limit), chat window (`chat_closed`), moderator
+ * first message and reward, before any limit), the answered message of a reply (`not_found`
+ * when unknown or deleted), chat window (`chat_closed`), moderator
  * ban or timeout (`banned`, `timed_out`), slow mode (`slow_mode`, hosts/moderators exempt), rate limit
  * (`rate_limited`). Then ONE ledger transaction stores the message with its seq, award and
  * session counts, under the award rule and the session rule this service hands it: the
@@ -20,7 +21,7 @@
  * idempotent), so the leaderboard and the `reward` event catch up.
  */
 import { refuse } from '../errors.ts';
-import { planJoin, utcDay, type JoinAck, type Message, type Reward, type SendPayload } from 'live-chat-protocol';
+import { planJoin, utcDay, type ReplyQuote, type JoinAck, type Message, type Reward, type SendPayload } from 'live-chat-protocol';
 import type { RoomRecord, SessionRecord, StoredMessage } from '../stores/ledger.ts';
 import { iso, type ServiceContext } from './deps.ts';
 import { isStaff, type Identity, type IdentityService } from './identity.ts';
@@ -30,6 +31,7 @@ import { assertWindowOpen, type RoomService } from './rooms.ts';
 import { toWireRestriction, type Restrictions } from './moderation.ts';
 import { toWireSession, type SessionService } from './sessions.ts';
 import { createGroupCommitter } from './group-commit.ts';
+import { quoteOf } from './replies.ts';
 import { checkMessageText } from './text.ts';
 
 /** The wire form of a stored message; a deleted one keeps its place with empty text. */
@@ -46,7 +48,25 @@ export function toWireMessage(m: StoredMessage): Message {
     reward: toMessageReward(m.award),
   };
   if (m.deleted) message.deleted = true;
+  // A deleted message keeps neither its quote nor its reactions on the wire.
+  else {
+    if (m.replyTo) message.replyTo = m.replyTo;
+    if (Object.keys(m.reactions).length > 0) message.reactions = m.reactions;
+  }
   return message;
+}
+
+/**
+ * A message of the recent window as {@link toWireMessage} would make it: patches cannot remove
+ * fields, so reactions patched down to none (`{}`) and a deleted message's quote and
+ * reactions are dropped here.
+ */
+function asSent(m: Message): Message {
+  const empty = m.reactions !== undefined && Object.keys(m.reactions).length === 0;
+  if (!empty && !(m.deleted && (m.reactions || m.replyTo))) return m;
+  const { reactions, replyTo, ...rest } = m;
+  if (m.deleted) return rest;
+  return { ...rest, ...(replyTo ? { replyTo } : {}), ...(empty ? {} : { reactions }) };
 }
 
 export interface SendResult {
@@ -79,11 +99,6 @@ export interface ChatService {
   history(identity: Identity | null, roomId: string, beforeSeq: number | undefined, limit: number): Promise<Message[]>;
   /** See the module comment. */
   send(identity: Identity, payload: SendPayload): Promise<SendResult>;
-  /**
-   * Toggles the user's like of a message and announces `likesChanged`.
-   * @throws `not_found` (unknown or deleted), `unauthorized`
-   */
-  like(identity: Identity, roomId: string, messageId: string): Promise<{ likes: number }>;
 }
 
 interface ChatDeps extends ServiceContext {
@@ -130,7 +145,7 @@ export function createChatService(deps: ChatDeps): ChatService {
       cached.length > 0 &&
       cached.every((m, i) => m.seq === sinceSeq + 1 + i) &&
       cached[cached.length - 1]!.seq >= room.lastSeq;
-    if (contiguous) return cached;
+    if (contiguous) return cached.map(asSent);
     const messages = (await ledger.messagesAfter(room.id, sinceSeq, limit)).map(toWireMessage);
     await hot.pushRecent(room.id, messages, config.replayWindow);
     return messages;
@@ -203,6 +218,7 @@ export function createChatService(deps: ChatDeps): ChatService {
 
       const known = await ledger.findMessageByClientId(room.id, userId, payload.clientId);
       if (known) return retried(room, known);
+      const replyTo = payload.replyTo === undefined ? null : await quoteFor(room.id, payload.replyTo);
 
       const now = clock();
       assertWindowOpen(room, now);
@@ -225,6 +241,7 @@ export function createChatService(deps: ChatDeps): ChatService {
         day: utcDay(now),
         needsNewSession: sessions.ruleFor(room, now),
         decide: identity.guest ? null : rewards.decide,
+        replyTo,
       });
       if (result.duplicate) return retried(room, result.message);
 
@@ -240,18 +257,14 @@ export function createChatService(deps: ChatDeps): ChatService {
       await presence.sent(room.id, userId);
       return answer(stored, false, result.sessionStarted);
     },
-
-    async like(identity, roomId, messageId) {
-      const room = await rooms.getVisible(identity, roomId);
-      if (!ids.canPost(identity)) throw refuse.unauthorized('Sign in to like messages');
-      await restrictions.assertMayAct(room.id, identity.user.id, clock());
-      const result = await ledger.toggleLike(room.id, messageId, identity.user.id);
-      if (!result) throw refuse.notFound('No such message in this room');
-      await hot.patchRecent(room.id, messageId, { likes: result.likes });
-      events.announce('likesChanged', { roomId: room.id, messageId, likes: result.likes });
-      return { likes: result.likes };
-    },
   };
+
+  /** The quote of the message a reply answers. @throws `not_found` (unknown, of another room, or deleted) */
+  async function quoteFor(roomId: string, messageId: string): Promise<ReplyQuote> {
+    const original = await ledger.getMessage(roomId, messageId);
+    if (!original || original.deleted) throw refuse.notFound('The message you reply to is not in this room (or was deleted)');
+    return quoteOf(original);
+  }
 
   /**
    * A known `clientId`: writes the hot caches again (a failed first attempt may have skipped

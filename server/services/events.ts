@@ -27,6 +27,8 @@ export interface DomainEventMap {
   rewardEarned: { userId: string; reward: Reward };
   /** A message's likes changed. */
   likesChanged: { roomId: string; messageId: string; likes: number };
+  /** A message's reaction counts changed (the ❤️ toggle included); realtime reads the counts when it sends. */
+  reactionsChanged: { roomId: string; messageId: string };
   /** A moderator deleted a message (it keeps its seq with empty text). */
   messageDeleted: { roomId: string; messageId: string };
   /** A room's settings changed (title, slow mode, window). */

@@ -5,6 +5,7 @@ import { createDomainEvents, type DomainEvents } from './events.ts';
 import { createIdentityService, type IdentityService } from './identity.ts';
 import { createModerationService, createRestrictions, type ModerationService, type Restrictions } from './moderation.ts';
 import { createPresenceService, type PresenceService } from './presence.ts';
+import { createReactionService, type ReactionService } from './reactions.ts';
 import { createRecapService, type RecapService } from './recap.ts';
 import { createRewardService, type RewardService } from './rewards.ts';
 import { createRoomService, type RoomService } from './rooms.ts';
@@ -16,6 +17,8 @@ export interface Services {
   sessions: SessionService;
   rewards: RewardService;
   chat: ChatService;
+  /** Reactions and likes (the ❤️ reaction). */
+  reactions: ReactionService;
   moderation: ModerationService;
   /** Running timeouts and bans: the checks every action of a user in a room goes through. */
   restrictions: Restrictions;
@@ -43,6 +46,7 @@ export function createServices(deps: ServiceDeps): Services {
   const presence = createPresenceService({ ...context, identity, rooms, restrictions });
   const chat = createChatService({ ...context, identity, rooms, sessions, rewards, presence, restrictions });
   const moderation = createModerationService({ ...context, rooms, restrictions });
+  const reactions = createReactionService({ ...context, identity, rooms, restrictions });
   const recap = createRecapService({ ...context, rooms, sessions });
-  return { identity, rooms, sessions, rewards, chat, moderation, restrictions, recap, presence, events };
+  return { identity, rooms, sessions, rewards, chat, reactions, moderation, restrictions, recap, presence, events };
 }

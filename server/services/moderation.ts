@@ -21,6 +21,7 @@ import { refuse } from '../errors.ts';
 import type { Ledger, RestrictionRecord, RoomRecord } from '../stores/ledger.ts';
 import { iso, type ServiceContext } from './deps.ts';
 import { isStaff, type Identity } from './identity.ts';
+import { blankCachedQuotes } from './replies.ts';
 import type { RoomService } from './rooms.ts';
 
 /** The wire form of a restriction (`me.restriction`). */
@@ -141,6 +142,7 @@ export function createModerationService(
       const deleted = await ledger.deleteMessage(room.id, messageId);
       if (!deleted) throw refuse.notFound('No such message in this room');
       await hot.patchRecent(room.id, messageId, { text: '', deleted: true });
+      await blankCachedQuotes({ ledger, hot }, deleted);
       logger.info({ room: room.id, user: identity.user.id, seq: deleted.seq, author: deleted.user.id }, 'message deleted');
       events.announce('messageDeleted', { roomId: room.id, messageId });
       const unpinned = room.pinnedMessageId === messageId;

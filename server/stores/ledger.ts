@@ -20,7 +20,7 @@
  *
  * Times are ms since the epoch (UTC); `day` is a UTC day `YYYY-MM-DD`.
  */
-import type { AwardDecision, AwardState, ModerationAction, Score, UserRef } from 'live-chat-protocol';
+import type { AwardDecision, AwardState, ModerationAction, Reaction, ReactionCounts, ReplyQuote, Score, UserRef } from 'live-chat-protocol';
 
 export type { AwardDecision, AwardState };
 
@@ -72,10 +72,15 @@ export interface StoredMessage {
   /** '' once deleted by a moderator. */
   text: string;
   createdAt: number;
+  /** The ❤️ count (`reactions['❤️']`, 0 when absent). */
   likes: number;
   deleted: boolean;
   /** null for messages that took part in no award (guests). */
   award: AwardSnapshot | null;
+  /** The quote of the message this one answers, as stored with it; '' text once that one is deleted. */
+  replyTo: ReplyQuote | null;
+  /** Reaction counts, zero counts omitted (`{}` when none). */
+  reactions: ReactionCounts;
 }
 
 /**
@@ -100,6 +105,11 @@ export interface AppendChatMessageInput {
   needsNewSession: SessionRule;
   /** The award rule, called inside the transaction; null: no award (guests). */
   decide: ((state: AwardState) => AwardDecision) | null;
+  /**
+   * The quote of the answered message, made by the service; stored as given, except that its
+   * text is stored '' when the original is deleted by the time the transaction runs.
+   */
+  replyTo?: ReplyQuote | null;
 }
 
 export interface AppendChatMessageResult {
@@ -252,8 +262,26 @@ export interface Ledger {
   messagesAfter(roomId: string, sinceSeq: number, limit: number): Promise<StoredMessage[]>;
   /** Adds the user's like, or removes it when present; null when the message is unknown or deleted. */
   toggleLike(roomId: string, messageId: string, userId: string): Promise<{ likes: number; liked: boolean } | null>;
-  /** Marks a message deleted and blanks its text (awards stay); null when unknown. */
+  /**
+   * Adds the user's `emoji` on a message, or removes it when present, in one transaction that
+   * also updates the message's counts (the like is the ❤️ reaction: `toggleLike` and this
+   * toggle the same rows, and `likes` is the ❤️ count).
+   * @returns the message's counts (zero counts omitted), the user's reactions on it, whether
+   *   the emoji was added; null when the message is unknown, of another room or deleted.
+   */
+  toggleReaction(
+    roomId: string,
+    messageId: string,
+    userId: string,
+    emoji: Reaction,
+  ): Promise<{ reactions: ReactionCounts; mine: Reaction[]; added: boolean } | null>;
+  /**
+   * Marks a message deleted and blanks its text (awards stay), and blanks the text of the
+   * quotes replies keep of it, in one transaction; null when unknown.
+   */
   deleteMessage(roomId: string, messageId: string): Promise<StoredMessage | null>;
+  /** Ids of the room's messages that answer `messageId`, oldest first (to refresh caches of their quotes). */
+  replyIds(roomId: string, messageId: string): Promise<string[]>;
 
   /** A user's totals, daily chat XP on `day` and last coin time, all from the ledger. */
   userStanding(userId: string, day: string): Promise<UserStanding>;

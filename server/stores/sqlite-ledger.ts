@@ -9,7 +9,8 @@
  *
  * One file per concept under `sqlite/`: `migrations.ts` (the versioned schema), `rows.ts`
  * (row mappers), and the queries per aggregate: `rooms-sessions.ts`, `messages.ts` (with
- * likes and the append), `economy.ts` (XP, coins, standings, scores, audit).
+ * the append and replies), `reactions.ts` (reactions and likes, migration 4), `economy.ts`
+ * (XP, coins, standings, scores, audit).
  */
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
@@ -19,6 +20,7 @@ import { economy } from './sqlite/economy.ts';
 import { messages } from './sqlite/messages.ts';
 import { migrate } from './sqlite/migrations.ts';
 import { moderation } from './sqlite/moderation.ts';
+import { reactions } from './sqlite/reactions.ts';
 import { roomsAndSessions } from './sqlite/rooms-sessions.ts';
 import { sessionActivity } from './sqlite/session-activity.ts';
 
@@ -59,6 +61,7 @@ export function createLedger(db: Database.Database): Ledger {
     ...rooms.ledger,
     ...messages(db, rooms.steps, money.steps),
     ...money.ledger,
+    ...reactions(db),
     ...activity.ledger,
     ...moderation(db),
   };

@@ -1,12 +1,14 @@
 /**
- * Messages and likes of the PostgreSQL ledger. `appendChatMessage` is ONE transaction:
+ * Messages of the PostgreSQL ledger (likes and reactions: `reactions.ts`). `appendChatMessage` is ONE transaction:
  * 1. the room's next seq (`UPDATE rooms … RETURNING`, which locks the room row: appends to a
  *    room are decided one at a time across every instance, and a rollback burns no seq);
  * 2. the (room, user, clientId) look-up, under that lock: a duplicate rolls back and answers
  *    the first message (the unique index is the last guard);
  * 3. the session, through the handed-in session rule;
  * 4. the award, through the handed-in award rule, with the user's row locked;
- * 5. the session counters (`session_users`) and the message row.
+ * 5. the session counters (`session_users`) and the message row; for a reply, the quote as
+ *    handed in, its text blanked when the original is deleted by then (its row read `FOR
+ *    SHARE`, so a concurrent deletion either came first or blanks this quote too).
  * Every query is an indexed look-up or a single-row write: none grows with history.
  */
 import { randomUUID } from 'node:crypto';
@@ -19,11 +21,8 @@ import { toMessage, type MessageRow } from './rows.ts';
 
 type Messages = Pick<
   Ledger,
-  'appendChatMessage' | 'findMessageByClientId' | 'getMessage' | 'messagesBefore' | 'messagesAfter' | 'toggleLike' | 'deleteMessage'
-> & {
-  /** Group commit: `Ledger.appendChatMessages` (one transaction, in order, all or nothing). */
-  appendChatMessages(inputs: readonly AppendChatMessageInput[]): Promise<AppendChatMessageResult[]>;
-};
+  'appendChatMessage' | 'appendChatMessages' | 'findMessageByClientId' | 'getMessage' | 'messagesBefore' | 'messagesAfter' | 'deleteMessage'
+>;
 
 const BY_CLIENT_ID = 'SELECT * FROM messages WHERE room_id = $1 AND user_id = $2 AND client_id = $3';
 
@@ -51,7 +50,7 @@ async function lockUsers(client: Client, userIds: readonly string[]): Promise<vo
   );
 }
 
-/** The message and like methods over the ledger's pool. */
+/** The message methods over the ledger's pool. */
 export function messages(ctx: PgContext): Messages {
   const { pool } = ctx;
   const one = async (sql: string, params: unknown[]): Promise<StoredMessage | null> => {
@@ -98,10 +97,18 @@ export function messages(ctx: PgContext): Messages {
     const award: AwardSnapshot | null = earned
       ? { ...earned, sessionCoins: counts.rows[0]!.coins, sessionMessages: counts.rows[0]!.messages }
       : null;
+    let replyTo = input.replyTo ?? null;
+    if (replyTo) {
+      const original = await client.query<{ deleted: boolean }>(
+        'SELECT deleted FROM messages WHERE room_id = $1 AND id = $2 FOR SHARE',
+        [input.roomId, replyTo.id],
+      );
+      if (!original.rows[0] || original.rows[0].deleted) replyTo = { ...replyTo, text: '' };
+    }
     const { rows } = await client.query<MessageRow>(
       `INSERT INTO messages (id, room_id, seq, session_id, client_id, user_id, user_json, guest, text,
-         created_at, reward_xp, reward_coins, award_json)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) RETURNING *`,
+         created_at, reward_xp, reward_coins, award_json, reply_to, reply_json)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15) RETURNING *`,
       [
         id,
         input.roomId,
@@ -116,6 +123,8 @@ export function messages(ctx: PgContext): Messages {
         award?.xp ?? 0,
         award?.coins ?? 0,
         award ? JSON.stringify(award) : null,
+        replyTo?.id ?? null,
+        replyTo ? JSON.stringify(replyTo) : null,
       ],
     );
     return { message: toMessage(rows[0]!), duplicate: false, sessionStarted: started ? session : null };
@@ -159,31 +168,20 @@ export function messages(ctx: PgContext): Messages {
       await ctx.ready;
       return many('SELECT * FROM messages WHERE room_id = $1 AND seq > $2 ORDER BY seq LIMIT $3', [roomId, sinceSeq, limit]);
     },
-    async toggleLike(roomId, messageId, userId) {
+    async deleteMessage(roomId, messageId) {
       await ctx.ready;
-      return transaction(pool, async (client) => {
-        // The message row is the lock: one user's toggles on one message run one at a time.
-        const found = await client.query<{ deleted: boolean }>('SELECT deleted FROM messages WHERE room_id = $1 AND id = $2 FOR UPDATE', [
+      return transaction<StoredMessage | null>(pool, async (client) => {
+        const { rows } = await client.query<MessageRow>("UPDATE messages SET deleted = TRUE, text = '' WHERE room_id = $1 AND id = $2 RETURNING *", [
           roomId,
           messageId,
         ]);
-        if (!found.rows[0] || found.rows[0].deleted) return null;
-        const added = await client.query(
-          'INSERT INTO message_likes (message_id, user_id) VALUES ($1, $2) ON CONFLICT DO NOTHING',
-          [messageId, userId],
+        if (!rows[0]) return null;
+        await client.query(
+          `UPDATE messages SET reply_json = jsonb_set(reply_json::jsonb, '{text}', '""')::text WHERE room_id = $1 AND reply_to = $2`,
+          [roomId, messageId],
         );
-        const liked = added.rowCount === 1;
-        if (!liked) await client.query('DELETE FROM message_likes WHERE message_id = $1 AND user_id = $2', [messageId, userId]);
-        const { rows } = await client.query<{ likes: number }>('UPDATE messages SET likes = likes + $1 WHERE id = $2 RETURNING likes', [
-          liked ? 1 : -1,
-          messageId,
-        ]);
-        return { likes: rows[0]!.likes, liked };
+        return toMessage(rows[0]);
       });
-    },
-    async deleteMessage(roomId, messageId) {
-      await ctx.ready;
-      return one("UPDATE messages SET deleted = TRUE, text = '' WHERE room_id = $1 AND id = $2 RETURNING *", [roomId, messageId]);
     },
   };
 }

@@ -18,6 +18,7 @@
  * transaction, so `total = Σ events` always (the audit checks it).
  */
 import type { Client, Pool } from './pool.ts';
+import { PG_REPLIES_AND_REACTIONS_SCHEMA } from './reactions.ts';
 
 export interface PgMigration {
   /** 1, 2, 3, … without gaps. */
@@ -168,6 +169,7 @@ CREATE INDEX messages_by_session ON messages (session_id);
 export const PG_MIGRATIONS: readonly PgMigration[] = [
   { version: 1, name: 'initial schema with running counters', up: INITIAL_SCHEMA },
   { version: 2, name: 'pins, restrictions, moderation log, session minutes', up: MODERATION_AND_RECAP },
+  { version: 3, name: 'replies and reactions (likes become ❤️ reactions)', up: PG_REPLIES_AND_REACTIONS_SCHEMA },
 ];
 
 const VERSION_TABLE = `CREATE TABLE IF NOT EXISTS schema_migrations (

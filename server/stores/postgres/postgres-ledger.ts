@@ -15,15 +15,17 @@
  *
  * A storage port: it holds no rule (the award and session rules come with each call).
  * One file per concept: `pool.ts` (pool, transactions, retries), `migrations.ts` (the
- * versioned schema), `rows.ts` (row mappers), `rooms-sessions.ts`, `messages.ts`, `economy.ts`.
+ * versioned schema), `rows.ts` (row mappers), `rooms-sessions.ts`, `messages.ts`, `reactions.ts`
+ * (reactions, likes, replies' look-ups), `economy.ts`.
  */
 import type { Ledger } from '../ledger.ts';
 import type { PgContext } from './context.ts';
 import { economy } from './economy.ts';
 import { messages } from './messages.ts';
 import { migratePostgres } from './migrations.ts';
-import { moderation } from './moderation.ts';
 import { createPool } from './pool.ts';
+import { moderation } from './moderation.ts';
+import { reactions } from './reactions.ts';
 import { roomsAndSessions } from './rooms-sessions.ts';
 import { sessionActivity } from './session-activity.ts';
 
@@ -45,7 +47,14 @@ export interface PostgresLedgerOptions {
  */
 export function createPostgresLedger(options: PostgresLedgerOptions): Ledger {
   const pool = createPool(options.connectionString, options.onError ?? (() => undefined), options.poolSize);
-  const ready = migratePostgres(pool).then(() => undefined);
+  const ready = migratePostgres(pool).then(
+    () => undefined,
+    (err: unknown) => {
+      // Start-up fails with a line that says which setting: the process exits and its
+      // supervisor starts it again (docs/server.md, "Several instances").
+      throw new Error(`PostgreSQL ledger (DATABASE_URL): ${err instanceof Error ? err.message : String(err)}`, { cause: err });
+    },
+  );
   ready.catch(() => undefined); // observed here; every call rethrows it
   const ctx: PgContext = { pool, ready };
   let closed: Promise<void> | null = null;
@@ -63,5 +72,6 @@ export function createPostgresLedger(options: PostgresLedgerOptions): Ledger {
     ...economy(ctx),
     ...sessionActivity(ctx),
     ...moderation(ctx),
+    ...reactions(ctx),
   };
 }

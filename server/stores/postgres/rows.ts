@@ -3,7 +3,7 @@
  * award snapshots are JSON text (kept as sent), columns are snake_case, BIGINTs arrive as
  * numbers (see `pool.ts`).
  */
-import type { UserRef } from 'live-chat-protocol';
+import type { ReactionCounts, ReplyQuote, UserRef } from 'live-chat-protocol';
 import type { AwardSnapshot, RoomRecord, ScoreRecord, SessionRecord, StoredMessage } from '../ledger.ts';
 
 export interface RoomRow {
@@ -40,6 +40,9 @@ export interface MessageRow {
   likes: number;
   deleted: boolean;
   award_json: string | null;
+  /** Migration 3: the answered message's quote (JSON `ReplyQuote`), and the reaction counts (JSON). */
+  reply_json: string | null;
+  reactions_json: string | null;
 }
 
 /** One row of `session_users`. */
@@ -87,6 +90,8 @@ export const toMessage = (r: MessageRow): StoredMessage => ({
   likes: r.likes,
   deleted: r.deleted,
   award: r.award_json ? (JSON.parse(r.award_json) as AwardSnapshot) : null,
+  replyTo: r.reply_json ? (JSON.parse(r.reply_json) as ReplyQuote) : null,
+  reactions: r.reactions_json ? (JSON.parse(r.reactions_json) as ReactionCounts) : {},
 });
 
 export const toScore = (r: ScoreRow): ScoreRecord => {

@@ -1,10 +1,11 @@
 /**
- * Messages and likes of the SQLite ledger. An append is ONE transaction: the room's next seq,
- * the session (through the handed-in session rule), the award (through the handed-in award
- * rule), the message row, the (room, user, clientId) check and the award's writes. SQLite
- * runs it to completion before anything else, which makes seq, the daily cap and the coin
- * cooldown exact under any concurrency. `appendChatMessages` (group commit) runs a batch of
- * appends in one such transaction, in order; `appendChatMessage` is a batch of one.
+ * Messages of the SQLite ledger (likes and reactions: `reactions.ts`). An append is ONE
+ * transaction: the room's next seq, the session (through the handed-in session rule), the
+ * award (through the handed-in award rule), the message row, the (room, user, clientId)
+ * check and the award's writes. SQLite runs it to completion before anything else, which
+ * makes seq, the daily cap and the coin cooldown exact under any concurrency.
+ * `appendChatMessages` (group commit) runs a batch of appends in one such transaction, in
+ * order; `appendChatMessage` is a batch of one.
  *
  * What an append reads is constant in the room's and the user's history: rows by key (the
  * room's seq and newest session once per room and batch, the award's counters), and the
@@ -14,6 +15,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type Database from 'better-sqlite3';
+import type { ReplyQuote } from 'live-chat-protocol';
 import type { AppendChatMessageInput, AppendChatMessageResult, Ledger, SessionRecord } from '../ledger.ts';
 import type { EconomySteps } from './economy.ts';
 import type { RoomSessionSteps } from './rooms-sessions.ts';
@@ -21,10 +23,10 @@ import { toMessage, type MessageRow } from './rows.ts';
 
 type Messages = Pick<
   Ledger,
-  'appendChatMessage' | 'appendChatMessages' | 'findMessageByClientId' | 'getMessage' | 'messagesBefore' | 'messagesAfter' | 'toggleLike' | 'deleteMessage'
+  'appendChatMessage' | 'appendChatMessages' | 'findMessageByClientId' | 'getMessage' | 'messagesBefore' | 'messagesAfter' | 'deleteMessage' | 'replyIds'
 >;
 
-/** Prepares the message and like queries over `db`, appending through the other aggregates' steps. */
+/** Prepares the message queries over `db`, appending through the other aggregates' steps. */
 export function messages(db: Database.Database, rooms: RoomSessionSteps, economy: EconomySteps): Messages {
   const q = {
     byClientId: db.prepare<[string, string, string], MessageRow>(
@@ -33,20 +35,18 @@ export function messages(db: Database.Database, rooms: RoomSessionSteps, economy
     getMessage: db.prepare<[string, string], MessageRow>('SELECT * FROM messages WHERE room_id = ? AND id = ?'),
     insertMessage: db.prepare(
       `INSERT INTO messages (id, room_id, seq, session_id, client_id, user_id, user_json, guest, text,
-         created_at, reward_xp, reward_coins, award_json)
+         created_at, reward_xp, reward_coins, award_json, reply_to, reply_json)
        VALUES (@id, @roomId, @seq, @sessionId, @clientId, @userId, @userJson, @guest, @text,
-         @createdAt, @xp, @coins, @awardJson)
+         @createdAt, @xp, @coins, @awardJson, @replyTo, @replyJson)
        ON CONFLICT (room_id, user_id, client_id) DO NOTHING`,
     ),
     before: db.prepare<[string, number, number], MessageRow>(
       'SELECT * FROM (SELECT * FROM messages WHERE room_id = ? AND seq < ? ORDER BY seq DESC LIMIT ?) ORDER BY seq',
     ),
     after: db.prepare<[string, number, number], MessageRow>('SELECT * FROM messages WHERE room_id = ? AND seq > ? ORDER BY seq LIMIT ?'),
-    likeExists: db.prepare<[string, string], { one: number }>('SELECT 1 AS one FROM message_likes WHERE message_id = ? AND user_id = ?'),
-    addLike: db.prepare('INSERT INTO message_likes (message_id, user_id) VALUES (?, ?)'),
-    removeLike: db.prepare('DELETE FROM message_likes WHERE message_id = ? AND user_id = ?'),
-    addLikes: db.prepare<[number, string], { likes: number }>('UPDATE messages SET likes = likes + ? WHERE id = ? RETURNING likes'),
     deleteMessage: db.prepare("UPDATE messages SET deleted = 1, text = '' WHERE room_id = ? AND id = ?"),
+    blankQuotes: db.prepare("UPDATE messages SET reply_json = json_set(reply_json, '$.text', '') WHERE room_id = ? AND reply_to = ?"),
+    replyIds: db.prepare<[string, string], { id: string }>('SELECT id FROM messages WHERE room_id = ? AND reply_to = ? ORDER BY seq'),
   };
 
   /** What one batch has read and changed per room: the newest seq, and the current session. */
@@ -91,6 +91,7 @@ export function messages(db: Database.Database, rooms: RoomSessionSteps, economy
     const award = input.decide
       ? economy.decideChatAward({ userId: input.user.id, sessionId: session.id, now, day: input.day, decide: input.decide })
       : null;
+    const replyTo = input.replyTo ? quoteAsStored(roomId, input.replyTo) : null;
     const inserted = q.insertMessage.run({
       id,
       roomId,
@@ -105,6 +106,8 @@ export function messages(db: Database.Database, rooms: RoomSessionSteps, economy
       xp: award?.xp ?? 0,
       coins: award?.coins ?? 0,
       awardJson: award ? JSON.stringify(award) : null,
+      replyTo: replyTo?.id ?? null,
+      replyJson: replyTo ? JSON.stringify(replyTo) : null,
     });
     // Taken (room, user, clientId): stored before, or earlier in this batch. Nothing was written.
     if (inserted.changes === 0) return duplicateOf(input)!;
@@ -125,6 +128,8 @@ export function messages(db: Database.Database, rooms: RoomSessionSteps, economy
       likes: 0,
       deleted: false,
       award,
+      replyTo,
+      reactions: {},
     };
     return { message, duplicate: false, sessionStarted: started ? session : null };
   }
@@ -137,14 +142,16 @@ export function messages(db: Database.Database, rooms: RoomSessionSteps, economy
     return results;
   });
 
-  const toggleTx = db.transaction((roomId: string, messageId: string, userId: string) => {
-    const message = q.getMessage.get(roomId, messageId);
-    if (!message || message.deleted === 1) return null;
-    const liked = !q.likeExists.get(messageId, userId);
-    if (liked) q.addLike.run(messageId, userId);
-    else q.removeLike.run(messageId, userId);
-    const { likes } = q.addLikes.get(liked ? 1 : -1, messageId)!;
-    return { likes, liked };
+  /** The quote as handed in, its text blanked when the original was deleted since the service read it. */
+  const quoteAsStored = (roomId: string, quote: ReplyQuote): ReplyQuote => {
+    const original = q.getMessage.get(roomId, quote.id);
+    return !original || original.deleted === 1 ? { ...quote, text: '' } : quote;
+  };
+
+  const deleteTx = db.transaction((roomId: string, messageId: string) => {
+    if (q.deleteMessage.run(roomId, messageId).changes === 0) return null;
+    q.blankQuotes.run(roomId, messageId);
+    return toMessage(q.getMessage.get(roomId, messageId)!);
   });
 
   return {
@@ -168,12 +175,11 @@ export function messages(db: Database.Database, rooms: RoomSessionSteps, economy
     async messagesAfter(roomId, sinceSeq, limit) {
       return q.after.all(roomId, sinceSeq, limit).map(toMessage);
     },
-    async toggleLike(roomId, messageId, userId) {
-      return toggleTx.immediate(roomId, messageId, userId);
-    },
     async deleteMessage(roomId, messageId) {
-      if (q.deleteMessage.run(roomId, messageId).changes === 0) return null;
-      return toMessage(q.getMessage.get(roomId, messageId)!);
+      return deleteTx.immediate(roomId, messageId);
+    },
+    async replyIds(roomId, messageId) {
+      return q.replyIds.all(roomId, messageId).map((r) => r.id);
     },
   };
 }

@@ -11,6 +11,7 @@
  */
 import type Database from 'better-sqlite3';
 import { addCounters } from './counters.ts';
+import { REPLIES_AND_REACTIONS_SCHEMA } from './reactions.ts';
 
 export interface Migration {
   /** 1, 2, 3, … without gaps; the order they run in. */
@@ -146,6 +147,7 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 1, name: 'initial schema', up: INITIAL_SCHEMA },
   { version: 2, name: 'running counters (session, day, coin time)', up: addCounters },
   { version: 3, name: 'pins, restrictions, moderation log, session minutes', up: MODERATION_AND_RECAP },
+  { version: 4, name: 'replies and reactions (likes become ❤️ reactions)', up: REPLIES_AND_REACTIONS_SCHEMA },
 ];
 
 const VERSION_TABLE = `

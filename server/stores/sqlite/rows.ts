@@ -2,7 +2,7 @@
  * Rows of the SQLite ledger's tables and their mapping to the ledger's records: booleans are
  * 0/1, users and award snapshots are JSON, columns are snake_case.
  */
-import type { UserRef } from 'live-chat-protocol';
+import type { ReactionCounts, ReplyQuote, UserRef } from 'live-chat-protocol';
 import type { AwardSnapshot, RoomRecord, ScoreRecord, SessionRecord, StoredMessage } from '../ledger.ts';
 
 export interface RoomRow {
@@ -39,6 +39,9 @@ export interface MessageRow {
   likes: number;
   deleted: number;
   award_json: string | null;
+  /** Migration 4: the answered message's quote (JSON `ReplyQuote`), and the reaction counts (JSON). */
+  reply_json: string | null;
+  reactions_json: string | null;
 }
 
 /** One user's sums over a session's messages. */
@@ -83,6 +86,8 @@ export const toMessage = (r: MessageRow): StoredMessage => ({
   likes: r.likes,
   deleted: r.deleted === 1,
   award: r.award_json ? (JSON.parse(r.award_json) as AwardSnapshot) : null,
+  replyTo: r.reply_json ? (JSON.parse(r.reply_json) as ReplyQuote) : null,
+  reactions: r.reactions_json ? (JSON.parse(r.reactions_json) as ReactionCounts) : {},
 });
 
 export const toScore = (r: ScoreRow): ScoreRecord => {

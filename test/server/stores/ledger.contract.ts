@@ -401,6 +401,8 @@ export function ledgerContract(name: string, factory: () => Promise<LedgerFixtur
           likes: 0,
           deleted: false,
           award: message.award,
+          replyTo: null,
+          reactions: {},
         });
         assert.deepEqual(await ledger.getMessage('r', message.id), message);
         assert.equal(await ledger.getMessage('other', message.id), null);
@@ -436,6 +438,90 @@ export function ledgerContract(name: string, factory: () => Promise<LedgerFixtur
         assert.equal((await ledger.audit('u2')).totalXp, 1, 'what it earned stays');
         assert.equal(await ledger.toggleLike('r', message.id, 'u1'), null);
         assert.equal(await ledger.deleteMessage('r', 'missing'), null);
+      });
+    });
+
+    describe('replies and reactions (issue 10)', () => {
+      const quote = (m: { id: string; seq: number; user: UserRef; text: string }) => ({
+        id: m.id,
+        seq: m.seq,
+        userId: m.user.id,
+        name: m.user.name,
+        text: m.text.slice(0, 10),
+      });
+
+      it('stores a reply with its quote as handed in, reads it back everywhere, and blanks quotes when the original is deleted', async () => {
+        const ledger = await ledgerWith();
+        const { message: original } = await ledger.appendChatMessage(append({ clientId: 'o', user: user('u2') }));
+        const { message: other } = await ledger.appendChatMessage(append({ clientId: 'x' }));
+        const first = await ledger.appendChatMessage(append({ clientId: 'r1', replyTo: quote(original) }));
+        const second = await ledger.appendChatMessage(append({ clientId: 'r2', user: user('u3'), replyTo: quote(original) }));
+        await ledger.appendChatMessage(append({ clientId: 'r3', replyTo: quote(other) }));
+        assert.deepEqual(first.message.replyTo, quote(original));
+        assert.deepEqual((await ledger.getMessage('r', first.message.id))!.replyTo, quote(original));
+        assert.deepEqual((await ledger.messagesAfter('r', 0, 10)).map((m) => m.replyTo?.id ?? null), [null, null, original.id, original.id, other.id]);
+        assert.deepEqual((await ledger.findMessageByClientId('r', 'u1', 'r1'))!.replyTo, quote(original));
+        assert.deepEqual(await ledger.replyIds('r', original.id), [first.message.id, second.message.id]);
+        assert.deepEqual(await ledger.replyIds('other', original.id), []);
+
+        await ledger.deleteMessage('r', original.id);
+        const blank = { ...quote(original), text: '' };
+        assert.deepEqual((await ledger.getMessage('r', first.message.id))!.replyTo, blank);
+        assert.deepEqual((await ledger.messagesBefore('r', undefined, 10)).map((m) => m.replyTo), [null, null, blank, blank, quote(other)]);
+        assert.equal((await ledger.getMessage('r', first.message.id))!.text, first.message.text, 'the reply itself stays');
+
+        // A reply whose original was deleted after the service read it stores a blank quote.
+        const late = await ledger.appendChatMessage(append({ clientId: 'r4', replyTo: quote(original) }));
+        assert.deepEqual(late.message.replyTo, blank);
+      });
+
+      it('toggles one of each reaction per user per message, counts in REACTIONS order, ❤️ is the like', async () => {
+        const ledger = await ledgerWith('other');
+        const { message } = await ledger.appendChatMessage(append({ clientId: 'c' }));
+        assert.deepEqual(await ledger.toggleReaction('r', message.id, 'u2', '🎉'), { reactions: { '🎉': 1 }, mine: ['🎉'], added: true });
+        assert.deepEqual(await ledger.toggleReaction('r', message.id, 'u2', '👍'), {
+          reactions: { '👍': 1, '🎉': 1 },
+          mine: ['👍', '🎉'],
+          added: true,
+        });
+        assert.deepEqual(await ledger.toggleReaction('r', message.id, 'u3', '❤️'), {
+          reactions: { '👍': 1, '❤️': 1, '🎉': 1 },
+          mine: ['❤️'],
+          added: true,
+        });
+        assert.deepEqual(await ledger.toggleLike('r', message.id, 'u2'), { likes: 2, liked: true }, 'the like is the ❤️ reaction');
+        assert.deepEqual(await ledger.toggleReaction('r', message.id, 'u2', '🎉'), {
+          reactions: { '👍': 1, '❤️': 2 },
+          mine: ['👍', '❤️'],
+          added: false,
+        });
+        const stored = (await ledger.getMessage('r', message.id))!;
+        assert.deepEqual([stored.likes, stored.reactions], [2, { '👍': 1, '❤️': 2 }]);
+        assert.deepEqual(Object.keys(stored.reactions), ['👍', '❤️'], 'REACTIONS order');
+        await ledger.toggleReaction('r', message.id, 'u2', '👍');
+        await ledger.toggleLike('r', message.id, 'u2');
+        await ledger.toggleLike('r', message.id, 'u3');
+        const cleared = (await ledger.getMessage('r', message.id))!;
+        assert.deepEqual([cleared.likes, cleared.reactions], [0, {}], 'zero counts are omitted');
+
+        assert.equal(await ledger.toggleReaction('r', 'missing', 'u2', '👍'), null);
+        assert.equal(await ledger.toggleReaction('other', message.id, 'u2', '👍'), null, 'a message of another room');
+        await ledger.deleteMessage('r', message.id);
+        assert.equal(await ledger.toggleReaction('r', message.id, 'u2', '👍'), null, 'a deleted message');
+      });
+
+      it('keeps counts exact under concurrent toggles of many users', async () => {
+        const ledger = await ledgerWith();
+        const { message } = await ledger.appendChatMessage(append({ clientId: 'c' }));
+        // 20 users add 👍 at once, 10 of them add 😂 twice (on, off) at once, and everyone likes.
+        await Promise.all([
+          ...range(20).map((i) => ledger.toggleReaction('r', message.id, `u${i}`, '👍')),
+          ...range(10).flatMap((i) => [0, 1].map(() => ledger.toggleReaction('r', message.id, `u${i}`, '😂'))),
+          ...range(20).map((i) => ledger.toggleLike('r', message.id, `u${i}`)),
+        ]);
+        const stored = (await ledger.getMessage('r', message.id))!;
+        assert.deepEqual(stored.reactions, { '👍': 20, '❤️': 20 });
+        assert.equal(stored.likes, 20);
       });
     });
 

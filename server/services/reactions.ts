@@ -1,0 +1,69 @@
+/**
+ * Reactions (issue 10; docs/protocol.md, "Rules"): the fixed set `REACTIONS`, one of each per
+ * user per message, toggled. The like is the ❤️ reaction: `message:like` is `message:react`
+ * with ❤️ answered as `{ likes }`, and `Message.likes` is the ❤️ count.
+ *
+ * Who may react: whoever may post (signed-in users; guests only with `GUEST_CAN_POST`), not
+ * banned or timed out in the room. A toggle is one ledger transaction (counts exact under any
+ * concurrency); then the message in the recent window is patched and `reactionsChanged` is
+ * announced (coalesced per room into `message:reactions`), with `likesChanged` too when the
+ * ❤️ count changed (`message:likes`, for clients that know only likes).
+ */
+import { LIKE_REACTION, type LikesAck, type ReactAck, type Reaction, type ReactionCounts } from 'live-chat-protocol';
+import { refuse } from '../errors.ts';
+import type { ServiceContext } from './deps.ts';
+import type { Identity, IdentityService } from './identity.ts';
+import type { Restrictions } from './moderation.ts';
+import type { RoomService } from './rooms.ts';
+
+export interface ReactionService {
+  /**
+   * `message:react`: adds the caller's `emoji` on a message, or removes it when present.
+   * @returns the message's counts (zero counts omitted) and the caller's reactions on it, in
+   *   `REACTIONS` order.
+   * @throws `not_found` (room, or an unknown or deleted message), `forbidden` (private room),
+   *   `unauthorized` (a guest without `GUEST_CAN_POST`), `banned`, `timed_out`
+   */
+  react(identity: Identity, roomId: string, messageId: string, emoji: Reaction): Promise<ReactAck>;
+  /** `message:like`: {@link react} with ❤️, answered with the ❤️ count. Same errors. */
+  like(identity: Identity, roomId: string, messageId: string): Promise<LikesAck>;
+  /** A message's current counts, for the coalesced broadcast; null when unknown or deleted. */
+  counts(roomId: string, messageId: string): Promise<ReactionCounts | null>;
+}
+
+/**
+ * Builds the reaction service.
+ * @param deps the ledger (the toggle), the hot store (the recent window's copy), the clock
+ *   (ms, for restrictions), `events`, and the identity, room and restriction services.
+ * @returns a {@link ReactionService}; refusals are AppErrors. Never throws when built.
+ */
+export function createReactionService(
+  deps: ServiceContext & { identity: IdentityService; rooms: RoomService; restrictions: Restrictions },
+): ReactionService {
+  const { ledger, hot, clock, events, identity: ids, rooms, restrictions } = deps;
+
+  async function toggle(identity: Identity, roomId: string, messageId: string, emoji: Reaction): Promise<ReactAck> {
+    const room = await rooms.getVisible(identity, roomId);
+    if (!ids.canPost(identity)) throw refuse.unauthorized('Sign in to react to messages');
+    await restrictions.assertMayAct(room.id, identity.user.id, clock());
+    const result = await ledger.toggleReaction(room.id, messageId, identity.user.id, emoji);
+    if (!result) throw refuse.notFound('No such message in this room');
+    const likes = result.reactions[LIKE_REACTION] ?? 0;
+    await hot.patchRecent(room.id, messageId, { reactions: result.reactions, likes });
+    events.announce('reactionsChanged', { roomId: room.id, messageId });
+    if (emoji === LIKE_REACTION) events.announce('likesChanged', { roomId: room.id, messageId, likes });
+    return { reactions: result.reactions, mine: result.mine };
+  }
+
+  return {
+    react: toggle,
+    async like(identity, roomId, messageId) {
+      const { reactions } = await toggle(identity, roomId, messageId, LIKE_REACTION);
+      return { likes: reactions[LIKE_REACTION] ?? 0 };
+    },
+    async counts(roomId, messageId) {
+      const message = await ledger.getMessage(roomId, messageId);
+      return message && !message.deleted ? message.reactions : null;
+    },
+  };
+}
