@@ -15,6 +15,9 @@ const { Pool, types } = pg;
 /** How many times a transaction runs before a serialization failure or deadlock is given up. */
 export const MAX_ATTEMPTS = 8;
 
+/** How long getting a connection may take, in ms (connecting included). */
+export const CONNECT_TIMEOUT_MS = 5000;
+
 /** SQLSTATEs after which a transaction is run again from the start. */
 const RETRYABLE = new Set(['40001', '40P01']);
 
@@ -36,7 +39,9 @@ export type Client = pg.PoolClient;
  *   replaces the connection on the next query.
  */
 export function createPool(connectionString: string, onError: (err: Error) => void, max = 10): Pool {
-  const pool = new Pool({ connectionString, max, types: parsers });
+  // A database that does not answer fails a checkout after CONNECT_TIMEOUT_MS instead of
+  // holding the caller forever (the send answers `internal`, the widget retries).
+  const pool = new Pool({ connectionString, max, types: parsers, connectionTimeoutMillis: CONNECT_TIMEOUT_MS });
   pool.on('error', onError);
   return pool;
 }
