@@ -15,15 +15,17 @@
  *
  * A storage port: it holds no rule (the award and session rules come with each call).
  * One file per concept: `pool.ts` (pool, transactions, retries), `migrations.ts` (the
- * versioned schema), `rows.ts` (row mappers), `rooms-sessions.ts`, `messages.ts`, `economy.ts`.
+ * versioned schema), `rows.ts` (row mappers), `rooms-sessions.ts`, `messages.ts`, `reactions.ts`
+ * (reactions, likes, replies' look-ups), `economy.ts`.
  */
 import type { Ledger } from '../ledger.ts';
 import type { PgContext } from './context.ts';
 import { economy } from './economy.ts';
 import { messages } from './messages.ts';
 import { migratePostgres } from './migrations.ts';
-import { moderation } from './moderation.ts';
 import { createPool } from './pool.ts';
+import { moderation } from './moderation.ts';
+import { reactions } from './reactions.ts';
 import { roomsAndSessions } from './rooms-sessions.ts';
 import { sessionActivity } from './session-activity.ts';
 
@@ -70,5 +72,6 @@ export function createPostgresLedger(options: PostgresLedgerOptions): Ledger {
     ...economy(ctx),
     ...sessionActivity(ctx),
     ...moderation(ctx),
+    ...reactions(ctx),
   };
 }
