@@ -19,6 +19,7 @@ import { migratePostgres, PG_MIGRATIONS } from '../../server/stores/postgres/mig
 import { createPool } from '../../server/stores/postgres/pool.ts';
 import { createPostgresLedger } from '../../server/stores/postgres/postgres-ledger.ts';
 import { startPostgres } from '../helpers/postgres.ts';
+import { startRedis } from './redis-fixture.ts';
 import { call, collect, eventually, http, nextEvent, ok, refused, send, startServer, tempDir, type Client, type TestServer } from './helpers.ts';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -272,6 +273,39 @@ describe('PostgreSQL migration 3: likes become ❤️ reactions', () => {
       }
     } finally {
       await postgres.stop();
+    }
+  });
+});
+
+describe('the recent window in Redis', () => {
+  it('replays patched reactions (none again: absent) and blanked quotes as the ledger answers them', async () => {
+    const redis = await startRedis();
+    const t = await startServer({ config: { redisUrl: redis.url, messagesPerMinute: 1000 } });
+    try {
+      const host = await t.joined('Redis Host', 'lobby', ['host']);
+      const ann = await t.joined('Redis Ann');
+      const original = await sent(ann, 'quoted then deleted');
+      const m = await sent(ann, 'reacted');
+      const r = ok<{ message: Message }>(
+        await call(ann, 'message:send', { roomId: 'lobby', clientId: crypto.randomUUID(), text: 'a reply', replyTo: original.id }),
+      ).message;
+      ok(await react(host, m.id, '😮'));
+      ok(await react(ann, m.id, '😮'));
+      let replayed = await joinMessages(ann, original.seq - 1);
+      assert.deepEqual(replayed.find((x) => x.id === m.id)?.reactions, { '😮': 2 });
+      ok(await react(host, m.id, '😮'));
+      ok(await react(ann, m.id, '😮'));
+      ok(await call(host, 'mod:delete', { roomId: 'lobby', messageId: original.id }));
+      replayed = await joinMessages(ann, original.seq - 1);
+      const fromLedger = (await http(t, 'GET', '/api/rooms/lobby/messages?limit=10')).body.messages as Message[];
+      for (const id of [original.id, m.id, r.id]) {
+        assert.deepEqual(replayed.find((x) => x.id === id), fromLedger.find((x) => x.id === id), `replay = ledger for ${id}`);
+      }
+      assert.equal('reactions' in replayed.find((x) => x.id === m.id)!, false);
+      assert.equal(replayed.find((x) => x.id === r.id)!.replyTo!.text, '');
+    } finally {
+      await t.destroy();
+      await redis.stop();
     }
   });
 });
