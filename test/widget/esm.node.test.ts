@@ -41,6 +41,7 @@ before(() => {
 test('exports: "." is the ESM with types, "./bundle" the one-file build, and the manifest', () => {
   assert.deepEqual(pkg.exports['.'], { types: './dist/esm/live-chat.d.ts', default: './dist/esm/live-chat.js' });
   assert.equal(pkg.exports['./bundle'], './dist/live-chat.js');
+  assert.deepEqual(pkg.exports['./host-tools'], { types: './dist/esm/host-tools/host-tools.d.ts', default: './dist/esm/host-tools/host-tools.js' });
   assert.equal(pkg.exports['./custom-elements.json'], './custom-elements.json');
   // As a consumer resolves them (the workspace links node_modules/live-chat to widget/).
   const require = createRequire(join(root, 'package.json'));
