@@ -20,6 +20,8 @@ function processMetrics(): Registry {
 const ACK_MS_BUCKETS = [1, 2, 5, 10, 25, 50, 100, 250, 500, 1000, 2500, 5000];
 /** Buckets of the fan-out histogram, in sockets. */
 const FANOUT_BUCKETS = [0, 1, 5, 10, 50, 100, 500, 1000, 5000, 10_000];
+/** Buckets of the group commit histogram, in messages per transaction. */
+const BATCH_BUCKETS = [1, 2, 4, 8, 16, 32, 64, 128, 256, 1024];
 
 export interface Metrics {
   /** This server's metrics merged with the process's: what `GET /metrics` serves. */
@@ -48,6 +50,8 @@ export interface Metrics {
   handshakesRefused: Counter<'reason'>;
   /** Socket.IO connections accepted (handshake passed). */
   connections: Counter;
+  /** Chat messages per ledger transaction (group commit, `GROUP_COMMIT_*`), one observation per transaction. */
+  groupCommitMessages: Histogram;
 }
 
 /**
@@ -101,6 +105,12 @@ export function createMetrics(): Metrics {
       registers,
     }),
     connections: new Counter({ name: 'live_chat_connections_total', help: 'Socket.IO connections accepted', registers }),
+    groupCommitMessages: new Histogram({
+      name: 'live_chat_group_commit_messages',
+      help: 'Chat messages stored per ledger transaction (group commit)',
+      buckets: BATCH_BUCKETS,
+      registers,
+    }),
   };
   // Merge after registering: a merged registry holds the metrics that exist at merge time.
   return { ...metrics, registry: Registry.merge([processMetrics(), own]) };

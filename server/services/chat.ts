@@ -128,6 +128,7 @@ export function createChatService(deps: ChatDeps): ChatService {
       if (!appended.duplicate) events.announce('messageStored', { roomId: appended.message.roomId, message: toWireMessage(appended.message) });
     },
     failed: (err) => logger.error({ err }, 'announcing a stored message failed'),
+    batchStarted: (size) => metrics.groupCommitMessages.observe(size),
   });
 
   const history = async (roomId: string, beforeSeq: number | undefined, limit: number) =>

@@ -123,6 +123,13 @@ describe('group committer', () => {
   });
 });
 
+/** Sum and count of the group commit histogram (`live_chat_group_commit_messages`). */
+async function batchHistogram(t: TestServer): Promise<{ sum: number; count: number }> {
+  const { values } = await t.server.metrics.groupCommitMessages.get();
+  const of = (suffix: string) => values.find((v) => v.metricName === `live_chat_group_commit_messages_${suffix}`)!.value;
+  return { sum: of('sum'), count: of('count') };
+}
+
 describe('group commit in the server', () => {
   let t: TestServer;
   /** Batch sizes the ledger was given, and the ids it has committed so far. */
@@ -150,6 +157,7 @@ describe('group commit in the server', () => {
     const seen = collect(viewer, 'message:new');
     const sender = await t.joined('Burst Bea');
     batches.length = 0;
+    const histogramBefore = await batchHistogram(t);
     const acks = await Promise.all(
       Array.from({ length: 200 }, (_, i) =>
         send(sender, `burst ${i}`).then((ack) => {
@@ -161,6 +169,12 @@ describe('group commit in the server', () => {
     );
     assert.equal(batches.reduce((s, n) => s + n, 0), 200);
     assert.ok(batches.length < 200 && Math.max(...batches) > 1, `grouped: ${batches.length} transactions`);
+    const histogram = await batchHistogram(t);
+    assert.deepEqual(
+      { sum: histogram.sum - histogramBefore.sum, count: histogram.count - histogramBefore.count },
+      { sum: 200, count: batches.length },
+      'live_chat_group_commit_messages: one observation per transaction',
+    );
     assert.equal(acks.reduce((s, a) => s + a.reward.xp, 0), 50, 'exactly the daily cap');
     assert.equal(acks.reduce((s, a) => s + a.reward.coins, 0), 1, 'one coin per cooldown');
     const seqs = acks.map((a) => a.message.seq as number).sort((a, b) => a - b);
