@@ -20,8 +20,8 @@ import type { ChatTransport } from './transport/chat-transport.ts';
 import { ConnectionController } from './transport/connection-controller.ts';
 
 const HEADER_PARTS = 'live,title,viewer-count,like-count,leaderboard-toggle';
-const LIST_PARTS = 'message,new-messages,empty,avatar,author,badge,badge-host,badge-winner,badge-moderator,time,message-text,link,coin,like-button,hide-button,hidden-notice,undo-button,message-actions';
-const COMPOSER_PARTS = 'input,char-counter,heart-button,send-button,composer-status,slow-mode-countdown,xp';
+const LIST_PARTS = 'message,new-messages,empty,avatar,author,badge,badge-host,badge-winner,badge-moderator,time,message-text,link,coin,like-button,hide-button,react-button,reply-button,reply-quote,reaction,reaction-picker,reaction-option,hidden-notice,undo-button,message-actions';
+const COMPOSER_PARTS = 'reply-preview,cancel-reply,input,char-counter,heart-button,send-button,composer-status,slow-mode-countdown,xp';
 const BOARD_PARTS = 'leaderboard-row,rank-up,leaderboard-gain,close-button';
 
 /**
@@ -88,6 +88,14 @@ const BOARD_PARTS = 'leaderboard-row,rank-up,leaderboard-gain,close-button';
  * @csspart hide-button - A message's "Hide messages from Ana" (others' messages), shown on hover and focus.
  * @csspart hidden-notice - "Messages from Ana are hidden for you." / "2 people hidden." below the list, while anyone is hidden.
  * @csspart undo-button - Its "Undo" (the last hide) or "Show all".
+ * @csspart react-button - A message's reaction picker button. A message's like, react, reply and hide buttons are one toolbar: one tab stop, arrow keys inside.
+ * @csspart reply-button - Answers a message ("Replying to Ana" above the input).
+ * @csspart reply-quote - Above a reply's text: the original's author and first 100 characters; activating it scrolls to the original when it is loaded.
+ * @csspart reaction - A reaction chip (👍 😂 😮 🎉 and its count; `aria-pressed` when mine). ❤️ is the like button (`Message.likes` is the ❤️ count).
+ * @csspart reaction-picker - The open picker of the five reactions (each a `reaction-option`).
+ * @csspart reaction-option - One reaction in the picker.
+ * @csspart reply-preview - "Replying to Ana: …" above the input while answering a message.
+ * @csspart cancel-reply - Its close button.
  * @csspart empty - The empty-room text.
  * @csspart typing - "Ana is typing…" / "Several people are typing…" above the composer (small rooms only: viewers at or under the join ack's `limits.smallRoomLimit`).
  * @csspart composer - The composer (`lc-composer`).

@@ -5,7 +5,11 @@ import {
   levelForXp,
   levelInfo,
   planJoin,
+  quoteText,
+  REACTIONS,
+  LIKE_REACTION,
   type JoinAck,
+  type Reaction,
   type ClientToServerEvents,
   type LeaderboardEntry,
   type Me,
@@ -52,7 +56,7 @@ export interface FakeTransportOptions {
 
 /** One recorded call from the widget. */
 export interface FakeCall {
-  method: 'connect' | 'disconnect' | 'join' | 'leave' | 'send' | 'like' | 'roomLike' | 'typing' | 'deleteMessage' | 'timeoutUser' | 'updateRoom' | 'request';
+  method: 'connect' | 'disconnect' | 'join' | 'leave' | 'send' | 'like' | 'roomLike' | 'typing' | 'deleteMessage' | 'timeoutUser' | 'updateRoom' | 'request' | 'react';
   payload?: any;
 }
 
@@ -370,7 +374,7 @@ export class FakeTransport implements ChatTransport {
   }
 
   /** `message:send` in the server's order of checks (services/chat.ts). */
-  send(p: { roomId: string; clientId: string; text: string }): Promise<TransportAck<SendAck>> {
+  send(p: { roomId: string; clientId: string; text: string; replyTo?: string }): Promise<TransportAck<SendAck>> {
     return this.#answer<SendAck>('send', p, () => {
       const refuse = (code: ClientError['code'], retryAfterMs?: number) =>
         ({ ok: false as const, error: { code, message: code, ...(retryAfterMs !== undefined && { retryAfterMs }) } });
@@ -391,7 +395,13 @@ export class FakeTransport implements ChatTransport {
       ], now);
       if (refused) return refuse(refused.code, refused.retryAfterMs);
 
-      const ack = this.#commit(checked.text, p.clientId, now);
+      let replyTo: Message['replyTo'];
+      if (p.replyTo) {
+        const original = this.messages.find((m) => m.id === p.replyTo && !m.deleted);
+        if (!original) return refuse('not_found');
+        replyTo = { id: original.id, seq: original.seq, userId: original.user.id, name: original.user.name, text: quoteText(original.text) };
+      }
+      const ack = this.#commit(checked.text, p.clientId, now, replyTo ? { replyTo } : {});
       this.#sent.set(p.clientId, ack);
       return { ok: true, ...structuredClone(ack) };
     });
@@ -460,7 +470,29 @@ export class FakeTransport implements ChatTransport {
    * with the payload `{ event, …payload }`.
    */
   request<E extends keyof ClientToServerEvents>(event: E, payload: PayloadOf<E>): Promise<TransportAck<AckOf<E>>> {
+    if (event === 'message:react') return this.#answer('react', payload, () => this.#react(payload as PayloadOf<'message:react'>)) as Promise<TransportAck<AckOf<E>>>;
     return this.#answer('request', { event, ...payload }, () => this.#moderate(event, payload) as TransportAck<AckOf<E>>);
+  }
+
+  /** My reactions per message id (`message:react` toggles them). */
+  readonly #reactedByMe = new Map<string, Set<Reaction>>();
+
+  /** `message:react`: toggles my reaction; the counts (❤️ is also `likes`) broadcast as `message:reactions`. */
+  #react(p: PayloadOf<'message:react'>): TransportAck<AckOf<'message:react'>> {
+    const restricted = this.#refusal();
+    if (restricted) return { ok: false, error: restricted };
+    const m = this.messages.find((x) => x.id === p.messageId && !x.deleted);
+    if (!m) return { ok: false, error: { code: 'not_found', message: 'no such message' } };
+    const mine = this.#reactedByMe.get(m.id) ?? new Set<Reaction>();
+    this.#reactedByMe.set(m.id, mine);
+    const on = !mine.delete(p.emoji);
+    if (on) mine.add(p.emoji);
+    const counts = { ...m.reactions, [p.emoji]: (m.reactions?.[p.emoji] ?? 0) + (on ? 1 : -1) };
+    if (!counts[p.emoji]) delete counts[p.emoji];
+    m.reactions = counts;
+    m.likes = counts[LIKE_REACTION] ?? 0;
+    this.push('message:reactions', { roomId: this.room.id, messageId: m.id, reactions: { ...counts } });
+    return { ok: true, reactions: { ...counts }, mine: REACTIONS.filter((r) => mine.has(r)) };
   }
 
   /** Users banned from the room by `mod:ban` (other than `me`, whose ban is `me.restriction`). */
@@ -586,11 +618,11 @@ export class FakeTransport implements ChatTransport {
   }
 
   /** Stores the user's message, awards it (members), counts it on the board, broadcasts. */
-  #commit(text: string, clientId: string, now: number): SendAck {
+  #commit(text: string, clientId: string, now: number, extra: Partial<Message> = {}): SendAck {
     const { user } = this.me;
     const p = this.me.progress;
     const award = p && !this.me.guest ? this.#economy.award(user.id, now) : null;
-    const message = this.#store({ user, text, clientId, reward: award && (award.xp || award.coins) ? { xp: award.xp, coins: award.coins } : null });
+    const message = this.#store({ user, text, clientId, reward: award && (award.xp || award.coins) ? { xp: award.xp, coins: award.coins } : null, ...extra });
     let reward: Reward | null = null;
     if (p && award) {
       const score = this.#economy.count(user, award.coins, message.seq);

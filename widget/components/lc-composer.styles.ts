@@ -45,6 +45,23 @@ export const styles = css`
     color: var(--lc-color-muted);
     font-size: 12px;
   }
+  .reply {
+    display: flex;
+    align-items: center;
+    justify-content: space-between;
+    margin: 0 0 4px;
+    color: var(--lc-color-muted);
+    font-size: 12px;
+  }
+  .reply span {
+    overflow: hidden;
+    text-overflow: ellipsis;
+    white-space: nowrap;
+  }
+  .reply svg {
+    width: 14px;
+    fill: currentColor;
+  }
   input::placeholder {
     font-size: var(--lc-font-size);
   }

@@ -18,6 +18,8 @@ import { base } from './shared.styles.ts';
  * @summary Where the user writes.
  * @slot sign-in - Shown to guests who cannot post, e.g. the site's sign-in button.
  * @csspart input - The text input.
+ * @csspart reply-preview - "Replying to Ana: …" above the input while answering a message.
+ * @csspart cancel-reply - Its close button (a plain message again).
  * @csspart char-counter - Characters left, shown near the limit.
  * @csspart heart-button - Sends a heart to the room.
  * @csspart send-button - Sends the message.
@@ -34,6 +36,7 @@ export class LcComposer extends LcElement {
   #outbox = this.watch((s) => s.outbox.$outbox);
   #draft = this.watch((s) => s.ui.$draft);
   #error = this.watch((s) => s.ui.$composerError);
+  #replyTo = this.watch((s) => s.ui.$replyTo);
   #ticker?: ReturnType<typeof setInterval>;
   /** ms since epoch of the user's last send from this composer (the slow-mode countdown). */
   #sentAt = 0;
@@ -58,8 +61,9 @@ export class LcComposer extends LcElement {
 
   #submit(e: Event): void {
     e.preventDefault();
-    if (!this.stores?.actions.send(this.#draft.value ?? '')) return;
+    if (!this.stores?.actions.send(this.#draft.value ?? '', this.#replyTo.value?.id)) return;
     this.stores.ui.setDraft('');
+    this.stores.ui.replyTo(null);
     this.#sentAt = Date.now();
   }
 
@@ -106,7 +110,11 @@ export class LcComposer extends LcElement {
                 ? t.offline(queued)
                 : '';
     const p = me?.progress;
-    return html`<form @submit=${this.#submit}>
+    const replyTo = this.#replyTo.value;
+    return html`${replyTo
+        ? html`<p class="reply" part="reply-preview"><span dir="auto">${t.replyingTo(replyTo.user.name)}: ${replyTo.text}</span>
+            <button type="button" part="cancel-reply" aria-label=${t.cancelReply} @click=${() => this.stores?.ui.replyTo(null)}>${icons.close}</button></p>`
+        : nothing}<form @submit=${this.#submit}>
         <label class="field">
           <span class="sr">${t.placeholder}</span>
           <input

@@ -14,7 +14,7 @@ const ANNOUNCE_EVERY_MS = 1500;
 /** px from the bottom that still count as "at the bottom". */
 const NEAR_BOTTOM_PX = 48;
 
-const MESSAGE_PARTS = 'avatar,author,badge,badge-host,badge-winner,badge-moderator,time,message-text,link,coin,like-button,hide-button,message-actions';
+const MESSAGE_PARTS = 'avatar,author,badge,badge-host,badge-winner,badge-moderator,time,message-text,link,coin,like-button,hide-button,react-button,reply-button,reply-quote,reaction,reaction-picker,reaction-option,message-actions';
 
 /** One row of the list: a message, or the user's own one waiting in the outbox. */
 interface Item {

@@ -98,8 +98,41 @@ export const styles = css`
     opacity: 0;
   }
   .row:hover .tool,
-  .tool:focus-visible {
+  .row:focus-within .tool {
     opacity: 1;
+  }
+  .tools {
+    display: flex;
+    align-self: center;
+  }
+  .quote {
+    display: block;
+    max-width: 100%;
+    margin: 2px 0;
+    padding: 0 8px;
+    overflow: hidden;
+    border-inline-start: 3px solid var(--lc-color-border);
+    color: var(--lc-color-muted);
+    font-size: 12px;
+    text-align: start;
+    text-overflow: ellipsis;
+    white-space: nowrap;
+  }
+  .reactions {
+    display: flex;
+    flex-wrap: wrap;
+    gap: 4px;
+    margin-top: 2px;
+  }
+  .reactions button {
+    min-height: 24px;
+    padding: 0 6px;
+    border: 1px solid var(--lc-color-border);
+    border-radius: 12px;
+    font-size: 12px;
+  }
+  .reactions [aria-pressed='true'] {
+    border-color: var(--lc-color-accent);
   }
   .pending .text {
     color: var(--lc-color-muted);

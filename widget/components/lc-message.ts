@@ -1,5 +1,5 @@
 import { html, nothing } from 'lit';
-import type { Badge, Message } from 'live-chat-protocol';
+import { LIKE_REACTION, REACTIONS, type Badge, type Message, type Reaction } from 'live-chat-protocol';
 import type { PendingMessage } from '../state/outbox.ts';
 import { isStaff } from '../state/staff.ts';
 import { avatar, avatarStyles } from './avatar.ts';
@@ -29,6 +29,12 @@ const BADGES = ['host', 'winner', 'moderator'] as const satisfies readonly Badge
  * @csspart coin - The "+1" coin chip (only on messages with `reward.coins > 0`).
  * @csspart like-button - The like button: the count (empty at 0), then a visually hidden "Like".
  * @csspart hide-button - "Hide messages from Ana" (others' messages; for me alone, undoable), shown on hover and focus.
+ * @csspart react-button - Opens the reaction picker. The like, react, reply and hide buttons are one toolbar: one tab stop, arrow keys inside.
+ * @csspart reply-button - Answers the message (the composer shows "Replying to Ana").
+ * @csspart reply-quote - Above a reply's text: the original's author and first 100 characters; activating it scrolls to the original when it is loaded.
+ * @csspart reaction - A reaction chip (👍 😂 😮 🎉 with its count, `aria-pressed` when mine); ❤️ is the like button.
+ * @csspart reaction-picker - The five reactions to toggle (each a `reaction-option`).
+ * @csspart reaction-option - One reaction in the picker.
  * @csspart message-actions - The moderation menu (`lc-message-actions`, from the host-tools chunk), hosts and moderators only.
  * @cssproperty --lc-badge-host-color - HOST badge background.
  * @cssproperty --lc-badge-winner-color - WINNER badge background.
@@ -53,8 +59,54 @@ export class LcMessage extends LcElement {
   liked = false;
   /** ms since epoch, for the relative time. */
   now = Date.now();
+  /** Whether the reaction picker is open. */
+  #picking = false;
 
   static override styles = [base, avatarStyles, styles];
+
+  /** The toolbar (like, react, reply, hide) is one tab stop: arrow keys move inside it. */
+  #arrows(e: KeyboardEvent): void {
+    const step = e.key === 'ArrowRight' ? 1 : e.key === 'ArrowLeft' ? -1 : 0;
+    if (!step) return;
+    const buttons = [...(e.currentTarget as HTMLElement).querySelectorAll('button')];
+    const at = buttons.indexOf(e.target as HTMLButtonElement);
+    buttons[(at + (getComputedStyle(this).direction === 'rtl' ? -step : step) + buttons.length) % buttons.length]?.focus();
+    e.preventDefault();
+  }
+
+  #react(emoji: Reaction): void {
+    this.#picking = false;
+    this.requestUpdate();
+    this.stores?.actions.react(this.message!.id, emoji);
+  }
+
+  /** Activating a reply's quote scrolls to the original, when it is loaded, and focuses it. */
+  #jump(id: string): void {
+    const original = this.parentElement?.querySelector<HTMLElement>(`[data-id="${CSS.escape(id)}"]`);
+    if (!original) return;
+    original.tabIndex = -1;
+    original.scrollIntoView({ block: 'center' });
+    original.focus();
+  }
+
+  /** Chips of the reactions given (❤️ is the like button), then the picker when open. */
+  #reactions(m: Message) {
+    const { t, compact } = this.locale;
+    const counts = m.reactions ?? {};
+    const mine = this.stores?.ui.$mine.get().get(m.id) ?? [];
+    const given = REACTIONS.filter((r) => r !== LIKE_REACTION && counts[r]);
+    if (!given.length && !this.#picking) return nothing;
+    return html`<div class="reactions">
+      ${given.map(
+        (r) => html`<button part="reaction" aria-pressed=${mine.includes(r)} aria-label=${t.reaction(r, counts[r]!)} @click=${() => this.#react(r)}>${r} ${compact(counts[r]!)}</button>`,
+      )}
+      ${this.#picking
+        ? html`<span part="reaction-picker" role="group" aria-label=${t.react}>${REACTIONS.map(
+            (r) => html`<button part="reaction-option" aria-pressed=${mine.includes(r)} @click=${() => this.#react(r)}>${r}</button>`,
+          )}</span>`
+        : nothing}
+    </div>`;
+  }
 
   override render() {
     const m = this.message;
@@ -82,16 +134,22 @@ export class LcMessage extends LcElement {
             ? html`<lc-message-actions part="message-actions" .message=${m}></lc-message-actions>`
             : nothing}
         </div>
+        ${m.replyTo && !m.deleted
+          ? html`<button class="quote" part="reply-quote" @click=${() => this.#jump(m.replyTo!.id)}><b dir="auto">${m.replyTo.name}</b> <span dir="auto">${m.replyTo.text}</span></button>`
+          : nothing}
         <p class="text" part="message-text" dir="auto">${m.deleted ? t.deleted : richText(m.text)}</p>
+        ${m.deleted ? nothing : this.#reactions(m)}
       </div>
       ${this.pending || m.deleted
         ? nothing
-        : html`<button class="like" part="like-button" aria-pressed=${this.liked} @click=${() => this.stores?.actions.like(m.id)}>
-            ${icons.heart}${m.likes ? compact(m.likes) : ''}<span class="sr"> ${t.like}</span>
-          </button>`}
-      ${this.pending || m.deleted || mine
-        ? nothing
-        : html`<button class="tool" part="hide-button" aria-label=${t.hide(m.user.name)} title=${t.hide(m.user.name)} @click=${() => this.stores?.hidden.hide(m.user)}>⊘</button>`}
+        : html`<span class="tools" role="toolbar" @keydown=${this.#arrows}>
+            <button class="like" part="like-button" aria-pressed=${this.liked} @click=${() => this.stores?.actions.like(m.id)}>
+              ${icons.heart}${m.likes ? compact(m.likes) : ''}<span class="sr"> ${t.like}</span>
+            </button>
+            <button class="tool" part="react-button" tabindex="-1" aria-label=${t.react} title=${t.react} aria-expanded=${this.#picking} @click=${() => ((this.#picking = !this.#picking), this.requestUpdate())}>☺</button>
+            <button class="tool" part="reply-button" tabindex="-1" aria-label=${t.reply} title=${t.reply} @click=${() => this.stores?.ui.replyTo(m)}>↩</button>
+            ${mine ? nothing : html`<button class="tool" part="hide-button" tabindex="-1" aria-label=${t.hide(m.user.name)} title=${t.hide(m.user.name)} @click=${() => this.stores?.hidden.hide(m.user)}>⊘</button>`}
+          </span>`}
     </div>`;
   }
 }

@@ -1,4 +1,4 @@
-import type { ClientToServerEvents } from 'live-chat-protocol';
+import type { ClientToServerEvents, Reaction } from 'live-chat-protocol';
 import type { AckOf, PayloadOf, TransportAck } from '../transport/chat-transport.ts';
 
 /**
@@ -6,8 +6,13 @@ import type { AckOf, PayloadOf, TransportAck } from '../transport/chat-transport
  * controller to them as `stores.actions`; a lone element in a story gets the no-op default.
  */
 export interface ChatActions {
-  /** Sends a message (see `ConnectionController.send`); false when nothing was queued. */
-  send(text: string): boolean;
+  /**
+   * Sends a message (see `ConnectionController.send`), as a reply to the message `replyTo`
+   * when given; false when nothing was queued.
+   */
+  send(text: string, replyTo?: string): boolean;
+  /** Toggles the user's reaction `emoji` on a message (`message:react`). */
+  react(messageId: string, emoji: Reaction): void;
   /** Toggles the user's like on a message. */
   like(messageId: string): void;
   /** Sends one heart to the room (session likes). */
@@ -25,6 +30,7 @@ export interface ChatActions {
 /** Actions that do nothing: the default until a `<live-chat>` connects its controller. */
 export const noActions: ChatActions = {
   send: () => false,
+  react() {},
   like() {},
   heart() {},
   typing() {},

@@ -1,4 +1,5 @@
 import { atom } from 'nanostores';
+import type { Message, Reaction } from 'live-chat-protocol';
 import type { ClientError } from '../transport/chat-transport.ts';
 
 /** A composer error shown inline, until `until` (ms since epoch) when it has a retry time. */
@@ -25,7 +26,21 @@ export function createUiStore() {
   const $liked = atom<ReadonlySet<string>>(new Set());
   const $panelOpen = atom(false);
   const $toast = atom<Toast | null>(null);
+  const $replyTo = atom<Message | null>(null);
+  const $mine = atom<ReadonlyMap<string, readonly Reaction[]>>(new Map());
   return {
+    /** The message the composer answers ("Replying to Ana"); null: a plain message. */
+    $replyTo,
+    /** My reactions per message id, as the last `message:react` ack said (for `aria-pressed`). */
+    $mine,
+    /** Starts (a message) or cancels (null) a reply. */
+    replyTo(message: Message | null): void {
+      $replyTo.set(message);
+    },
+    /** Records my reactions on a message (from its `message:react` ack). */
+    setMine(id: string, reactions: readonly Reaction[]): void {
+      $mine.set(new Map($mine.get()).set(id, reactions));
+    },
     $draft,
     $composerError,
     /** Message ids the user liked in this page's life (for `aria-pressed`). */

@@ -1,5 +1,5 @@
 import type { ReactiveController, ReactiveElement } from 'lit';
-import { checkText, type ClientToServerEvents } from 'live-chat-protocol';
+import { checkText, LIKE_REACTION, type ClientToServerEvents, type Reaction } from 'live-chat-protocol';
 import { LcConnectionChangeEvent } from '../events/connection-change-event.ts';
 import { LcErrorEvent, type LcErrorDetail } from '../events/error-event.ts';
 import { LcLikeEvent } from '../events/like-event.ts';
@@ -250,11 +250,12 @@ export class ConnectionController implements ReactiveController, ChatActions {
   /**
    * Sends `text` (as the protocol's `checkText` normalises it) to the room, after firing the
    * cancelable `lc-send`. The message joins the outbox first (shown as pending) and goes out
-   * now if online, else on reconnect.
+   * now if online, else on reconnect. `replyTo`: the id of the message it answers (the server
+   * quotes it; unknown or deleted: `not_found`).
    * @returns false when nothing was queued (no text after the protocol's `normalizeText`,
    *   longer than the server's limit, no room yet, or vetoed by `lc-send`).
    */
-  send(text: string): boolean {
+  send(text: string, replyTo?: string): boolean {
     const checked = checkText(text, this.#stores.room.$maxLength.get());
     const roomId = this.#room.joinedRoom;
     if (!checked.ok || !roomId) return false;
@@ -264,7 +265,7 @@ export class ConnectionController implements ReactiveController, ChatActions {
     if (event.defaultPrevented) return false;
     this.#stores.ui.clearError();
     this.#typing.sent();
-    this.#stores.outbox.add({ clientId, roomId, text: checked.text, createdAt: Date.now(), state: 'queued', user: this.#stores.me.$me.get()?.user });
+    this.#stores.outbox.add({ clientId, roomId, text: checked.text, createdAt: Date.now(), state: 'queued', user: this.#stores.me.$me.get()?.user, ...(replyTo && { replyTo }) });
     void this.#outbox.flush();
     return true;
   }
@@ -280,6 +281,22 @@ export class ConnectionController implements ReactiveController, ChatActions {
     const small = (stats.$stats.get()?.viewers ?? 0) <= room.$smallRoomLimit.get();
     if (active && !(small && me.$me.get()?.canPost && this.#status === 'online')) return;
     this.#typing.input(active);
+  }
+
+  /**
+   * Toggles the user's reaction `emoji` on a message (`message:react`): the ack's counts go to
+   * the message (the ❤️ count is also its `likes`), the ack's `mine` to `ui.$mine`.
+   */
+  async react(messageId: string, emoji: Reaction): Promise<void> {
+    const t = this.#transport;
+    const roomId = this.#room.joinedRoom;
+    if (!t || !roomId) return;
+    const ack = await t.request('message:react', { roomId, messageId, emoji });
+    if (!ack.ok) return this.#fail({ error: ack.error, source: 'like' });
+    const { ui, messages } = this.#stores;
+    messages.patch(messageId, { reactions: ack.reactions, likes: ack.reactions[LIKE_REACTION] ?? 0 });
+    ui.setMine(messageId, ack.mine);
+    ui.setLiked(messageId, ack.mine.includes(LIKE_REACTION));
   }
 
   /** Toggles the user's like on a message (`message:like`), then fires `lc-like`. */

@@ -78,7 +78,7 @@ export class OutboxSender {
       const next = outbox.$outbox.get().find((p) => p.state === 'queued');
       if (!t || !next) return;
       outbox.mark(next.clientId, 'sending');
-      const ack = await t.send({ roomId: next.roomId, clientId: next.clientId, text: next.text });
+      const ack = await t.send({ roomId: next.roomId, clientId: next.clientId, text: next.text, ...(next.replyTo && { replyTo: next.replyTo }) });
       if (ack.ok) {
         this.#retries = 0;
         outbox.remove(next.clientId);

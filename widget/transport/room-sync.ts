@@ -1,4 +1,4 @@
-import type { JoinAck, Message, Reward, ServerToClientEvents } from 'live-chat-protocol';
+import { LIKE_REACTION, type JoinAck, type Message, type Reward, type ServerToClientEvents } from 'live-chat-protocol';
 import { LcLevelUpEvent } from '../events/level-up-event.ts';
 import { LcMessageEvent } from '../events/message-event.ts';
 import { LcRewardEvent } from '../events/reward-event.ts';
@@ -44,6 +44,7 @@ export class RoomSync {
       'message:new': (m) => here(m.roomId) && this.receive([m]),
       'message:deleted': (p) => here(p.roomId) && s.messages.patch(p.messageId, { deleted: true, text: '' }),
       'message:likes': (p) => here(p.roomId) && s.messages.patch(p.messageId, { likes: p.likes }),
+      'message:reactions': (p) => here(p.roomId) && s.messages.patch(p.messageId, { reactions: p.reactions, likes: p.reactions[LIKE_REACTION] ?? 0 }),
       'room:stats': (p) => here(p.roomId) && s.stats.apply(p),
       'room:updated': (r) => here(r.id) && s.room.update(r),
       'leaderboard:update': (p) => here(p.roomId) && s.leaderboard.apply(p.entries),
