@@ -5,7 +5,8 @@
 //
 // Requests `{ id, cmd, ...args }`, answers `{ id, ok: true, ...result }` or `{ id, ok: false, error }`:
 // - connect { url, count, tokens? }      opens `count` WebSocket connections (a token each when given)
-// - join { roomId, roomIds? }            every socket joins at once: ack latencies (ms), first/last times
+// - join { roomId, roomIds? }            every socket joins at once: ack latencies (ms), first/last
+//                                        times, and how many joins were refused or dropped
 // - count { on }                         starts (on) or stops and answers the frames received per socket
 // - watch { prefix, on }                 records when each `message:new` whose text starts with
 //                                        `prefix` arrived (the last arrival per text in this process)
@@ -61,15 +62,21 @@ const handlers = {
   },
   async join({ roomId, roomIds }) {
     const first = now();
+    let failed = 0;
     const latencies = await Promise.all(
       sockets.map(async (s, i) => {
         const t0 = now();
-        const ack = await emitAck(s, 'room:join', { roomId: roomIds ? roomIds[i % roomIds.length] : roomId });
-        if (!ack.ok) throw new Error(`join refused: ${JSON.stringify(ack.error)}`);
-        return now() - t0;
+        try {
+          const ack = await emitAck(s, 'room:join', { roomId: roomIds ? roomIds[i % roomIds.length] : roomId });
+          if (ack.ok) return now() - t0;
+        } catch {
+          /* dropped (e.g. the server missed heartbeats): counted below */
+        }
+        failed++;
+        return null;
       }),
     );
-    return { latencies, first, last: now() };
+    return { latencies: latencies.filter((l) => l !== null), failed, first, last: now() };
   },
   async count({ on }) {
     counting = on;

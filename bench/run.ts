@@ -87,6 +87,7 @@ try {
     record('join storm: join ack p50', 'ms', false, t.name, storm.p50);
     record('join storm: join ack p99', 'ms', false, t.name, storm.p99);
     record('join storm: frames received by the joining clients', 'frames', false, t.name, storm.frames);
+    record('join storm: joins refused or dropped', 'joins', false, t.name, storm.failed);
   }
   loads.push(`after the join storm ${load()}`);
   for (const receivers of FANOUT) {
@@ -96,6 +97,7 @@ try {
         record(`fan-out to ${receivers} at ${s.rate} msg/s: deliveries/s`, 'deliveries/s', true, t.name, s.deliveriesPerSecond);
         record(`fan-out to ${receivers} at ${s.rate} msg/s: send → last receiver p99`, 'ms', false, t.name, s.p99);
         if (s.missing > 0) console.error(`  ${t.name}: ${s.missing} deliveries missing after the drain`);
+        if (s.failedJoins > 0) record(`fan-out to ${receivers}: receivers whose join was refused or dropped`, 'joins', false, t.name, s.failedJoins);
       }
     }
   }

@@ -11,6 +11,8 @@ export interface JoinStorm {
   p99: number;
   /** Events received by all the joining clients from the first join until 1 s after the last ack. */
   frames: number;
+  /** Joins refused or dropped (a client disconnected before its ack). */
+  failed: number;
 }
 
 /**
@@ -23,7 +25,7 @@ export async function joinStorm(target: Target, pool: LoadPool, clients: number,
   if (!target.bare) await fillHistory(target, roomId, 100);
   await pool.all('connect', (i) => ({ url: target.url, count: pool.share(clients, i) }));
   await pool.all('count', { on: true });
-  const joins = await pool.all<{ latencies: number[]; first: number; last: number }>('join', { roomId });
+  const joins = await pool.all<{ latencies: number[]; failed: number; first: number; last: number }>('join', { roomId });
   const latencies = joins.flatMap((j) => j.latencies);
   const seconds = (Math.max(...joins.map((j) => j.last)) - Math.min(...joins.map((j) => j.first))) / 1000;
   // Coalesced events (room:stats, presence batches) keep coming for a moment: count them too.
@@ -35,6 +37,7 @@ export async function joinStorm(target: Target, pool: LoadPool, clients: number,
     p50: percentile(latencies, 50),
     p99: percentile(latencies, 99),
     frames: counts.reduce((sum, c) => sum + c.frames, 0),
+    failed: joins.reduce((sum, j) => sum + j.failed, 0),
   };
 }
 
@@ -47,6 +50,8 @@ export interface FanoutStep {
   p99: number;
   /** Deliveries that never came within the drain time. */
   missing: number;
+  /** Receivers whose join was refused or dropped (they receive nothing). */
+  failedJoins: number;
 }
 
 /**
@@ -58,7 +63,8 @@ export async function fanout(target: Target, pool: LoadPool, sender: LoadPool, r
   const roomId = `fanout-${receivers}`;
   await target.createRoom(roomId);
   await pool.all('connect', (i) => ({ url: target.url, count: pool.share(receivers, i) }));
-  await pool.all('join', { roomId });
+  const joined = await pool.all<{ failed: number }>('join', { roomId });
+  const failedJoins = joined.reduce((sum, j) => sum + j.failed, 0);
   const token = await target.token(`Fan-out Sender ${receivers}`);
   await sender.all('connect', { url: target.url, count: 1, tokens: [token] });
   await sender.all('join', { roomId });
@@ -67,7 +73,7 @@ export async function fanout(target: Target, pool: LoadPool, sender: LoadPool, r
     const prefix = `f${receivers}r${rate}-`;
     await pool.all('watch', { prefix, on: true });
     const [sent] = await sender.all<{ sent: [string, number][] }>('openLoop', { roomIds: [roomId], rate, ms, prefix });
-    const expected = sent!.sent.length * receivers;
+    const expected = sent!.sent.length * (receivers - failedJoins);
     const deadline = Date.now() + 5000;
     for (;;) {
       const got = (await pool.all<{ received: number }>('received')).reduce((s, r) => s + r.received, 0);
@@ -87,6 +93,7 @@ export async function fanout(target: Target, pool: LoadPool, sender: LoadPool, r
       p50: percentile(latencies, 50),
       p99: percentile(latencies, 99),
       missing: expected - received,
+      failedJoins,
     });
   }
   await pool.all('disconnect');
