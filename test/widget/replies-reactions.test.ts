@@ -22,7 +22,7 @@ describe('replies', () => {
     equal(text(part(el, 'reply-preview')), `Replying to Anna Host: ${long}`);
     await typeAndSend(el, 'good point');
     equal(part(el, 'reply-preview'), undefined, 'the composer is a plain one again');
-    const reply = await until(() => byText(el, 'good point')?.dataset.seq && byText(el, 'good point'), 'acked');
+    const reply = await until(() => (byText(el, 'good point')?.dataset.seq ? byText(el, 'good point') : undefined), 'acked');
     const quote = part(reply, 'reply-quote')!;
     equal(text(quote), `Anna Host ${long.slice(0, 100).trim()}`);
     const sent = fake.calls.find((c) => c.method === 'send')!;
