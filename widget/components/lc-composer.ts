@@ -106,8 +106,9 @@ export class LcComposer extends LcElement {
             ? t.closed
             : mode === 'connecting'
               ? t.connecting
-              : status === 'reconnecting'
-                ? t.offline(queued)
+              : status === 'reconnecting' && queued
+                ? // The banner says we are offline; here only what waits (said once, not twice).
+                  t.offline(queued)
                 : '';
     const p = me?.progress;
     const replyTo = this.#replyTo.value;
@@ -122,7 +123,7 @@ export class LcComposer extends LcElement {
             dir="auto"
             .value=${draft}
             @input=${this.#input}
-            placeholder=${open ? t.placeholder : mode === 'guest' ? t.signIn : ''}
+            placeholder=${open ? t.placeholder : ''}
             ?disabled=${!open}
             aria-describedby="status"
             aria-invalid=${left < 0 || error ? 'true' : 'false'}

@@ -86,6 +86,7 @@ export const styles = css`
     text-overflow: ellipsis;
   }
   .you {
+    flex-shrink: 0;
     font-weight: 400;
   }
   .sub {

@@ -55,6 +55,8 @@ export const styles = css`
     display: flex;
     align-items: center;
     gap: 4px;
+    /* "+1" reads +1 in right-to-left pages too (the sign is a neutral character). */
+    direction: ltr;
     padding: 0 7px 0 2px;
     border-radius: var(--lc-radius-small);
     background: var(--lc-coin-chip-bg);
