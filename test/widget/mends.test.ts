@@ -26,7 +26,7 @@ describe('mended', () => {
   it('the leaderboard keeps "(you)" whole beside a long name in the demo\'s 640 px column', async () => {
     const me = { ...member, user: { ...member.user, name: 'Dave Maximilian Longname-Fitzgerald' } };
     const { el } = await mount(
-      emptyRoom({ me, leaderboard: [{ rank: 1, userId: 'me', name: me.user.name, avatarUrl: null, badges: [], coins: 3, xp: 12 }] }),
+      emptyRoom({ me, leaderboard: [{ rank: 1, userId: 'me', name: me.user.name, avatarUrl: null, coins: 3, messages: 12 }] }),
       { width: 640 },
     );
     const row = await until(() => parts(el, 'leaderboard-row').find((r) => r.dataset.userId === 'me'), 'my row');
