@@ -73,3 +73,12 @@ export const Narrow280: Story = { args: { width: 280 } };
 
 /** Swedish relative times and strings. */
 export const Swedish: Story = { args: { lang: 'sv' } };
+
+/** A user hidden for me (issue 10): their messages gone, "Messages from … are hidden for you. Undo". */
+export const HiddenUser: Story = {
+  render: (args) =>
+    list(args, emptyRoom({ messages: makeMessages(30) }), (stores) => {
+      const someone = stores.messages.$messages.get()[0]!.user;
+      stores.hidden.hide(someone);
+    }),
+};

@@ -132,3 +132,41 @@ export const Dark: Story = {
       message(3, 'Hello', users.jon),
     ]),
 };
+
+/** Links (issue 10): http(s) URLs become links to a new tab; `javascript:` and `data:` stay text. */
+export const Links: Story = {
+  render: (args) =>
+    messages(args, [
+      message(1, 'Tonight\'s schedule: https://example.com/live?day=2, see you there!', users.anna),
+      message(2, 'Not links: javascript:alert(1) and data:text/html,<b>x</b>', users.broken),
+    ]),
+};
+
+/** A reply (issue 10): the quote of the original (author, first 100 characters) above the text. */
+export const Reply: Story = {
+  render: (args) =>
+    messages(args, [
+      message(1, 'Who else is staying for the second half?', users.kim),
+      message(2, 'Me! Wouldn\'t miss it', users.ivy, { replyTo: { id: 'm1', seq: 1, userId: users.kim.id, name: users.kim.name, text: 'Who else is staying for the second half?' } }),
+    ]),
+};
+
+/** Reactions (issue 10): chips with counts (❤️ is the like button's count). */
+export const Reactions: Story = {
+  render: (args) =>
+    messages(args, [
+      message(1, 'That goal!', users.bo, { likes: 7, reactions: { '👍': 4, '❤️': 7, '😂': 1, '🎉': 12 } }),
+      message(2, 'Unbelievable', users.hal, { reactions: { '😮': 2 } }),
+    ]),
+};
+
+/** The reaction picker, open. */
+export const ReactionPicker: Story = {
+  render: (args) => messages(args, [message(1, 'React to this', users.gia, { reactions: { '👍': 2 } })]),
+  play: async ({ canvasElement }) => {
+    const el = canvasElement.querySelector('lc-message')!;
+    await el.updateComplete;
+    el.shadowRoot!.querySelector<HTMLButtonElement>('[part="react-button"]')!.click();
+    await el.updateComplete;
+  },
+};

@@ -258,6 +258,28 @@ export const GuestCannotPost: Story = {
   },
 };
 
+/* ------------------------------------------------------------------ issue 10: what viewers reach for */
+
+/** Someone is typing (a small room): "Kim is typing…" above the composer. */
+export const Typing: Story = {
+  play: async ({ canvasElement }) => {
+    const { el, fake } = chatIn(canvasElement);
+    await joined(el);
+    fake.push('typing', { roomId: fake.room.id, users: [fake.messages.at(-1)!.user] });
+    await until(() => !!deep(el, 'lc-typing').shadowRoot?.querySelector('[part="typing"]'), 'the typing line');
+  },
+};
+
+/** Answering a message: "Replying to …" above the input. */
+export const Replying: Story = {
+  play: async ({ canvasElement }) => {
+    const { el } = chatIn(canvasElement);
+    await joined(el);
+    el.stores.ui.replyTo(el.stores.messages.$messages.get().at(-1)!);
+    await until(() => !!deep(el, 'lc-composer').shadowRoot?.querySelector('[part="reply-preview"]'), 'the reply preview');
+  },
+};
+
 /* ------------------------------------------------------------------ connection and errors */
 
 /** The network dropped: the banner says "Reconnecting…", a message typed meanwhile waits as pending. */
