@@ -32,4 +32,18 @@ export const REQUIRED_STORIES: { id: string; state: string }[] = [
   { id: 'elements-lc-message-list--new-messages-while-scrolled-up', state: '"New messages" pill' },
   { id: 'elements-lc-toast--level-up', state: 'level-up toast, alone' },
   { id: 'elements-lc-banner--room-not-found', state: 'connection error banner' },
+  // Issue 9, host tools.
+  { id: 'host-tools-live-chat--host-view', state: "a host's view: actions menus and room controls" },
+  { id: 'host-tools-live-chat--actions-menu', state: 'the message actions menu, open' },
+  { id: 'host-tools-live-chat--timeout-reason', state: 'the reason form of a timeout' },
+  { id: 'host-tools-live-chat--room-controls', state: 'the room controls, open' },
+  { id: 'host-tools-live-chat--pinned-for-host', state: 'pinned message with unpin (host)' },
+  { id: 'host-tools-live-chat--pinned-for-viewer', state: 'pinned message (viewer)' },
+  { id: 'host-tools-live-chat--timed-out', state: 'a viewer timed out, with the reason' },
+  { id: 'host-tools-live-chat--banned', state: 'a viewer banned, with the reason' },
+  { id: 'host-tools-live-chat--slow-mode-countdown', state: 'slow-mode countdown in the composer' },
+  { id: 'host-tools-lc-recap--finished', state: 'session recap' },
+  { id: 'host-tools-lc-recap--dark', state: 'session recap, dark' },
+  { id: 'host-tools-lc-recap--quiet', state: 'session recap of a quiet session' },
+  { id: 'host-tools-lc-recap--loading', state: 'session recap loading' },
 ];

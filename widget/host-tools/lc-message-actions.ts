@@ -37,6 +37,8 @@ export class LcMessageActions extends LcElement {
   /** The timeout or ban waiting for its reason. */
   protected pending: Pending | null = null;
   #room = this.watch((s) => s.room.$room);
+  /** Whether the menu and form open above the button. */
+  #up = false;
 
   static override styles = [base, css`
     :host { position: relative; display: inline-block; margin-inline-start: auto; }
@@ -45,6 +47,7 @@ export class LcMessageActions extends LcElement {
     .menu, form { position: absolute; inset-inline-end: 0; inset-block-start: 100%; z-index: 3; min-inline-size: 200px; padding: 4px; border: 1px solid var(--lc-color-border); border-radius: var(--lc-radius-small); background: var(--lc-color-bg); box-shadow: var(--lc-shadow); }
     .menu button { display: block; inline-size: 100%; padding: 6px 10px; border: 0; border-radius: 6px; background: none; color: var(--lc-color-text); font: inherit; text-align: start; cursor: pointer; }
     .menu button:hover, .menu button:focus-visible { background: var(--lc-color-surface); }
+    .up .menu, .up form { inset-block-start: auto; inset-block-end: 100%; }
     .danger { color: var(--lc-color-danger) !important; }
     hr { margin: 4px 0; border: 0; border-block-start: 1px solid var(--lc-color-border); }
     form { display: grid; gap: 6px; padding: 10px; }
@@ -59,8 +62,9 @@ export class LcMessageActions extends LcElement {
     return [...this.renderRoot.querySelectorAll<HTMLButtonElement>('[role="menuitem"]')];
   }
 
-  /** Opens the menu and focuses its first (or, with `last`, its last) item. */
+  /** Opens the menu (upwards in the lower half of the window) and focuses its first (or, with `last`, its last) item. */
   async show(last = false): Promise<void> {
+    this.#up = this.getBoundingClientRect().top > innerHeight / 2;
     this.open = true;
     this.pending = null;
     await this.updateComplete;
@@ -111,6 +115,7 @@ export class LcMessageActions extends LcElement {
   }
 
   async #ask(pending: Pending): Promise<void> {
+    this.#up = this.getBoundingClientRect().top > innerHeight / 2;
     this.open = false;
     this.pending = pending;
     await this.updateComplete;
@@ -135,7 +140,7 @@ export class LcMessageActions extends LcElement {
     const pinned = this.#room.value?.pinned?.id === m.id;
     const item = (label: string, click: () => void, danger = false) =>
       html`<button role="menuitem" part="menu-item" tabindex="-1" class=${danger ? 'danger' : ''} @click=${click}>${label}</button>`;
-    return html`<div @focusout=${this.#onFocusOut}>
+    return html`<div class=${this.#up ? 'up' : ''} @focusout=${this.#onFocusOut}>
       <button class="trigger" part="menu-button" aria-haspopup="menu" aria-expanded=${this.open} aria-label=${h.actions(m.user.name)}
         @click=${() => (this.open ? this.close(true) : void this.show())} @keydown=${this.#onTriggerKey}>⋯</button>
       ${this.open

@@ -56,7 +56,8 @@ export class LcModPanel extends LcElement {
     .toggle { display: flex; inline-size: 100%; align-items: center; justify-content: space-between; padding: 6px var(--lc-space); border: 0; background: none; color: var(--lc-color-text); font: inherit; font-weight: 650; cursor: pointer; }
     .toggle::after { content: '▾'; }
     .toggle[aria-expanded='true']::after { content: '▴'; }
-    .body { display: grid; gap: 10px; max-block-size: 50vh; overflow: auto; padding: 4px var(--lc-space) 12px; }
+    .body { display: grid; grid-template-columns: repeat(auto-fit, minmax(240px, 1fr)); gap: 10px 18px; align-items: start; max-block-size: 45vh; overflow: auto; padding: 4px var(--lc-space) 12px; }
+    lc-recap { grid-column: 1 / -1; }
     fieldset { display: flex; flex-wrap: wrap; align-items: end; gap: 6px; margin: 0; padding: 0; border: 0; }
     legend { padding: 0 0 4px; color: var(--lc-color-muted); font-weight: 650; }
     label { display: grid; gap: 2px; color: var(--lc-color-muted); font-size: 12px; }
