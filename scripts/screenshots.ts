@@ -75,7 +75,7 @@ async function shoot(theme: 'dark' | 'light', lang: 'en' | 'sv', file: string) {
 async function shootHost() {
   const pages: Page[] = [];
   for (const [name, role] of people.en) {
-    const context = await browser.newContext({ viewport: { width: 1280, height: 860 }, deviceScaleFactor: 1 });
+    const context = await browser.newContext({ viewport: { width: 1280, height: 1080 }, deviceScaleFactor: 1 });
     const page = await context.newPage();
     await page.goto(`${server.url}/?theme=light&lang=en&room=host`);
     await page.fill('#name', name);

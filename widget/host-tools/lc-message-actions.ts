@@ -8,6 +8,9 @@ import { hostRequest } from './request.ts';
 /** Timeout lengths the menu offers, in seconds: 1 min, 10 min, 1 h, 24 h. */
 export const TIMEOUT_SECONDS = [60, 600, 3600, 86_400] as const;
 
+/** About the height of the open menu, in px: where it opens depends on the room for it. */
+const MENU_PX = 240;
+
 /** A menu choice that asks for a reason first. */
 type Pending = { kind: 'timeout'; seconds: number; label: string } | { kind: 'ban'; label: string };
 
@@ -62,9 +65,24 @@ export class LcMessageActions extends LcElement {
     return [...this.renderRoot.querySelectorAll<HTMLButtonElement>('[role="menuitem"]')];
   }
 
-  /** Opens the menu (upwards in the lower half of the window) and focuses its first (or, with `last`, its last) item. */
+  /**
+   * Whether the menu should open upwards: when the box it scrolls in (the message list) has
+   * less room below the button than the menu needs ({@link MENU_PX}) and enough above.
+   */
+  #opensUp(): boolean {
+    let node: Element | null = this;
+    while (node && !/auto|scroll/.test(getComputedStyle(node).overflowY)) {
+      node = node.parentElement ?? ((node.getRootNode() as ShadowRoot).host || null);
+    }
+    const box = node?.getBoundingClientRect() ?? { top: 0, bottom: innerHeight };
+    const at = this.getBoundingClientRect();
+    // Downwards when neither side has room: what overflows below can still be scrolled to.
+    return box.bottom - at.bottom < MENU_PX && at.top - box.top >= MENU_PX;
+  }
+
+  /** Opens the menu (upwards when there is no room below, see `#opensUp`) and focuses its first (or, with `last`, its last) item. */
   async show(last = false): Promise<void> {
-    this.#up = this.getBoundingClientRect().top > innerHeight / 2;
+    this.#up = this.#opensUp();
     this.open = true;
     this.pending = null;
     await this.updateComplete;
@@ -115,7 +133,7 @@ export class LcMessageActions extends LcElement {
   }
 
   async #ask(pending: Pending): Promise<void> {
-    this.#up = this.getBoundingClientRect().top > innerHeight / 2;
+    this.#up = this.#opensUp();
     this.open = false;
     this.pending = pending;
     await this.updateComplete;
