@@ -5,7 +5,7 @@
  * three Chromium contexts (a host, a moderator, a winner), chats a little, and shoots a
  * 1280×800 page. For legible emoji install Debian's fonts-noto-color-emoji first.
  */
-import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
@@ -104,13 +104,12 @@ async function shootHost() {
   // The recap as a site shows it on a page of its own (docs/widget.md): the demo's origin,
   // its <live-chat> script, the chunk, and <lc-recap> for the session that just ended.
   const session = await host.evaluate(() => document.querySelector('live-chat')!.stores.room.$session.get()?.id);
-  const { chunks } = JSON.parse(readFileSync(join(repoRoot, 'widget', 'dist', 'bundle.json'), 'utf8')) as { chunks: { file: string }[] };
   const page = await (await browser.newContext({ viewport: { width: 760, height: 700 }, deviceScaleFactor: 1 })).newPage();
   await page.goto(`${server.url}/?room=host`);
-  await page.evaluate(async ([file, id]) => {
-    await import(`/${file}`);
+  await page.evaluate(async (id) => {
+    await import(`${location.origin}/host-tools.js`);
     document.body.innerHTML = `<div style="padding:16px;background:#eef0f4"><lc-recap server="${location.origin}" room="host" session="${id}"></lc-recap></div>`;
-  }, [chunks[0]!.file, session!] as const);
+  }, session!);
   const recap = page.locator('lc-recap');
   await recap.locator('dl').waitFor();
   await page.waitForTimeout(300);

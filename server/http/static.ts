@@ -104,6 +104,16 @@ export function staticRouter(options: StaticOptions = {}): Router {
   });
   // The bundle's lazy chunks (the host tools): the current build's only, immutable like the
   // hashed bundle, from the same folder, pre-compressed and negotiated the same way.
+  // `/host-tools.js`: the chunk that `/live-chat.js` itself imports, for a site that places
+  // `<lc-recap>` on a page of its own; revalidated like `/live-chat.js`.
+  router.get(/^\/([a-z][a-z-]*)\.js$/, (req, res, next) => {
+    void currentBuild(dist).then((build) => {
+      const name = req.params[0];
+      const chunk = build?.chunks?.find((c) => c.file.startsWith(`${name}.`) && c.file !== `${name}.${build.hash}.js`);
+      if (!build || !chunk) return next();
+      sendBundle(req, res, next, dist, chunk, chunk.file, REVALIDATE);
+    }, next);
+  });
   router.get(/^\/([a-z][a-z-]*\.[0-9a-f]{8}\.js)$/, (req, res, next) => {
     void currentBuild(dist).then((build) => {
       const chunk = build?.chunks?.find((c) => c.file === req.params[0]);

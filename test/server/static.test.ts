@@ -176,6 +176,15 @@ describe('serving the bundle', () => {
       assert.deepEqual(plain.body, file);
       console.log(`/${chunk.file}: ${chunk.bytes.br} bytes br, ${chunk.bytes.gzip} gzip, ${chunk.bytes.identity} identity`);
     }
+    // /host-tools.js: the chunk /live-chat.js imports (not the hashed twin), revalidated.
+    const stable = build.chunks.find((c) => c.file !== `host-tools.${build.hash}.js`)!;
+    const named = await get(`${t.url}/host-tools.js`, { 'accept-encoding': 'br' });
+    assert.equal(named.status, 200);
+    assert.deepEqual(brotliDecompressSync(named.body), readFileSync(path.join(dist, stable.file)));
+    assert.equal(named.headers['cache-control'], REVALIDATE);
+    assert.equal(named.headers.etag, `"${stable.file}-br"`);
+    assert.equal((await get(`${t.url}/host-tools.js`, { 'accept-encoding': 'br', 'if-none-match': named.headers.etag! })).status, 304);
+    assert.equal((await get(`${t.url}/nothing-here.js`)).status, 404);
     for (const name of ['host-tools.00000000.js', 'other.12345678.js']) {
       const res = await get(`${t.url}/${name}`);
       assert.equal(res.status, 404, name);
