@@ -265,6 +265,7 @@ export const Typing: Story = {
   play: async ({ canvasElement }) => {
     const { el, fake } = chatIn(canvasElement);
     await joined(el);
+    fake.setStats({ viewers: 14 }); // a small room: typing is shown at or under limits.smallRoomLimit
     fake.push('typing', { roomId: fake.room.id, users: [fake.messages.at(-1)!.user] });
     await until(() => !!deep(el, 'lc-typing').shadowRoot?.querySelector('[part="typing"]'), 'the typing line');
   },

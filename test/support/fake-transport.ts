@@ -56,7 +56,7 @@ export interface FakeTransportOptions {
 
 /** One recorded call from the widget. */
 export interface FakeCall {
-  method: 'connect' | 'disconnect' | 'join' | 'leave' | 'send' | 'like' | 'roomLike' | 'typing' | 'deleteMessage' | 'timeoutUser' | 'updateRoom' | 'request' | 'react';
+  method: 'connect' | 'disconnect' | 'join' | 'leave' | 'send' | 'like' | 'roomLike' | 'typing' | 'deleteMessage' | 'timeoutUser' | 'updateRoom' | 'request' | 'react' | 'history';
   payload?: any;
 }
 
@@ -472,6 +472,14 @@ export class FakeTransport implements ChatTransport {
   request<E extends keyof ClientToServerEvents>(event: E, payload: PayloadOf<E>): Promise<TransportAck<AckOf<E>>> {
     if (event === 'message:react') return this.#answer('react', payload, () => this.#react(payload as PayloadOf<'message:react'>)) as Promise<TransportAck<AckOf<E>>>;
     return this.#answer('request', { event, ...payload }, () => this.#moderate(event, payload) as TransportAck<AckOf<E>>);
+  }
+
+  /** `GET /api/rooms/:roomId/messages?beforeSeq&limit`: the `limit` (default 50) messages before `beforeSeq`, oldest first. */
+  history(p: { roomId: string; beforeSeq: number; limit?: number }): Promise<TransportAck<{ messages: Message[] }>> {
+    return this.#answer<{ messages: Message[] }>('history', p, () => {
+      if (p.roomId !== this.room.id) return { ok: false, error: { code: 'not_found', message: 'no such room' } };
+      return { ok: true, messages: structuredClone(this.messages.filter((m) => m.seq < p.beforeSeq).slice(-(p.limit ?? 50))) };
+    });
   }
 
   /** My reactions per message id (`message:react` toggles them). */

@@ -45,6 +45,10 @@ interface Item {
  */
 export class LcMessageList extends LcElement {
   #messages = this.watch((s) => s.messages.$messages);
+  #older = this.watch((s) => s.messages.$older);
+  #atStart = this.watch((s) => s.messages.$atStart);
+  /** While an older page loads: the message shown first and its offset from the top of the view (px), kept in place. */
+  #anchor?: { key: string; offset: number };
   #outbox = this.watch((s) => s.outbox.$outbox);
   #me = this.watch((s) => s.me.$me);
   #liked = this.watch((s) => s.ui.$liked);
@@ -98,7 +102,9 @@ export class LcMessageList extends LcElement {
     // Users I hid (for me alone): their messages are not shown, announced or counted.
     const hidden = new Set(this.#hidden.value?.map((u) => u.id));
     hidden.delete(me!);
-    const all = this.#messages.value ?? [];
+    // Paged back (scrollback): the window of older messages, else the live end.
+    const all = this.#older.value ?? this.#messages.value ?? [];
+    if (this.#older.value) this.#atBottom = false;
     const list = hidden.size ? all.filter((m) => !hidden.has(m.user.id)) : all;
     const outbox = this.#outbox.value ?? [];
     const lastSeq = all.at(-1)?.seq;
@@ -153,6 +159,14 @@ export class LcMessageList extends LcElement {
 
   override async updated(): Promise<void> {
     this.#sync(this.renderRoot.querySelector('.items')!);
+    const anchor = this.#anchor;
+    if (anchor && this.#older.value) {
+      // An older page went in above (and the newest left below): keep what the reader saw where it was.
+      await Promise.all([...this.renderRoot.querySelectorAll('lc-message')].map((m) => m.updateComplete));
+      const node = this.renderRoot.querySelector<HTMLElement>(`[data-id="${CSS.escape(anchor.key)}"]`);
+      if (node) this.renderRoot.querySelector('.log')!.scrollTop = node.offsetTop - anchor.offset;
+      this.#anchor = undefined;
+    }
     if (!this.#atBottom) return;
     // The messages render after this list: wait for them before measuring.
     await Promise.all([...this.renderRoot.querySelectorAll('lc-message')].map((m) => m.updateComplete));
@@ -176,6 +190,22 @@ export class LcMessageList extends LcElement {
   #onScroll(e: Event): void {
     const log = e.currentTarget as HTMLElement;
     this.#atBottom = log.scrollHeight - log.scrollTop - log.clientHeight < NEAR_BOTTOM_PX;
+    const actions = this.stores?.actions;
+    // Scrollback: near the top, the page before; at the bottom of a paged-back window, live again.
+    const top = this.renderRoot.querySelector<HTMLElement>('.items > *');
+    if (actions && top && log.scrollTop < NEAR_BOTTOM_PX && !this.#atStart.value && !this.#anchor && log.scrollHeight > log.clientHeight) {
+      this.#anchor = { key: top.dataset.id!, offset: top.offsetTop - log.scrollTop };
+      const messages = this.stores!.messages;
+      const first = messages.firstSeq();
+      void actions.loadOlder().finally(() => {
+        // Nothing came (an error, the start): nothing to keep.
+        if (messages.firstSeq() === first) this.#anchor = undefined;
+      });
+    }
+    if (this.#atBottom && this.#older.value) {
+      actions?.follow();
+      this.#atBottom = true;
+    }
     if (this.#atBottom && this.#unseen) {
       this.#unseen = 0;
       this.requestUpdate();

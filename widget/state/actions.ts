@@ -11,6 +11,10 @@ export interface ChatActions {
    * when given; false when nothing was queued.
    */
   send(text: string, replyTo?: string): boolean;
+  /** Loads the page of messages before the first one shown (scrollback; see `ConnectionController.loadOlder`). */
+  loadOlder(): Promise<void>;
+  /** Back to the live end after paging back. */
+  follow(): void;
   /** Toggles the user's reaction `emoji` on a message (`message:react`). */
   react(messageId: string, emoji: Reaction): void;
   /** Toggles the user's like on a message. */
@@ -31,6 +35,8 @@ export interface ChatActions {
 export const noActions: ChatActions = {
   send: () => false,
   react() {},
+  loadOlder: async () => {},
+  follow() {},
   like() {},
   heart() {},
   typing() {},

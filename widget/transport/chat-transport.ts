@@ -1,4 +1,4 @@
-import type { AckCallback, ClientToServerEvents, ErrorCode, JoinAck, JoinPayload, LikesAck, MessageLikePayload, ModDeletePayload, ModTimeoutPayload, RoomAck, RoomLikePayload, RoomUpdatePayload, SendAck, SendPayload, ServerToClientEvents } from 'live-chat-protocol';
+import type { AckCallback, ClientToServerEvents, ErrorCode, Message, JoinAck, JoinPayload, LikesAck, MessageLikePayload, ModDeletePayload, ModTimeoutPayload, RoomAck, RoomLikePayload, RoomUpdatePayload, SendAck, SendPayload, ServerToClientEvents } from 'live-chat-protocol';
 
 /**
  * An error the widget can meet: a wire error code (DESIGN.md, "Wire contract") or one of the
@@ -63,6 +63,11 @@ export interface ChatTransport {
    * and answers its ack (`offline` / `timeout` as the other methods do).
    */
   request<E extends keyof ClientToServerEvents>(event: E, payload: PayloadOf<E>): Promise<TransportAck<AckOf<E>>>;
+  /**
+   * `GET /api/rooms/:roomId/messages?beforeSeq&limit`: older history, oldest first (issue 10,
+   * "Scrollback"). Optional: without it the widget cannot page back past the join's history.
+   */
+  history?(p: { roomId: string; beforeSeq: number; limit?: number }): Promise<TransportAck<{ messages: Message[] }>>;
   /** Subscribes to a server event; returns the unsubscribe function. */
   on<E extends keyof ServerToClientEvents>(event: E, listener: ServerToClientEvents[E]): () => void;
   /** Subscribes to connection status; returns the unsubscribe function. */

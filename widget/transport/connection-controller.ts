@@ -156,7 +156,8 @@ export class ConnectionController implements ReactiveController, ChatActions {
    */
   #keep(userId: string | null): void {
     const { server, room } = this.#host;
-    const scope = userId && `${server ?? ''}|${room}|${userId}`;
+    // Kept per server: an element on a custom transport without a server keeps it in memory.
+    const scope = userId && server && `${server}|${room}|${userId}`;
     if (scope === this.#scope) return;
     // Another user (or a guest) now: the previous user's messages are not sent as theirs.
     if (this.#scope) this.#stores.outbox.clear();
@@ -297,6 +298,32 @@ export class ConnectionController implements ReactiveController, ChatActions {
     messages.patch(messageId, { reactions: ack.reactions, likes: ack.reactions[LIKE_REACTION] ?? 0 });
     ui.setMine(messageId, ack.mine);
     ui.setLiked(messageId, ack.mine.includes(LIKE_REACTION));
+  }
+
+  /**
+   * Scrollback (issue 10): loads up to 50 messages before the first one shown with the
+   * transport's `history` (`GET /api/rooms/:roomId/messages?beforeSeq`) into the window the
+   * reader pages back in (`messages.showOlder`, at most 200 held). One page at a time; nothing
+   * once the room's first message is shown or without `history`.
+   */
+  async loadOlder(): Promise<void> {
+    const t = this.#transport;
+    const roomId = this.#room.joinedRoom;
+    const { messages } = this.#stores;
+    const beforeSeq = messages.firstSeq();
+    if (!t?.history || !roomId || this.#loadingOlder || messages.$atStart.get() || !beforeSeq) return;
+    if (beforeSeq <= 1) return messages.showOlder([]);
+    this.#loadingOlder = true;
+    const ack = await t.history({ roomId, beforeSeq, limit: 50 }).finally(() => (this.#loadingOlder = false));
+    if (t !== this.#transport || roomId !== this.#room.joinedRoom) return;
+    if (!ack.ok) return this.#fail({ error: ack.error, source: 'join' });
+    messages.showOlder(ack.messages);
+  }
+  #loadingOlder = false;
+
+  /** Back to the live end after paging back. */
+  follow(): void {
+    this.#stores.messages.follow();
   }
 
   /** Toggles the user's like on a message (`message:like`), then fires `lc-like`. */

@@ -80,6 +80,19 @@ export function createSocketTransport(serverUrl: string, options: TransportOptio
     timeoutUser: (p) => call('mod:timeout', p),
     updateRoom: (p) => call('room:update', p),
     request: (event, p) => call(event, p),
+    async history({ roomId, beforeSeq, limit = 50 }) {
+      // HTTP, with the same token as the socket (a private room needs it).
+      try {
+        const token = await getToken().catch(() => null);
+        const res = await fetch(new URL(`api/rooms/${encodeURIComponent(roomId)}/messages?beforeSeq=${beforeSeq}&limit=${limit}`, url.href.replace(/\/?$/, '/')), {
+          headers: token ? { authorization: `Bearer ${token}` } : {},
+        });
+        const body = await res.json();
+        return res.ok ? { ok: true, messages: body.messages } : { ok: false, error: body.error ?? { code: 'internal', message: String(res.status) } };
+      } catch {
+        return { ok: false, error: offline };
+      }
+    },
     on(event, listener) {
       const wire = fromWire(event, listener);
       socket.on(event, wire as any);
