@@ -171,5 +171,17 @@ test('a host moderates from the page; viewers see each action; a ban survives a 
   assert.deepEqual(await recap.locator('[part~="recap-chatters"] tbody th').allTextContents(), ['Vic', 'Wes']);
   assert.ok((await recap.locator('[part~="recap-chart"] polyline').count()) === 3);
 
+  // The moderation log lists what happened; Unban on Vic's ban lifts it (his timeout still runs).
+  await button('Log').click();
+  const log = hana.locator('[part~="mod-log"]');
+  await eventually(async () => assert.match((await log.textContent()) ?? '', /Hana banned Vic.*Spam/s));
+  const actions = await log.locator('li').evaluateAll((items) => items.map((li) => li.getAttribute('data-action')));
+  for (const action of ['ban', 'timeout', 'delete', 'pin', 'room_update', 'session_start', 'session_end']) assert.ok(actions.includes(action), `${action} in ${actions}`);
+  await log.getByRole('button', { name: 'Unban' }).click();
+  await eventually(async () => assert.match((await status(vic)) ?? '', /timed out until .*: Cool off/));
+  const afterUnban = await rawSend(vic, 'and now?');
+  assert.equal(!afterUnban.ok && afterUnban.error.code, 'timed_out');
+  await eventually(async () => assert.equal(await log.getByRole('button', { name: 'Unban' }).count(), 0));
+
   assert.deepEqual(pageErrors, [], 'uncaught errors in the pages');
 });

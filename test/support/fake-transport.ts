@@ -467,9 +467,11 @@ export class FakeTransport implements ChatTransport {
    * others' bans are kept in {@link bans}), `room:pin` (`not_found` for an unknown or deleted
    * message; `room:updated` follows), `room:update`, `session:start` / `session:end`
    * (`session:updated`, and an empty board for a new session). Recorded as `request` calls
-   * with the payload `{ event, …payload }`.
+   * with the payload `{ event, …payload }`; `message:send` goes to {@link send}.
    */
   request<E extends keyof ClientToServerEvents>(event: E, payload: PayloadOf<E>): Promise<TransportAck<AckOf<E>>> {
+    // A raw send (a test going past the composer) is a send.
+    if (event === 'message:send') return this.send(payload as PayloadOf<'message:send'>) as Promise<TransportAck<AckOf<E>>>;
     if (event === 'message:react') return this.#answer('react', payload, () => this.#react(payload as PayloadOf<'message:react'>)) as Promise<TransportAck<AckOf<E>>>;
     return this.#answer('request', { event, ...payload }, () => this.#moderate(event, payload) as TransportAck<AckOf<E>>);
   }
@@ -505,6 +507,8 @@ export class FakeTransport implements ChatTransport {
 
   /** Users banned from the room by `mod:ban` (other than `me`, whose ban is `me.restriction`). */
   readonly bans = new Map<string, string | null>();
+  /** `me`'s last timeout, which a ban hides and its unban shows again while it runs. */
+  #timeout: { kind: 'timeout'; until: string | null; reason: string | null } | null = null;
 
   #moderate(event: keyof ClientToServerEvents, p: any): TransportAck<{ room?: Room; session?: Session | null }> {
     if (!isStaff(this.me.user)) return { ok: false, error: { code: 'forbidden', message: 'Only hosts and moderators can moderate' } };
@@ -558,7 +562,10 @@ export class FakeTransport implements ChatTransport {
     if (notice.kind === 'ban') this.bans.set(userId, notice.reason);
     if (notice.kind === 'unban') this.bans.delete(userId);
     if (userId !== this.me.user.id) return;
-    this.me.restriction = notice.kind === 'unban' ? null : { kind: notice.kind, until: notice.until, reason: notice.reason };
+    // The server keeps a timeout and a ban apart: an unban leaves a running timeout in force.
+    if (notice.kind === 'timeout') this.#timeout = { kind: 'timeout', until: notice.until, reason: notice.reason };
+    const running = this.#timeout && Date.parse(this.#timeout.until!) > this.#now() ? this.#timeout : null;
+    this.me.restriction = notice.kind === 'unban' ? running : notice.kind === 'timeout' && this.me.restriction?.kind === 'ban' ? this.me.restriction : { kind: notice.kind, until: notice.until, reason: notice.reason };
     this.push('moderation:notice', { roomId: this.room.id, ...notice });
   }
 

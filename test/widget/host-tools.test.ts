@@ -199,6 +199,21 @@ describe('what viewers see', () => {
     fake.restrict('me', { kind: 'ban', until: null, reason: 'Repeated spoilers' });
     await quiet(el);
     match(status(el), /banned from this room: Repeated spoilers/);
+    // The unban lifts the ban; the timeout still runs (the server keeps them apart).
+    fake.restrict('me', { kind: 'unban', until: null, reason: null });
+    await quiet(el);
+    match(status(el), /timed out until .*: Spoilers/);
+    equal(part<HTMLInputElement>(el, 'input')!.disabled, true);
+  });
+
+  it('a ban then an unban: the composer opens again and sends', async () => {
+    const { el, fake } = await mount(emptyRoom());
+    fake.restrict('me', { kind: 'ban', until: null, reason: 'Spam' });
+    await quiet(el);
+    equal(part<HTMLInputElement>(el, 'input')!.disabled, true);
+    const refused = await el.stores.actions.request('message:send', { clientId: 'raw-send-1', text: 'hi' });
+    equal(!refused.ok && refused.error.code, 'banned');
+    equal(!refused.ok && refused.error.message, 'Spam');
     fake.restrict('me', { kind: 'unban', until: null, reason: null });
     await quiet(el);
     equal(part<HTMLInputElement>(el, 'input')!.disabled, false);

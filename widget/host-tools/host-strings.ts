@@ -1,3 +1,4 @@
+import type { ModerationAction } from 'live-chat-protocol';
 import type { Locale } from '../i18n/locale.ts';
 
 /**
@@ -56,6 +57,23 @@ export const hostEn = {
   name: 'Name',
   coinsShort: 'Coins',
   xpShort: 'XP',
+  log: 'Moderation log',
+  showLog: 'Log',
+  hideLog: 'Hide log',
+  logEmpty: 'Nothing moderated yet.',
+  logFailed: "Couldn't load the log.",
+  logLine: (actor: string, action: string, whom: string | null) => `${actor} ${action}${whom ? ` ${whom}` : ''}`,
+  actions_: {
+    delete: 'deleted a message of',
+    timeout: 'timed out',
+    ban: 'banned',
+    unban: 'unbanned',
+    pin: 'pinned a message',
+    unpin: 'unpinned',
+    room_update: 'changed the room',
+    session_start: 'started the session',
+    session_end: 'ended the session',
+  } as Record<ModerationAction, string>,
 };
 
 /** The shape of a host-tools catalogue. */
@@ -113,6 +131,23 @@ export const hostSv: HostCatalogue = {
   name: 'Namn',
   coinsShort: 'Mynt',
   xpShort: 'XP',
+  log: 'Modereringslogg',
+  showLog: 'Logg',
+  hideLog: 'Dölj loggen',
+  logEmpty: 'Inget modererat än.',
+  logFailed: 'Kunde inte ladda loggen.',
+  logLine: (actor, action, whom) => `${actor} ${action}${whom ? ` ${whom}` : ''}`,
+  actions_: {
+    delete: 'tog bort ett meddelande från',
+    timeout: 'stängde av',
+    ban: 'stängde ute',
+    unban: 'släppte in',
+    pin: 'fäste ett meddelande',
+    unpin: 'lossade',
+    room_update: 'ändrade rummet',
+    session_start: 'startade sessionen',
+    session_end: 'avslutade sessionen',
+  },
 };
 
 const catalogues: Record<string, HostCatalogue> = { en: hostEn, sv: hostSv };

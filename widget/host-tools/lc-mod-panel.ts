@@ -3,6 +3,7 @@ import { chatWindowState } from 'live-chat-protocol';
 import { define, LcElement } from '../components/base-element.ts';
 import { base } from '../components/shared.styles.ts';
 import { hostStrings } from './host-strings.ts';
+import './lc-mod-log.ts';
 import './lc-recap.ts';
 import { hostRequest } from './request.ts';
 
@@ -30,7 +31,7 @@ interface ChatHost extends HTMLElement {
  * chunk, which viewers never load). A toggle button opens it; inside: the title, slow mode
  * (off, 5, 10, 30, 60 s), the chat window (open now, close now, or set when it opens and
  * closes), the session (start, end: the leaderboard starts over) and the recap of the
- * current or last session (`<lc-recap>`). Every change goes out as `room:update`,
+ * current or last session (`<lc-recap>`), and the moderation log with unban (`<lc-mod-log>`). Every change goes out as `room:update`,
  * `session:start` or `session:end`; viewers see it at once from the server's broadcasts.
  * Refusals fire `lc-error` (`source: 'moderate'`) and show in the toast.
  *
@@ -39,12 +40,14 @@ interface ChatHost extends HTMLElement {
  * @csspart recap - The `<lc-recap>` opened from the panel.
  */
 export class LcModPanel extends LcElement {
-  static override properties = { expanded: { state: true }, recapOpen: { state: true } };
+  static override properties = { expanded: { state: true }, recapOpen: { state: true }, logOpen: { state: true } };
 
   /** Whether the panel is open. */
   protected expanded = false;
   /** Whether the recap is shown. */
   protected recapOpen = false;
+  /** Whether the moderation log is shown. */
+  protected logOpen = false;
   #room = this.watch((s) => s.room.$room);
   #session = this.watch((s) => s.room.$session);
   /** The last session seen, so its recap stays reachable after it ends. */
@@ -146,7 +149,11 @@ export class LcModPanel extends LcElement {
               <button class="act" aria-expanded=${this.recapOpen} ?disabled=${!this.#lastSessionId} @click=${() => (this.recapOpen = !this.recapOpen)}>
                 ${this.recapOpen ? h.hideRecap : h.showRecap}
               </button>
+              <button class="act" aria-expanded=${this.logOpen} @click=${() => (this.logOpen = !this.logOpen)}>${this.logOpen ? h.hideLog : h.showLog}</button>
             </fieldset>
+            ${this.logOpen
+              ? html`<lc-mod-log .stores=${this.stores} server=${host?.server ?? ''} room=${room.id} .token=${host?.token ?? null} .tokenProvider=${host?.tokenProvider}></lc-mod-log>`
+              : nothing}
             ${this.recapOpen && this.#lastSessionId
               ? html`<lc-recap part="recap" .stores=${this.stores} server=${host?.server ?? ''} room=${room.id} session=${this.#lastSessionId}
                   .token=${host?.token ?? null} .tokenProvider=${host?.tokenProvider}></lc-recap>`

@@ -11,6 +11,8 @@ const SEEN_MAX = 200;
 export function createMeStore() {
   const $me = atom<Me | null>(null);
   const seen = new Set<string>();
+  /** The last timeout noticed (`restrict`), which outlives a ban and its unban. */
+  let timeout: ModerationNotice | null = null;
   return {
     $me,
 
@@ -19,10 +21,19 @@ export function createMeStore() {
       $me.set(me);
     },
 
-    /** A `moderation:notice` about this user: a timeout or ban becomes `me.restriction`, an unban clears it. */
+    /**
+     * A `moderation:notice` about this user: a timeout or ban becomes `me.restriction`; an
+     * unban lifts the ban, and a timeout noticed before it (the server keeps a timeout and a
+     * ban apart) applies again while it runs.
+     */
     restrict(n: ModerationNotice): void {
       const me = $me.get();
-      if (me) $me.set({ ...me, restriction: n.kind === 'unban' ? null : { kind: n.kind, until: n.until, reason: n.reason } });
+      if (!me) return;
+      if (n.kind === 'timeout') timeout = n;
+      const running = timeout?.until && Date.parse(timeout.until) > Date.now() ? timeout : null;
+      // A ban outranks a timeout that comes while it holds.
+      const r = n.kind === 'unban' ? running : n.kind === 'timeout' && me.restriction?.kind === 'ban' ? me.restriction : n;
+      $me.set({ ...me, restriction: r && { kind: r.kind as 'timeout' | 'ban', until: r.until, reason: r.reason } });
     },
 
     /**
