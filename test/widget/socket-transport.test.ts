@@ -94,6 +94,36 @@ describe('socket transport, against the real server', () => {
     equal(part(el, 'banner'), undefined);
   });
 
+  it('two pages on the real server (issue 10): a link, a reply with its quote, a reaction counted on the other page, history by beforeSeq', async function (this: TestContext) {
+    this.timeout(60_000);
+    server = await executeServerCommand<Server, undefined>('chat-server-start');
+    const ana = await chat(server!, await devToken(server!, 'Ana Asker'));
+    const bo = await chat(server!, await devToken(server!, 'Bo Answerer'));
+    const question = 'Where is the stream? https://example.com/live';
+    await typeAndSend(ana, question);
+    const seen = await until(() => withText(bo, question)[0], 'the question on Bo\'s page');
+    equal(part(seen, 'link')?.getAttribute('href'), 'https://example.com/live');
+    equal(part(seen, 'link')?.getAttribute('rel'), 'noopener noreferrer nofollow ugc');
+
+    part<HTMLButtonElement>(seen, 'reply-button')!.click();
+    await settle(bo);
+    await typeAndSend(bo, 'Right here');
+    const reply = await until(() => withText(ana, 'Right here').find((m) => part(m, 'reply-quote')), 'the reply and its quote on Ana\'s page');
+    match(text(part(reply, 'reply-quote')), /^Ana Asker Where is the stream\?/);
+
+    const onBo = () => withText(bo, question)[0]!;
+    part<HTMLButtonElement>(onBo(), 'react-button')!.click();
+    await settle(bo);
+    parts<HTMLButtonElement>(onBo(), 'reaction-option').find((o) => text(o) === '🎉')!.click();
+    await until(() => text(part(withText(ana, question)[0]!, 'reaction')) === '🎉 1', 'the reaction counted on Ana\'s page', 10_000);
+    await until(() => part(onBo(), 'reaction')?.getAttribute('aria-pressed') === 'true', 'mine on Bo\'s page');
+
+    const t = createSocketTransport(server!.url);
+    const page = await t.history!({ roomId: 'lobby', beforeSeq: 1_000_000, limit: 5 });
+    ok(page.ok && page.messages.some((m) => m.text === 'Right here' && m.replyTo?.name === 'Ana Asker'), JSON.stringify(page).slice(0, 300));
+    t.disconnect();
+  });
+
   it('createSocketTransport answers offline at once while disconnected, and never throws', async () => {
     const t = createSocketTransport('http://127.0.0.1:9/');
     const ack = await t.send({ roomId: 'lobby', clientId: 'client-123456', text: 'x' });
