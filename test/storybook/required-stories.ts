@@ -46,4 +46,5 @@ export const REQUIRED_STORIES: { id: string; state: string }[] = [
   { id: 'host-tools-lc-recap--dark', state: 'session recap, dark' },
   { id: 'host-tools-lc-recap--quiet', state: 'session recap of a quiet session' },
   { id: 'host-tools-lc-recap--loading', state: 'session recap loading' },
+  { id: 'host-tools-lc-mod-log--log', state: 'moderation log with unban' },
 ];

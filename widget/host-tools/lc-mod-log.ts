@@ -16,17 +16,20 @@ export const LOG_LIMIT = 30;
  * an unban; the panel gives it the chat's `server` and token.
  *
  * @summary Who did what, and unban.
+ * @attr server - Base URL of the chat server.
+ * @attr room - The room id.
+ * @prop {ModerationEntry[]} entries - The entries shown; set it to skip the fetch.
  * @csspart mod-log - The list of entries.
  */
 export class LcModLog extends LcElement {
-  static override properties = { server: {}, room: {}, token: { attribute: false }, tokenProvider: { attribute: false }, entries: { state: true }, failed: { state: true } };
+  static override properties = { server: {}, room: {}, token: { attribute: false }, tokenProvider: { attribute: false }, entries: { attribute: false }, failed: { state: true } };
 
   server = '';
   room = '';
   declare token?: string | null;
   declare tokenProvider?: () => Promise<string | null>;
-  /** The entries fetched, newest first; undefined while loading. */
-  protected entries?: ModerationEntry[];
+  /** The entries shown, newest first (undefined while loading); set it to skip the fetch. */
+  declare entries?: ModerationEntry[];
   protected failed = false;
   #messages = this.watch((s) => s.messages.$messages);
 
@@ -41,7 +44,7 @@ export class LcModLog extends LcElement {
 
   override connectedCallback(): void {
     super.connectedCallback();
-    void this.load();
+    if (!this.entries) void this.load();
   }
 
   /** Fetches the log again. */
