@@ -20,8 +20,8 @@ import type { ChatTransport } from './transport/chat-transport.ts';
 import { ConnectionController } from './transport/connection-controller.ts';
 
 const HEADER_PARTS = 'live,title,viewer-count,like-count,leaderboard-toggle';
-const LIST_PARTS = 'message,new-messages,empty,avatar,author,badge,badge-host,badge-winner,badge-moderator,time,message-text,link,coin,like-button,hide-button,react-button,reply-button,reply-quote,reaction,reaction-picker,reaction-option,hidden-notice,undo-button,message-actions';
-const COMPOSER_PARTS = 'reply-preview,cancel-reply,input,char-counter,heart-button,send-button,composer-status,slow-mode-countdown,xp';
+const LIST_PARTS = 'message,mention,mention-count,new-messages,empty,avatar,author,badge,badge-host,badge-winner,badge-moderator,time,message-text,link,coin,like-button,hide-button,react-button,reply-button,reply-quote,reaction,reaction-picker,reaction-option,hidden-notice,undo-button,message-actions';
+const COMPOSER_PARTS = 'reply-preview,cancel-reply,input,mention-list,mention-option,char-counter,heart-button,send-button,composer-status,slow-mode-countdown,xp';
 const BOARD_PARTS = 'leaderboard-row,rank-up,leaderboard-gain,close-button';
 
 /**
@@ -85,6 +85,10 @@ const BOARD_PARTS = 'leaderboard-row,rank-up,leaderboard-gain,close-button';
  * @csspart like-button - A message's like button and count.
  * @csspart message-actions - A message's moderation menu (`lc-message-actions`), hosts and moderators only: delete, pin, time out, ban.
  * @csspart new-messages - The "New messages" pill while scrolled up.
+ * @csspart mention - A message that mentions me (`@` and my name or its first word): `part="message mention"`, highlighted.
+ * @csspart mention-count - In the "New messages" pill, "@2": how many of the unseen messages mention me.
+ * @csspart mention-list - The `@` suggestion list of recent chatters under the input (↑ ↓, Enter or Tab, Escape).
+ * @csspart mention-option - A name in it.
  * @csspart hide-button - A message's "Hide messages from Ana" (others' messages), shown on hover and focus.
  * @csspart hidden-notice - "Messages from Ana are hidden for you." / "2 people hidden." below the list, while anyone is hidden.
  * @csspart undo-button - Its "Undo" (the last hide) or "Show all".

@@ -15,6 +15,7 @@ export const styles = css`
     gap: 8px;
   }
   .field {
+    position: relative;
     flex: 1;
     min-width: 0;
     height: 40px;
@@ -44,6 +45,31 @@ export const styles = css`
   .foot {
     color: var(--lc-color-muted);
     font-size: 12px;
+  }
+  .mentions {
+    position: absolute;
+    bottom: 100%;
+    inset-inline-start: 0;
+    z-index: 3;
+    min-width: 180px;
+    margin: 0 0 4px;
+    padding: 4px;
+    list-style: none;
+    border: 1px solid var(--lc-color-border);
+    border-radius: var(--lc-radius-small);
+    background: var(--lc-color-bg);
+    box-shadow: var(--lc-shadow);
+  }
+  .mentions[hidden] {
+    display: none;
+  }
+  .mentions li {
+    padding: 4px 8px;
+    border-radius: 6px;
+    cursor: pointer;
+  }
+  .mentions [aria-selected='true'] {
+    background: var(--lc-color-hover);
   }
   .reply {
     display: flex;

@@ -1,6 +1,7 @@
 import { html, nothing } from 'lit';
 import { charCount, composerMode, COUNTER_FROM, restrictionAt } from '../state/composer.ts';
 import { isStaff } from '../state/staff.ts';
+import { mentionQuery, recentChatters } from '../state/mentions.ts';
 import { define, LcElement } from './base-element.ts';
 import { icons } from './icons.ts';
 import { styles } from './lc-composer.styles.ts';
@@ -17,7 +18,9 @@ import { base } from './shared.styles.ts';
  *
  * @summary Where the user writes.
  * @slot sign-in - Shown to guests who cannot post, e.g. the site's sign-in button.
- * @csspart input - The text input.
+ * @csspart input - The text input. Typing `@` opens the suggestion list of recent chatters (↑ ↓, Enter or Tab, Escape).
+ * @csspart mention-list - The `@` suggestion list (`role="listbox"`).
+ * @csspart mention-option - A name in it (`aria-selected` on the highlighted one).
  * @csspart reply-preview - "Replying to Ana: …" above the input while answering a message.
  * @csspart cancel-reply - Its close button (a plain message again).
  * @csspart char-counter - Characters left, shown near the limit.
@@ -37,6 +40,43 @@ export class LcComposer extends LcElement {
   #draft = this.watch((s) => s.ui.$draft);
   #error = this.watch((s) => s.ui.$composerError);
   #replyTo = this.watch((s) => s.ui.$replyTo);
+  #messages = this.watch((s) => s.messages.$messages);
+  /** The highlighted suggestion of the `@` list. */
+  #pick = 0;
+  /** The query whose list Escape closed (it stays closed until the query changes). */
+  #dismissed: string | null = null;
+
+  /** Names the `@` being typed may complete to (recent chatters), or [] when there is no list. */
+  #suggestions() {
+    const query = mentionQuery(this.#draft.value ?? '');
+    if (query === null || query === this.#dismissed) return [];
+    return recentChatters(this.#messages.value ?? [], this.#me.value?.user.id, query);
+  }
+
+  /** Replaces the `@query` at the end of the draft by `@Name `. */
+  #complete(name: string): void {
+    const draft = this.#draft.value ?? '';
+    this.stores?.ui.setDraft(draft.replace(/@[^\s@]*$/u, `@${name} `));
+    this.#pick = 0;
+    this.renderRoot.querySelector('input')?.focus();
+  }
+
+  /** The `@` list's keys: ↑ ↓ move, Enter or Tab take the name, Escape closes it. */
+  #keydown(e: KeyboardEvent): void {
+    const list = this.#suggestions();
+    if (!list.length) return;
+    if (e.key === 'ArrowDown' || e.key === 'ArrowUp') {
+      this.#pick = (this.#pick + (e.key === 'ArrowDown' ? 1 : list.length - 1)) % list.length;
+      this.requestUpdate();
+    } else if (e.key === 'Enter' || e.key === 'Tab') {
+      this.#complete(list[Math.min(this.#pick, list.length - 1)]!.name);
+    } else if (e.key === 'Escape') {
+      this.#dismissed = mentionQuery(this.#draft.value ?? '');
+      this.requestUpdate();
+      e.stopPropagation();
+    } else return;
+    e.preventDefault();
+  }
   #ticker?: ReturnType<typeof setInterval>;
   /** ms since epoch of the user's last send from this composer (the slow-mode countdown). */
   #sentAt = 0;
@@ -112,6 +152,7 @@ export class LcComposer extends LcElement {
                 : '';
     const p = me?.progress;
     const replyTo = this.#replyTo.value;
+    const suggestions = open ? this.#suggestions() : [];
     return html`${replyTo
         ? html`<p class="reply" part="reply-preview"><span dir="auto">${t.replyingTo(replyTo.user.name)}: ${replyTo.text}</span>
             <button type="button" part="cancel-reply" aria-label=${t.cancelReply} @click=${() => this.stores?.ui.replyTo(null)}>${icons.close}</button></p>`
@@ -123,6 +164,12 @@ export class LcComposer extends LcElement {
             dir="auto"
             .value=${draft}
             @input=${this.#input}
+            @keydown=${this.#keydown}
+            role="combobox"
+            aria-autocomplete="list"
+            aria-controls="mentions"
+            aria-expanded=${suggestions.length > 0}
+            aria-activedescendant=${suggestions.length ? `mention-${Math.min(this.#pick, suggestions.length - 1)}` : nothing}
             placeholder=${open ? t.placeholder : ''}
             ?disabled=${!open}
             aria-describedby="status"
@@ -133,6 +180,11 @@ export class LcComposer extends LcElement {
           ${open && left <= COUNTER_FROM
             ? html`<span class="count ${left < 0 ? 'over' : ''}" part="char-counter">${left}<span class="sr"> ${t.charsLeft}</span></span>`
             : nothing}
+          <ul id="mentions" class="mentions" role="listbox" part="mention-list" ?hidden=${!suggestions.length}>
+            ${suggestions.map(
+              (u, i) => html`<li id="mention-${i}" role="option" part="mention-option" aria-selected=${i === Math.min(this.#pick, suggestions.length - 1)} @mousedown=${(e: Event) => (e.preventDefault(), this.#complete(u.name))}>${u.name}</li>`,
+            )}
+          </ul>
         </label>
         <button class="round heart" part="heart-button" type="button" aria-label=${t.heart} ?disabled=${!room || status === 'error' || !!restriction} @click=${() => this.stores?.actions.heart()}>
           ${icons.heart}

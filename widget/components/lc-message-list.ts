@@ -1,5 +1,6 @@
 import { html, nothing, type PropertyValues } from 'lit';
 import type { Message } from 'live-chat-protocol';
+import { mentions } from '../state/mentions.ts';
 import { MAX_MESSAGES } from '../state/messages.ts';
 import type { PendingMessage } from '../state/outbox.ts';
 import { define, LcElement } from './base-element.ts';
@@ -39,6 +40,7 @@ interface Item {
  * @summary The scrolling list of messages.
  * @csspart message - Each message (`lc-message`, with `data-id` and `data-seq`; pending ones `data-pending`).
  * @csspart new-messages - The "New messages" pill shown while scrolled up.
+ * @csspart mention-count - In the pill, "@2": unseen messages that mention me (those are `part="message mention"`).
  * @csspart empty - The empty-room text.
  * @csspart avatar - Re-exported from each message, as are `author`, `badge`, `badge-host`,
  *   `badge-winner`, `badge-moderator`, `time`, `message-text`, `coin`, `like-button`.
@@ -55,6 +57,8 @@ export class LcMessageList extends LcElement {
   #hidden = this.watch((s) => s.hidden.$hidden);
   #lastHidden = this.watch((s) => s.hidden.$last);
 
+  /** Of those, the ones that mention me. */
+  #unseenMentions = 0;
   /** Messages that arrived while the reader was scrolled up. */
   #unseen = 0;
   /** What the polite live region says (the batched announcement). */
@@ -90,7 +94,7 @@ export class LcMessageList extends LcElement {
   /** Scrolls to the newest message and clears the "New messages" pill. */
   scrollToEnd(): void {
     this.#atBottom = true;
-    this.#unseen = 0;
+    this.#unseen = this.#unseenMentions = 0;
     this.requestUpdate();
     const log = this.renderRoot.querySelector('.log');
     log?.scrollTo({ top: log.scrollHeight });
@@ -113,7 +117,11 @@ export class LcMessageList extends LcElement {
     this.#outboxSize = outbox.length;
     if (this.#lastSeq !== undefined && lastSeq !== undefined && lastSeq > this.#lastSeq) {
       const fresh = list.filter((m) => m.seq > this.#lastSeq! && m.user.id !== me);
-      if (!this.#atBottom) this.#unseen += fresh.length;
+      if (!this.#atBottom) {
+        this.#unseen += fresh.length;
+        const name = this.#me.value?.user.name;
+        if (name) this.#unseenMentions += fresh.filter((m) => !m.deleted && mentions(m.text, name)).length;
+      }
       this.#hear(fresh);
     }
     this.#lastSeq = lastSeq;
@@ -139,15 +147,18 @@ export class LcMessageList extends LcElement {
       else node.remove();
     }
     const liked = this.#liked.value;
+    const myName = this.#me.value?.user.name;
     let at = box.firstElementChild;
     for (const { key, message, pending } of this.#items) {
       let node = old.get(key);
       if (!node) {
         node = document.createElement('lc-message');
-        node.setAttribute('part', 'message');
         node.setAttribute('exportparts', MESSAGE_PARTS);
         node.dataset.id = key;
       }
+      // A message that mentions me: part="message mention" (highlighted, counted in the pill).
+      const mention = !!myName && !pending && !message.deleted && message.user.id !== this.#me.value?.user.id && mentions(message.text, myName);
+      node.setAttribute('part', mention ? 'message mention' : 'message');
       Object.assign(node, { stores: this.stores, message, pending, now: this.#now, liked: !!liked?.has(key) });
       node.toggleAttribute('data-pending', !!pending);
       if (pending) delete node.dataset.seq;
@@ -207,7 +218,7 @@ export class LcMessageList extends LcElement {
       this.#atBottom = true;
     }
     if (this.#atBottom && this.#unseen) {
-      this.#unseen = 0;
+      this.#unseen = this.#unseenMentions = 0;
       this.requestUpdate();
     }
   }
@@ -234,7 +245,7 @@ export class LcMessageList extends LcElement {
       <div class="sr" role="status" aria-live="polite">${this.#announcement}</div>
       ${this.#renderHidden()}
       ${this.#unseen
-        ? html`<button class="pill" part="new-messages" @click=${this.scrollToEnd}>${icons.down}${t.jumpToNew} (${this.#unseen})</button>`
+        ? html`<button class="pill" part="new-messages" @click=${this.scrollToEnd}>${icons.down}${t.jumpToNew} (${this.#unseen})${this.#unseenMentions ? html` <span part="mention-count">@${this.#unseenMentions}</span>` : nothing}</button>`
         : nothing}`;
   }
 }

@@ -103,6 +103,10 @@ export const styles = css`
   .row:focus-within .tool {
     opacity: 1;
   }
+  :host([part~='mention']) .row {
+    background: var(--lc-color-hover);
+    box-shadow: inset 3px 0 var(--lc-color-accent);
+  }
   .tools {
     display: flex;
     align-self: center;
