@@ -76,6 +76,15 @@ export class LcMessageList extends LcElement {
 
   static override styles = [base, styles];
 
+  /**
+   * Busy rooms (issue 10, item 9): the list renders at most once per animation frame, however
+   * many messages, likes and reactions arrived in it (Lit's documented `scheduleUpdate` hook).
+   */
+  protected override async scheduleUpdate(): Promise<void> {
+    await new Promise((r) => requestAnimationFrame(r));
+    super.scheduleUpdate();
+  }
+
   override connectedCallback(): void {
     super.connectedCallback();
     this.#clock = setInterval(() => {
