@@ -122,3 +122,8 @@ export const Swedish: Story = { args: { lang: 'sv' }, render: (args) => composer
 
 /** 280 px, the narrowest supported width. */
 export const Narrow280: Story = { args: { width: 280 } };
+
+/** Typing "@": the suggestion list of recent chatters (↑ ↓, Enter or Tab, Escape). */
+export const MentionSuggestions: Story = {
+  render: (args) => composer(args, busyRoom(), (s) => s.ui.setDraft('great play @')),
+};

@@ -82,3 +82,12 @@ export const HiddenUser: Story = {
       stores.hidden.hide(someone);
     }),
 };
+
+/** A message that mentions me ("@Sam"): `part="message mention"`, highlighted. */
+export const Mention: Story = {
+  render: (args) =>
+    list(args, emptyRoom({ messages: makeMessages(12) }), (stores) => {
+      const me = stores.me.$me.get()!.user;
+      stores.messages.merge([message(13, `@${me.name.split(' ')[0]} did you see that goal?`, users.kim)]);
+    }),
+};
