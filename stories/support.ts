@@ -134,9 +134,14 @@ export async function until(check: () => boolean, what: string, timeoutMs = 10_0
   }
 }
 
-/** Resolves once `<live-chat>` has joined its room (connection status `online`). */
-export function joined(el: LiveChat): Promise<void> {
-  return until(() => el.stores.connection.$connection.get().status === 'online', 'the room join');
+/**
+ * Resolves once `<live-chat>` has joined its room (connection status `online`) and its message
+ * list has rendered what the join brought (the list renders once per animation frame).
+ */
+export async function joined(el: LiveChat): Promise<void> {
+  await until(() => el.stores.connection.$connection.get().status === 'online', 'the room join');
+  await el.updateComplete;
+  await el.renderRoot.querySelector('lc-message-list')?.updateComplete;
 }
 
 /**

@@ -81,7 +81,8 @@ export class LcMessageList extends LcElement {
    * many messages, likes and reactions arrived in it (Lit's documented `scheduleUpdate` hook).
    */
   protected override async scheduleUpdate(): Promise<void> {
-    await new Promise((r) => requestAnimationFrame(r));
+    // The first render at once: the list is there as soon as the element is.
+    if (this.hasUpdated) await new Promise((r) => requestAnimationFrame(r));
     super.scheduleUpdate();
   }
 
