@@ -44,5 +44,17 @@ export const HTTP_ROUTES: readonly HttpRoute[] = [
     example: '/live-chat.0123abcd.js',
     summary: 'The widget bundle of the current build, cached for a year',
   },
+  {
+    method: 'GET',
+    path: '/<chunk>.js',
+    example: '/host-tools.js',
+    summary: "A lazy chunk of the widget (the host tools) under its stable name, revalidated on every use",
+  },
+  {
+    method: 'GET',
+    path: '/<chunk>.<hash>.js',
+    example: '/host-tools.0123abcd.js',
+    summary: 'A lazy chunk of the current build under its hashed name, cached for a year',
+  },
   { method: 'GET', path: '/', summary: 'The demo page (SERVE_DEMO)' },
 ];
