@@ -6,6 +6,7 @@
 import { fork, spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { io, type Socket } from 'socket.io-client';
 import { freePort, repoRoot, startChatServer, type RunningServer } from '../test/helpers/processes.ts';
 
@@ -117,6 +118,8 @@ export async function startLiveChat(name: string, env: Record<string, string>): 
     LOG_LEVEL: 'error',
     MESSAGES_PER_MINUTE: '100000',
     ROOM_LIKES_PER_MINUTE: '100000',
+    // BENCH_CPU_PROF=DIR: the server writes a V8 CPU profile (.cpuprofile) to DIR when it stops.
+    ...(process.env.BENCH_CPU_PROF ? { NODE_OPTIONS: `--import=${pathToFileURL(join(repoRoot, 'bench', 'cpu-profile.js')).href}` } : {}),
     ...env,
   });
   const devToken = async (user: string, roles: string[] = []) => {

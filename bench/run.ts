@@ -16,7 +16,8 @@
  * - idle memory per connection, cold start to /health, the widget bundle
  *
  * Env: BENCH_QUICK=1 (fewer clients and steps, for a smoke run), BENCH_WORKERS (4),
- * BENCH_POSTGRES=0 (skip PostgreSQL). Bounded: well under 10 minutes on 2 cores.
+ * BENCH_POSTGRES=0 (skip PostgreSQL), BENCH_CPU_PROF=DIR (the live-chat servers write CPU profiles
+ * there as they stop). Bounded: well under 10 minutes on 2 cores.
  */
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
