@@ -30,6 +30,7 @@ export class LcModLog extends LcElement {
   declare tokenProvider?: () => Promise<string | null>;
   /** The entries shown, newest first (undefined while loading); set it to skip the fetch. */
   declare entries?: ModerationEntry[];
+  /** True when the log could not be loaded: an error line replaces the list. */
   protected failed = false;
   #messages = this.watch((s) => s.messages.$messages);
 
