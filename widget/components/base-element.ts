@@ -31,9 +31,17 @@ export class LcElement extends LitElement {
   /** The chat's stores: from the enclosing `<live-chat>` (`@lit/context`), or set by hand. */
   declare stores?: ChatStores;
 
+  /**
+   * Whether the element asks the enclosing `<live-chat>` for its stores (`@lit/context`).
+   * `lc-message` does not: the list sets `stores` on each (a context request per message
+   * costs in a busy room).
+   * @internal
+   */
+  static consumesContext = true;
+
   constructor() {
     super();
-    new ContextConsumer(this, { context: storesContext, callback: (stores) => (this.stores = stores) });
+    if ((this.constructor as typeof LcElement).consumesContext) new ContextConsumer(this, { context: storesContext, callback: (stores) => (this.stores = stores) });
   }
 
   private readonly localeStore = this.watch((s) => s.$locale);

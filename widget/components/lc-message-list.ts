@@ -25,6 +25,9 @@ interface Item {
   pending?: PendingMessage['state'];
 }
 
+/** A row of the list: the name its `mention` part was computed for. */
+type Row = LcMessage & { mentionOf?: string };
+
 /**
  * The message list: a `role="log"` of at most 200 messages (older ones are dropped), the
  * user's pending messages at the end, following the bottom unless the reader scrolled up
@@ -151,13 +154,14 @@ export class LcMessageList extends LcElement {
    */
   #sync(box: Element): void {
     const keys = new Set(this.#items.map((i) => i.key));
-    const old = new Map<string, LcMessage>();
-    for (const node of [...box.children] as LcMessage[]) {
+    const old = new Map<string, Row>();
+    for (const node of [...box.children] as Row[]) {
       if (keys.has(node.dataset.id!)) old.set(node.dataset.id!, node);
       else node.remove();
     }
     const liked = this.#liked.value;
-    const myName = this.#me.value?.user.name;
+    const me = this.#me.value?.user;
+    const now = this.#now;
     let at = box.firstElementChild;
     for (const { key, message, pending } of this.#items) {
       let node = old.get(key);
@@ -166,16 +170,32 @@ export class LcMessageList extends LcElement {
         node.setAttribute('exportparts', MESSAGE_PARTS);
         node.dataset.id = key;
       }
-      // A message that mentions me: part="message mention" (highlighted, counted in the pill).
-      const mention = !!myName && !pending && !message.deleted && message.user.id !== this.#me.value?.user.id && mentions(message.text, myName);
-      node.setAttribute('part', mention ? 'message mention' : 'message');
-      Object.assign(node, { stores: this.stores, message, pending, now: this.#now, liked: !!liked?.has(key) });
-      node.toggleAttribute('data-pending', !!pending);
-      if (pending) delete node.dataset.seq;
-      else node.dataset.seq = String(message.seq);
+      // Only what changed is written: once per frame over 200 rows, an unchanged attribute still costs.
+      if (node.message !== message || node.mentionOf !== me?.name) {
+        // A message that mentions me: part="message mention" (highlighted, counted in the pill).
+        const mention = !!me && !pending && !message.deleted && message.user.id !== me.id && mentions(message.text, me.name);
+        node.mentionOf = me?.name;
+        node.setAttribute('part', mention ? 'message mention' : 'message');
+        if (pending) delete node.dataset.seq;
+        else node.dataset.seq = String(message.seq);
+      }
+      if (node.pending !== pending) node.toggleAttribute('data-pending', !!pending);
+      Object.assign(node, { stores: this.stores, message, pending, now, liked: !!liked?.has(key) });
       if (node === at) at = at.nextElementSibling;
       else box.insertBefore(node, at);
     }
+  }
+
+  /**
+   * Following the bottom also when rows change height after the list rendered: a message out
+   * of view skips layout (`content-visibility: auto`) with an estimated height until it shows,
+   * and pictures load late.
+   */
+  override firstUpdated(): void {
+    const log = this.renderRoot.querySelector('.log')!;
+    new ResizeObserver(() => {
+      if (this.#atBottom && !this.#anchor) log.scrollTop = log.scrollHeight;
+    }).observe(this.renderRoot.querySelector('.items')!);
   }
 
   override async updated(): Promise<void> {

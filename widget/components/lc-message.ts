@@ -1,15 +1,22 @@
-import { html, nothing } from 'lit';
+import { html, nothing, type PropertyValues } from 'lit';
 import { LIKE_REACTION, REACTIONS, type Badge, type Message, type Reaction } from 'live-chat-protocol';
 import type { PendingMessage } from '../state/outbox.ts';
 import { isStaff } from '../state/staff.ts';
 import { avatar, avatarStyles } from './avatar.ts';
 import { define, LcElement } from './base-element.ts';
 import { base } from './shared.styles.ts';
-import { icons } from './icons.ts';
 import { styles } from './lc-message.styles.ts';
 import { richText } from './rich-text.ts';
 
 const BADGES = ['host', 'winner', 'moderator'] as const satisfies readonly Badge[];
+
+const dateFormats = new Map<string, Intl.DateTimeFormat>();
+/** The time's title ("12/1/2026, 1:47:18 AM"), as `toLocaleString(lang)` writes it, with one formatter per language. */
+const dateFormat = (lang: string): Intl.DateTimeFormat => {
+  let format = dateFormats.get(lang);
+  if (!format) dateFormats.set(lang, (format = new Intl.DateTimeFormat(lang, { year: 'numeric', month: 'numeric', day: 'numeric', hour: 'numeric', minute: 'numeric', second: 'numeric' })));
+  return format;
+};
 
 /**
  * One chat message: avatar (picture or initials), name, HOST / WINNER / MODERATOR badges,
@@ -44,6 +51,12 @@ const BADGES = ['host', 'winner', 'moderator'] as const satisfies readonly Badge
  * @cssproperty --lc-color-like - The like button when liked.
  */
 export class LcMessage extends LcElement {
+  /**
+   * The list (or a story) hands each message its stores: no context request per message.
+   * @internal
+   */
+  static override consumesContext = false;
+
   static override properties = {
     message: { attribute: false },
     pending: { attribute: false },
@@ -108,49 +121,56 @@ export class LcMessage extends LcElement {
     </div>`;
   }
 
+  override willUpdate(changed: PropertyValues): void {
+    super.willUpdate(changed);
+    // States live on the host (the row itself, no wrapper): `data-pending`, `data-deleted`.
+    this.toggleAttribute('data-pending', !!this.pending);
+    this.toggleAttribute('data-deleted', !!this.message?.deleted);
+  }
+
+  /**
+   * Elements per message are few (issue 10, item 9): the host is the row's grid (no wrapper),
+   * the heart is drawn by CSS, the title's date format is made once per language.
+   */
   override render() {
     const m = this.message;
     if (!m) return nothing;
-    const { t, relative, compact } = this.locale;
+    const { t, relative, compact, lang } = this.locale;
     const coins = m.reward?.coins ?? 0;
     const mine = m.user.id === this.stores?.me.$me.get()?.user.id;
-    return html`<div class="row ${this.pending ? 'pending' : ''} ${m.deleted ? 'deleted' : ''}">
-      ${avatar(m.user.id, m.user.name, m.user.avatarUrl)}
-      <div class="body">
-        <div class="meta">
-          <span class="author" part="author" dir="auto">${m.user.name}</span>
-          ${BADGES.filter((b) => m.user.badges.includes(b)).map(
-            (b) => html`<span class="badge ${b}" part="badge badge-${b}" role="img" aria-label=${t[b]}>${t[`${b}Short`]}</span>`,
-          )}
-          ${this.pending
-            ? html`<span class="time">${this.pending === 'queued' ? t.queued : t.pending}</span>`
-            : html`<time part="time" class="time" datetime=${m.createdAt} title=${new Date(m.createdAt).toLocaleString(this.locale.lang)}
-                >${relative(m.createdAt, this.now)}</time
-              >`}
-          ${coins > 0
-            ? html`<span class="coin" part="coin" role="img" aria-label=${t.earned(coins)}><i class="gold"></i>+${coins}</span>`
-            : nothing}
-          ${isStaff(this.stores?.me.$me.get()?.user) && !this.pending && !m.deleted
-            ? html`<lc-message-actions part="message-actions" .message=${m}></lc-message-actions>`
-            : nothing}
-        </div>
-        ${m.replyTo && !m.deleted
-          ? html`<button class="quote" part="reply-quote" @click=${() => this.#jump(m.replyTo!.id)}><b dir="auto">${m.replyTo.name}</b> <span dir="auto">${m.replyTo.text}</span></button>`
+    return html`${avatar(m.user.id, m.user.name, m.user.avatarUrl)}
+      <div class="meta">
+        <span class="author" part="author" dir="auto">${m.user.name}</span>
+        ${BADGES.filter((b) => m.user.badges.includes(b)).map(
+          (b) => html`<span class="badge ${b}" part="badge badge-${b}" role="img" aria-label=${t[b]}>${t[`${b}Short`]}</span>`,
+        )}
+        ${this.pending
+          ? html`<span class="time">${this.pending === 'queued' ? t.queued : t.pending}</span>`
+          : html`<time part="time" class="time" datetime=${m.createdAt} title=${dateFormat(lang).format(new Date(m.createdAt))}
+              >${relative(m.createdAt, this.now)}</time
+            >`}
+        ${coins > 0
+          ? html`<span class="coin" part="coin" role="img" aria-label=${t.earned(coins)}><i class="gold"></i>+${coins}</span>`
           : nothing}
-        <p class="text" part="message-text" dir="auto">${m.deleted ? t.deleted : richText(m.text)}</p>
-        ${m.deleted ? nothing : this.#reactions(m)}
+        ${isStaff(this.stores?.me.$me.get()?.user) && !this.pending && !m.deleted
+          ? html`<lc-message-actions part="message-actions" .message=${m}></lc-message-actions>`
+          : nothing}
       </div>
+      ${m.replyTo && !m.deleted
+        ? html`<button class="quote" part="reply-quote" @click=${() => this.#jump(m.replyTo!.id)}><b dir="auto">${m.replyTo.name}</b> <span dir="auto">${m.replyTo.text}</span></button>`
+        : nothing}
+      <p class="text" part="message-text" dir="auto">${m.deleted ? t.deleted : richText(m.text)}</p>
+      ${m.deleted ? nothing : this.#reactions(m)}
       ${this.pending || m.deleted
         ? nothing
         : html`<span class="tools" role="toolbar" @keydown=${this.#arrows}>
             <button class="like" part="like-button" aria-pressed=${this.liked} @click=${() => this.stores?.actions.like(m.id)}>
-              ${icons.heart}${m.likes ? compact(m.likes) : ''}<span class="sr"> ${t.like}</span>
+              ${m.likes ? compact(m.likes) : ''}<span class="sr"> ${t.like}</span>
             </button>
             <button class="tool" part="react-button" tabindex="-1" aria-label=${t.react} title=${t.react} aria-expanded=${this.#picking} @click=${() => ((this.#picking = !this.#picking), this.requestUpdate())}>☺</button>
             <button class="tool" part="reply-button" tabindex="-1" aria-label=${t.reply} title=${t.reply} @click=${() => this.stores?.ui.replyTo(m)}>↩</button>
             ${mine ? nothing : html`<button class="tool" part="hide-button" tabindex="-1" aria-label=${t.hide(m.user.name)} title=${t.hide(m.user.name)} @click=${() => this.stores?.hidden.hide(m.user)}>⊘</button>`}
-          </span>`}
-    </div>`;
+          </span>`}`;
   }
 }
 
