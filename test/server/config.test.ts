@@ -159,7 +159,7 @@ describe('DATABASE_URL and start-up warnings', () => {
 
   it('reads the group commit window (0..1000 ms) and batch size (1..10000)', () => {
     const defaults = loadConfig({});
-    assert.deepEqual([defaults.groupCommitMs, defaults.groupCommitMaxMessages], [0, 64]);
+    assert.deepEqual([defaults.groupCommitMs, defaults.groupCommitMaxMessages], [2, 64]);
     const set = loadConfig({ GROUP_COMMIT_MS: '0', GROUP_COMMIT_MAX_MESSAGES: '1' });
     assert.deepEqual([set.groupCommitMs, set.groupCommitMaxMessages], [0, 1]);
     for (const bad of ['-1', '1001', '1.5', 'soon']) assert.match(refusal({ GROUP_COMMIT_MS: bad }).message, /^GROUP_COMMIT_MS: /);
