@@ -97,7 +97,7 @@ export function attachRealtime(io: ChatServer, deps: RealtimeDeps): Realtime {
   const inFlight = new InFlight();
   const context = { logger, metrics, inFlight };
   const broadcasts = subscribeBroadcasts(io, deps);
-  const sampling = startViewerSampling(io, services.recap, logger);
+  const sampling = startViewerSampling(io, services.recap, logger, undefined, services.events);
 
   /** `not_found` for an unknown room, `forbidden` for one this socket has not joined. */
   async function requireJoined(socket: ChatSocket, roomId: string): Promise<void> {

@@ -123,6 +123,19 @@ describe('session recap', () => {
     assert.equal(recap.averageViewers, await occupancy());
   });
 
+  it('samples viewers as people come and go, so a session shorter than the 30 s timer has its peak', async () => {
+    const host = await t.joined('Recap Host', 'lobby', ['host']);
+    setTime('14:00:00');
+    const { session } = ok<{ session: { id: string } }>(await call(host, 'session:start', { roomId: 'lobby' }));
+    await t.joined('Recap Late Viewer', 'lobby');
+    const viewers = await occupancy();
+    assert.ok(viewers >= 2);
+    await eventually(async () => {
+      const recap = (await http(t, 'GET', `/api/rooms/lobby/sessions/${session.id}/recap`)).body as SessionRecap;
+      assert.equal(recap.peakViewers, viewers, 'the join was sampled without waiting for the timer');
+    }, 8_000);
+  });
+
   it('answers 404 for an unknown session or one of another room, 403 for a private room', async () => {
     const hostToken = await t.token('Recap Host', ['host']);
     const created = await http(t, 'POST', '/api/rooms', { body: { id: 'recap-private', title: 'P', private: true }, token: hostToken });
