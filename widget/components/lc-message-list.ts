@@ -71,6 +71,8 @@ export class LcMessageList extends LcElement {
   #clock?: ReturnType<typeof setInterval>;
 
   #atBottom = true;
+  /** Set when the user's own message must bring the view down from where the reader was. */
+  #jump = false;
   #lastSeq?: number;
   #outboxSize = 0;
   #heard: Message[] = [];
@@ -126,7 +128,7 @@ export class LcMessageList extends LcElement {
     const outbox = this.#outbox.value ?? [];
     const lastSeq = all.at(-1)?.seq;
     // The user's own new message always brings the view down.
-    if (outbox.length > this.#outboxSize) this.#atBottom = true;
+    if (outbox.length > this.#outboxSize) this.#atBottom = this.#jump = true;
     this.#outboxSize = outbox.length;
     if (this.#lastSeq !== undefined && lastSeq !== undefined && lastSeq > this.#lastSeq) {
       const fresh = list.filter((m) => m.seq > this.#lastSeq! && m.user.id !== me);
@@ -208,8 +210,10 @@ export class LcMessageList extends LcElement {
       if (node) this.renderRoot.querySelector('.log')!.scrollTop = node.offsetTop - anchor.offset;
       this.#anchor = undefined;
     }
-    if (!this.#atBottom) return;
-    // The messages render after this list: wait for them before measuring.
+    // Following the bottom is the ResizeObserver's (firstUpdated), after the frame's layout: no
+    // forced layout here, but for a jump down from where the reader was (the list's height may not change).
+    if (!this.#jump) return;
+    this.#jump = false;
     await Promise.all([...this.renderRoot.querySelectorAll('lc-message')].map((m) => m.updateComplete));
     const log = this.renderRoot.querySelector('.log');
     if (log && this.#atBottom) log.scrollTop = log.scrollHeight;
