@@ -13,7 +13,7 @@ import type Database from 'better-sqlite3';
 import type { UserRef } from 'live-chat-protocol';
 import type { AppendChatMessageInput, AwardSnapshot, Ledger, UserAudit, UserStanding, XpEventRecord } from '../ledger.ts';
 import { counters } from './counters.ts';
-import { toScore, type ScoreRow } from './rows.ts';
+import { toScore, type ScoreRow } from '../rows.ts';
 
 /** Kind of the events a chat message earns. */
 const CHAT_KIND = 'chat_message';

@@ -19,7 +19,7 @@ import type { ReplyQuote } from 'live-chat-protocol';
 import type { AppendChatMessageInput, AppendChatMessageResult, Ledger, SessionRecord } from '../ledger.ts';
 import type { EconomySteps } from './economy.ts';
 import type { RoomSessionSteps } from './rooms-sessions.ts';
-import { toMessage, type MessageRow } from './rows.ts';
+import { toMessage, type MessageRow } from '../rows.ts';
 
 type Messages = Pick<
   Ledger,

@@ -7,7 +7,7 @@
 import { randomUUID } from 'node:crypto';
 import type Database from 'better-sqlite3';
 import type { Ledger, RoomPatch, SessionRecord, SessionRule } from '../ledger.ts';
-import { toRoom, toSession, type RoomRow, type SessionRow } from './rows.ts';
+import { toRoom, toSession, type RoomRow, type SessionRow } from '../rows.ts';
 import type { SessionActivitySteps } from './session-activity.ts';
 
 type RoomsAndSessions = Pick<

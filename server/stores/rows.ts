@@ -1,14 +1,20 @@
 /**
- * Rows of the SQLite ledger's tables and their mapping to the ledger's records: booleans are
- * 0/1, users and award snapshots are JSON, columns are snake_case.
+ * Rows of the ledgers' tables (SQLite and PostgreSQL share the column names) and their mapping
+ * to the ledger's records: columns are snake_case, users, award snapshots, reply quotes and
+ * reaction counts are JSON text, booleans are 0/1 in SQLite and true/false in PostgreSQL
+ * ({@link Flag}), times are ms since the epoch (PostgreSQL's BIGINTs arrive as numbers, see
+ * `postgres/pool.ts`).
  */
 import type { ReactionCounts, ReplyQuote, UserRef } from 'live-chat-protocol';
-import type { AwardSnapshot, RoomRecord, ScoreRecord, SessionRecord, StoredMessage } from '../ledger.ts';
+import type { AwardSnapshot, RoomRecord, ScoreRecord, SessionRecord, StoredMessage } from './ledger.ts';
+
+/** A boolean column: 0/1 in SQLite, a boolean in PostgreSQL. */
+export type Flag = number | boolean;
 
 export interface RoomRow {
   id: string;
   title: string;
-  private: number;
+  private: Flag;
   opens_at: number | null;
   closes_at: number | null;
   slow_mode_seconds: number;
@@ -33,18 +39,18 @@ export interface MessageRow {
   client_id: string;
   user_id: string;
   user_json: string;
-  guest: number;
+  guest: Flag;
   text: string;
   created_at: number;
   likes: number;
-  deleted: number;
+  deleted: Flag;
   award_json: string | null;
-  /** Migration 4: the answered message's quote (JSON `ReplyQuote`), and the reaction counts (JSON). */
+  /** The answered message's quote (JSON `ReplyQuote`), and the reaction counts (JSON); added by a later migration. */
   reply_json: string | null;
   reactions_json: string | null;
 }
 
-/** One user's sums over a session's messages. */
+/** One user's score in a session (SQLite `session_user_counters`, PostgreSQL `session_users`). */
 export interface ScoreRow {
   user_id: string;
   user_json: string;
@@ -56,7 +62,7 @@ export interface ScoreRow {
 export const toRoom = (r: RoomRow): RoomRecord => ({
   id: r.id,
   title: r.title,
-  private: r.private === 1,
+  private: Boolean(r.private),
   opensAt: r.opens_at,
   closesAt: r.closes_at,
   slowModeSeconds: r.slow_mode_seconds,
@@ -80,11 +86,11 @@ export const toMessage = (r: MessageRow): StoredMessage => ({
   sessionId: r.session_id,
   clientId: r.client_id,
   user: JSON.parse(r.user_json) as UserRef,
-  guest: r.guest === 1,
+  guest: Boolean(r.guest),
   text: r.text,
   createdAt: r.created_at,
   likes: r.likes,
-  deleted: r.deleted === 1,
+  deleted: Boolean(r.deleted),
   award: r.award_json ? (JSON.parse(r.award_json) as AwardSnapshot) : null,
   replyTo: r.reply_json ? (JSON.parse(r.reply_json) as ReplyQuote) : null,
   reactions: r.reactions_json ? (JSON.parse(r.reactions_json) as ReactionCounts) : {},
