@@ -6,7 +6,15 @@
  * `postgres/pool.ts`).
  */
 import type { ReactionCounts, ReplyQuote, UserRef } from 'live-chat-protocol';
-import type { AwardSnapshot, RoomRecord, ScoreRecord, SessionRecord, StoredMessage } from './ledger.ts';
+import type {
+  AwardSnapshot,
+  ModerationLogRecord,
+  RestrictionRecord,
+  RoomRecord,
+  ScoreRecord,
+  SessionRecord,
+  StoredMessage,
+} from './ledger.ts';
 
 /** A boolean column: 0/1 in SQLite, a boolean in PostgreSQL. */
 export type Flag = number | boolean;
@@ -100,3 +108,49 @@ export const toScore = (r: ScoreRow): ScoreRecord => {
   const user = JSON.parse(r.user_json) as UserRef;
   return { userId: r.user_id, name: user.name, avatarUrl: user.avatarUrl, coins: r.coins, messages: r.messages, lastSeq: r.last_seq };
 };
+
+/** One row of `restrictions`. */
+export interface RestrictionRow {
+  room_id: string;
+  user_id: string;
+  kind: RestrictionRecord['kind'];
+  until: number | null;
+  reason: string | null;
+  actor_id: string;
+  created_at: number;
+}
+
+/** One row of the moderation log. */
+export interface LogRow {
+  id: number;
+  room_id: string;
+  at: number;
+  actor_json: string;
+  action: ModerationLogRecord['action'];
+  target_user_id: string | null;
+  message_id: string | null;
+  reason: string | null;
+  details: string | null;
+}
+
+export const toRestriction = (r: RestrictionRow): RestrictionRecord => ({
+  roomId: r.room_id,
+  userId: r.user_id,
+  kind: r.kind,
+  until: r.until,
+  reason: r.reason,
+  actorId: r.actor_id,
+  createdAt: r.created_at,
+});
+
+export const toLogEntry = (r: LogRow): ModerationLogRecord => ({
+  id: r.id,
+  roomId: r.room_id,
+  at: r.at,
+  actor: JSON.parse(r.actor_json) as UserRef,
+  action: r.action,
+  targetUserId: r.target_user_id,
+  messageId: r.message_id,
+  reason: r.reason,
+  details: r.details === null ? null : (JSON.parse(r.details) as Record<string, unknown>),
+});

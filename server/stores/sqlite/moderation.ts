@@ -4,54 +4,10 @@
  * nothing: whether a timeout still runs is the caller's comparison of `until` with its clock.
  */
 import type Database from 'better-sqlite3';
-import type { UserRef } from 'live-chat-protocol';
-import type { Ledger, ModerationLogRecord, RestrictionRecord } from '../ledger.ts';
+import type { Ledger } from '../ledger.ts';
+import { toLogEntry, toRestriction, type LogRow, type RestrictionRow } from '../rows.ts';
 
 type Moderation = Pick<Ledger, 'setRestriction' | 'clearRestriction' | 'restrictionsOf' | 'appendModeration' | 'moderationLog'>;
-
-interface RestrictionRow {
-  room_id: string;
-  user_id: string;
-  kind: RestrictionRecord['kind'];
-  until: number | null;
-  reason: string | null;
-  actor_id: string;
-  created_at: number;
-}
-
-interface LogRow {
-  id: number;
-  room_id: string;
-  at: number;
-  actor_json: string;
-  action: ModerationLogRecord['action'];
-  target_user_id: string | null;
-  message_id: string | null;
-  reason: string | null;
-  details: string | null;
-}
-
-const toRestriction = (r: RestrictionRow): RestrictionRecord => ({
-  roomId: r.room_id,
-  userId: r.user_id,
-  kind: r.kind,
-  until: r.until,
-  reason: r.reason,
-  actorId: r.actor_id,
-  createdAt: r.created_at,
-});
-
-const toLogEntry = (r: LogRow): ModerationLogRecord => ({
-  id: r.id,
-  roomId: r.room_id,
-  at: r.at,
-  actor: JSON.parse(r.actor_json) as UserRef,
-  action: r.action,
-  targetUserId: r.target_user_id,
-  messageId: r.message_id,
-  reason: r.reason,
-  details: r.details === null ? null : (JSON.parse(r.details) as Record<string, unknown>),
-});
 
 /** Prepares the restriction and moderation-log queries over `db` (migrated to version 3 or later). */
 export function moderation(db: Database.Database): Moderation {
