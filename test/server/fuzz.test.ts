@@ -9,6 +9,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import fc from 'fast-check';
+import { Encoder, PacketType } from 'socket.io-parser';
 import type { z } from 'zod';
 import { ERROR_CODES, type ClientToServerEvents } from 'live-chat-protocol';
 import { clientEventSchemas } from 'live-chat-protocol/schemas';
@@ -29,10 +30,14 @@ const junk = fc.oneof(
  * Roughly what the server receives for `payload` (socket.io encodes like JSON: a Date arrives
  * as its ISO string, which can be a valid id). Unencodable values pass through unchanged.
  */
-/** False for a value no client can send: socket.io-client throws while encoding it (e.g. an object whose prototype is a Date). */
+/**
+ * False for a value no client can send: socket.io-client's encoder (socket.io-parser) throws on
+ * it, e.g. an object whose prototype is a Date, or one with binary data and an own `__proto__`
+ * key (copying it for the binary path turns that key into the copy's prototype).
+ */
 function sendable(payload: unknown): boolean {
   try {
-    JSON.stringify(payload);
+    new Encoder().encode({ type: PacketType.EVENT, nsp: '/', data: ['event', payload], id: 1 });
     return true;
   } catch {
     return false;
