@@ -7,36 +7,10 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { ReactionCounts } from 'live-chat-protocol';
-import type { CoalescerTimers } from '../../../server/realtime/coalescer.ts';
+import { FakeTimers } from './fake-timers.ts';
 import { ReactionBroadcasts } from '../../../server/realtime/reaction-broadcasts.ts';
 
 const INTERVAL = 250;
-
-/** Timers on a hand-moved clock; `advance` runs what falls due, in order. */
-class FakeTimers implements CoalescerTimers {
-  now = 0;
-  private queue: { at: number; run: () => void; id: number }[] = [];
-  private nextId = 1;
-  setTimeout(run: () => void, ms: number): unknown {
-    const id = this.nextId++;
-    this.queue.push({ at: this.now + ms, run, id });
-    return id;
-  }
-  clearTimeout(handle: unknown): void {
-    this.queue = this.queue.filter((t) => t.id !== handle);
-  }
-  advance(ms: number): void {
-    const end = this.now + ms;
-    for (;;) {
-      const due = this.queue.filter((t) => t.at <= end).sort((a, b) => a.at - b.at || a.id - b.id)[0];
-      if (!due) break;
-      this.queue = this.queue.filter((t) => t !== due);
-      this.now = due.at;
-      due.run();
-    }
-    this.now = end;
-  }
-}
 
 /** Lets the flush's awaited reads settle (they resolve at once: no time passes). */
 const settle = async () => {
