@@ -3,7 +3,7 @@
  * will implement the same interface and run the same contract suite
  * (`test/server/stores/hot-store.contract.ts`).
  *
- * Everything here is either short-lived by nature (rate windows, presence, typing, timeouts)
+ * Everything here is either short-lived by nature (rate windows, presence, typing)
  * or a cache of what the ledger says (session leaderboards, the recent-message window).
  * Callers treat a cache miss (`null`) as "ask the ledger and warm the cache", so a restart
  * never empties a leaderboard. The economy's decisions (daily XP cap, coin cooldown) are never
@@ -44,11 +44,6 @@ export interface HotStore {
    * its weight at `now`; otherwise nothing is recorded and the first refusal is answered.
    */
   takeRate(checks: RateCheck[], now: number): Promise<RateResult>;
-
-  /** A moderator timeout of a user in a room, until `until` (ms). */
-  setTimeoutUntil(roomId: string, userId: string, until: number): Promise<void>;
-  /** The timeout's end (ms) when it is still running at `now`, else null. */
-  getTimeoutUntil(roomId: string, userId: string, now: number): Promise<number | null>;
 
   /**
    * Merges entries into a session leaderboard and marks it loaded (complete). Per user the

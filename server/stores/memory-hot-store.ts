@@ -34,7 +34,6 @@ interface Board {
 export function createMemoryHotStore(): HotStore {
   /** key → hit times (ms), one element per weight unit, oldest first. */
   const rates = new Map<string, { windowMs: number; hits: number[] }>();
-  const timeouts = new Map<string, number>();
   const boards = new Map<string, Board>();
   /** room → user → { user, sockets } */
   const presence = new Map<string, Map<string, { user: UserRef; sockets: Set<string> }>>();
@@ -51,13 +50,12 @@ export function createMemoryHotStore(): HotStore {
     if (drop > 0) hits.splice(0, drop);
   };
 
-  /** Drops empty rate windows, ended timeouts and expired typing entries. */
+  /** Drops empty rate windows and expired typing entries. */
   const sweep = (now: number) => {
     for (const [key, w] of rates) {
       prune(w.hits, now, w.windowMs);
       if (w.hits.length === 0) rates.delete(key);
     }
-    for (const [key, until] of timeouts) if (until <= now) timeouts.delete(key);
     for (const [roomId, users] of typing) {
       for (const [userId, t] of users) if (t.until <= now) users.delete(userId);
       if (users.size === 0) typing.delete(roomId);
@@ -117,14 +115,6 @@ export function createMemoryHotStore(): HotStore {
         for (let i = 0; i < (c.weight ?? 1); i++) hits.push(now);
       }
       return { allowed: true };
-    },
-
-    async setTimeoutUntil(roomId, userId, until) {
-      timeouts.set(`${roomId}\u0000${userId}`, until);
-    },
-    async getTimeoutUntil(roomId, userId, now) {
-      const until = timeouts.get(`${roomId}\u0000${userId}`);
-      return until !== undefined && until > now ? until : null;
     },
 
     async loadLeaderboard(sessionId, entries) {

@@ -1,6 +1,6 @@
 /**
  * The Redis {@link HotStore} (ioredis), for several server processes sharing hot state:
- * rate windows, timeouts, leaderboard caches, presence, typing and the recent-message
+ * rate windows, leaderboard caches, presence, typing and the recent-message
  * window. Every multi-step operation is one Lua script, so each call is atomic in Redis just
  * like a memory-store call is atomic in one process. It passes the same contract suite
  * (`test/server/stores/hot-store.contract.ts`).
@@ -228,7 +228,6 @@ export function createRedisHotStore(url: string, options: RedisHotStoreOptions =
   const k = {
     rate: (key: string) => `${p}rate:${key}`,
     rateSeq: `${p}rate:#seq`,
-    timeout: (roomId: string, userId: string) => `${p}timeout:${roomId}:${userId}`,
     board: (sessionId: string) =>
       ['z', 'seq', 'member', 'entry', 'loaded'].map((part) => `${p}lb:${sessionId}:${part}`),
     presence: (roomId: string, userId: string) => [`${p}presence:${roomId}:s:${userId}`, `${p}presence:${roomId}:users`],
@@ -256,16 +255,6 @@ export function createRedisHotStore(url: string, options: RedisHotStoreOptions =
         [now, ...checks.flatMap((c) => [c.limit, c.windowMs, c.weight ?? 1])],
       )) as number[];
       return answer[0] === 1 ? { allowed: true } : { allowed: false, index: answer[1]!, retryAfterMs: answer[2]! };
-    },
-
-    async setTimeoutUntil(roomId, userId, until) {
-      // The value decides (against the caller's clock); the Redis TTL is only cleanup.
-      await redis.set(k.timeout(roomId, userId), String(until), 'PX', Math.max(1, until - Date.now()) + DAY_MS);
-    },
-    async getTimeoutUntil(roomId, userId, now) {
-      const value = await redis.get(k.timeout(roomId, userId));
-      const until = value === null ? null : Number(value);
-      return until !== null && until > now ? until : null;
     },
 
     async loadLeaderboard(sessionId, entries) {

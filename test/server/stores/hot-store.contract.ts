@@ -88,15 +88,6 @@ export function hotStoreContract(name: string, makeStore: () => Promise<HotStore
       });
     });
 
-    it('keeps timeouts until they end', async () => {
-      const s = await store();
-      assert.equal(await s.getTimeoutUntil('r', 'u', T0), null);
-      await s.setTimeoutUntil('r', 'u', T0 + 5000);
-      assert.equal(await s.getTimeoutUntil('r', 'u', T0 + 4999), T0 + 5000);
-      assert.equal(await s.getTimeoutUntil('r', 'u', T0 + 5000), null);
-      assert.equal(await s.getTimeoutUntil('other', 'u', T0), null);
-    });
-
     describe('session leaderboards', () => {
       it('answers null until loaded, then ranks coins, messages, who got there first', async () => {
         const s = await store();
