@@ -6,14 +6,16 @@
  * asserted: main-thread time (CDP `TaskDuration`), frames a second (requestAnimationFrame),
  * long tasks (> 50 ms, PerformanceObserver) and their longest, style recalculations
  * (`RecalcStyleCount`), and elements per message (DOM elements in the widget, through its
- * shadow roots, per message shown). Prints a table with the widget / plain ratio.
+ * shadow roots, per message shown). Prints a table with the widget / plain ratio; script,
+ * style and layout time (CDP `ScriptDuration`, `RecalcStyleDuration`, `LayoutDuration`) say
+ * where the main-thread time went. `RENDER_PROFILE=DIR` also writes a CPU profile per page.
  *
  * Run: `npm run bench:render` (or node --conditions=live-chat-source --import tsx bench/render.ts).
  * The stream comes from an in-page transport (the `transport` property), so no server runs.
  */
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -23,6 +25,7 @@ import { build } from 'vite';
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const RATE = Number(process.env.RENDER_RATE ?? 100);
 const SECONDS = Number(process.env.RENDER_SECONDS ?? 60);
+const PROFILE = process.env.RENDER_PROFILE;
 
 /** The stream both pages show: message n of a few authors, as the server would send it. */
 const STREAM = `
@@ -82,6 +85,9 @@ const WIDGET = `<!doctype html><meta charset="utf-8"><style>body{margin:0}live-c
 
 interface Result {
   mainThreadMs: number;
+  scriptMs: number;
+  styleMs: number;
+  layoutMs: number;
   fps: number;
   longTasks: number;
   longestMs: number;
@@ -118,6 +124,8 @@ async function main(): Promise<void> {
     const cdp = await page.context().newCDPSession(page);
     await cdp.send('Performance.enable');
     const metrics = async () => Object.fromEntries((await cdp.send('Performance.getMetrics')).metrics.map((m) => [m.name, m.value]));
+    // RENDER_PROFILE=DIR: a CPU profile of each page (DIR/plain.cpuprofile, DIR/widget.cpuprofile), for Chrome DevTools.
+    if (PROFILE) await cdp.send('Profiler.enable'), await cdp.send('Profiler.start');
     const before = await metrics();
     await page.evaluate(() => {
       const m = (window as any).measure;
@@ -127,11 +135,15 @@ async function main(): Promise<void> {
     await page.evaluate(() => (window as any).start(), undefined);
     const seconds = (Date.now() - t0) / 1000;
     const after = await metrics();
+    if (PROFILE) writeFileSync(join(PROFILE, `${path.slice(1)}.cpuprofile`), JSON.stringify((await cdp.send('Profiler.stop')).profile));
     const m = await page.evaluate(() => (window as any).measure);
     const elementsPerMessage = await page.evaluate(() => (window as any).elementsPerMessage());
     await page.close();
     return {
       mainThreadMs: (after.TaskDuration! - before.TaskDuration!) * 1000,
+      scriptMs: (after.ScriptDuration! - before.ScriptDuration!) * 1000,
+      styleMs: (after.RecalcStyleDuration! - before.RecalcStyleDuration!) * 1000,
+      layoutMs: (after.LayoutDuration! - before.LayoutDuration!) * 1000,
       fps: m.frames / seconds,
       longTasks: m.longTasks,
       longestMs: m.longest,
@@ -147,6 +159,9 @@ async function main(): Promise<void> {
     console.log('| measure | <live-chat> | plain divs | ratio |');
     console.log('| --- | --- | --- | --- |');
     console.log(row('main-thread time (ms)', widget.mainThreadMs, plain.mainThreadMs));
+    console.log(row('… of it script (ms)', widget.scriptMs, plain.scriptMs));
+    console.log(row('… style recalculation (ms)', widget.styleMs, plain.styleMs));
+    console.log(row('… layout (ms)', widget.layoutMs, plain.layoutMs));
     console.log(row('frames per second', widget.fps, plain.fps, 1));
     console.log(row('long tasks (> 50 ms)', widget.longTasks, plain.longTasks));
     console.log(row('longest long task (ms)', widget.longestMs, plain.longestMs));
