@@ -21,13 +21,17 @@ const history = [
 const hostRoom = (extra = {}) => emptyRoom({ me: host, messages: history, leaderboard: makeLeaderboard(4), stats: { viewers: 42, likes: 17 }, ...extra });
 const viewerRoom = (extra = {}) => emptyRoom({ messages: history, leaderboard: makeLeaderboard(4), stats: { viewers: 42, likes: 17 }, ...extra });
 
-/** The actions menu button of message `i` (once the chunk is in). */
+/** The actions menu button of message `i`, in the toolbar the pointer over it shows (once the chunk is in). */
 async function menuButton(canvas: HTMLElement, i: number): Promise<HTMLButtonElement> {
   const { el } = chatIn(canvas);
   await joined(el);
   const list = deep(el, 'lc-message-list');
   let button: HTMLButtonElement | null | undefined;
-  await until(() => !!(button = list.shadowRoot!.querySelectorAll('lc-message')[i]?.shadowRoot?.querySelector('lc-message-actions')?.shadowRoot?.querySelector('button')), 'the host tools');
+  await until(() => {
+    const row = list.shadowRoot!.querySelectorAll('[part~="message"]')[i];
+    row?.dispatchEvent(new PointerEvent('pointerover', { bubbles: true, composed: true }));
+    return !!(button = row?.querySelector('lc-message-actions')?.shadowRoot?.querySelector('button'));
+  }, 'the host tools');
   return button!;
 }
 
@@ -41,7 +45,7 @@ const meta = {
 export default meta;
 type Story = StoryObj<ChatArgs>;
 
-/** A host's view: a "⋯" menu on every message and the room controls (closed) above the list. */
+/** A host's view: the room controls (closed) above the list; the hovered message's toolbar ends with its "⋯" menu. */
 export const HostView: Story = {
   play: async ({ canvasElement }) => {
     await menuButton(canvasElement, 3);

@@ -1,33 +1,40 @@
 /**
- * `<lc-message>` alone: avatar (picture or initials), name, badges, relative time, text as
- * text, the gold coin chip, the like button; pending and deleted messages.
+ * One message, as a row of `<lc-message-list>` (issue 10, item 9: rows are the list's own, not
+ * an element each): avatar (picture or initials), name, badges, relative time, text as text,
+ * the gold coin chip, the like button, reactions, replies; pending and deleted messages; the
+ * toolbar of the hovered or focused message.
  */
 import type { Meta, StoryObj } from '@storybook/web-components-vite';
-import '../widget/components/lc-message.ts';
+import '../widget/components/lc-message-list.ts';
 import { badgeUsers, emptyRoom, message, texts, users } from '../test/support/fixtures.ts';
 import type { Message } from 'live-chat-protocol';
 import type { PendingMessage } from '../widget/state/outbox.ts';
-import { html, storesFrom, surface, type SurfaceArgs } from './support.ts';
+import { deep, html, storesFrom, surface, until, type SurfaceArgs } from './support.ts';
 
 interface MessageArgs extends SurfaceArgs {
-  /** The `liked` attribute: the user liked it (`aria-pressed`). */
+  /** The user liked them (the like button's `aria-pressed`). */
   liked: boolean;
 }
 
-/** One or more messages, stacked as in the list. */
+/** One or more messages in a list; `pending`: they are the user's own, on their way. */
 const messages = (args: MessageArgs, list: Message[], pending?: PendingMessage['state']) => {
-  const stores = storesFrom(emptyRoom(), { lang: args.lang });
-  return surface(
-    args,
-    html`${list.map(
-      (m) => html`<lc-message .stores=${stores} .message=${m} .pending=${pending} ?liked=${args.liked}></lc-message>`,
-    )}`,
-  );
+  const stores = storesFrom(emptyRoom({ messages: pending ? [] : list }), { lang: args.lang });
+  if (pending) for (const m of list) stores.outbox.add({ clientId: m.id, roomId: 'lobby', text: m.text, createdAt: Date.now(), state: pending });
+  if (args.liked) for (const m of list) stores.ui.setLiked(m.id, true);
+  return surface(args, html`<lc-message-list .stores=${stores}></lc-message-list>`);
+};
+
+/** Shows the toolbar of message `i` as focus would (its like button focused). */
+const focusRow = async (canvas: HTMLElement, i = 0) => {
+  const list = canvas.querySelector('lc-message-list')!;
+  await until(() => list.shadowRoot!.querySelectorAll('[part~="like-button"]').length > i, 'the messages');
+  list.shadowRoot!.querySelectorAll<HTMLButtonElement>('[part~="like-button"]')[i]!.focus();
+  return list;
 };
 
 const meta = {
-  title: 'Elements/lc-message',
-  component: 'lc-message',
+  title: 'Elements/Message',
+  component: 'lc-message-list',
   args: { theme: 'light', lang: 'en', width: 420, liked: false },
   argTypes: {
     theme: { control: 'inline-radio', options: ['light', 'dark'] },
@@ -72,15 +79,15 @@ export const Likes: Story = {
     ]),
 };
 
-/** Liked by the user (`liked`: the heart is filled, `aria-pressed="true"`). */
+/** Liked by the user (the heart in the like colour, `aria-pressed="true"`). */
 export const Liked: Story = { args: { liked: true } };
 
-/** The user's own message on its way (`pending="sending"`). */
+/** The user's own message on its way (`data-pending`, "Sending…"). */
 export const Sending: Story = {
   render: (args) => messages(args, [message(0, 'On its way…', users.dev)], 'sending'),
 };
 
-/** The user's own message waiting for the connection (`pending="queued"`). */
+/** The user's own message waiting for the connection (`data-pending`, "Waiting for connection"). */
 export const Queued: Story = {
   render: (args) => messages(args, [message(0, 'Typed while offline', users.dev)], 'queued'),
 };
@@ -160,13 +167,21 @@ export const Reactions: Story = {
     ]),
 };
 
+/** The toolbar of the hovered or focused message: react, reply, hide, then the like. */
+export const Toolbar: Story = {
+  render: (args) => messages(args, [message(1, 'Hover or focus me', users.gia, { likes: 2 }), message(2, 'Not me', users.bo)]),
+  play: async ({ canvasElement }) => {
+    const list = await focusRow(canvasElement);
+    await until(() => !!list.shadowRoot!.querySelector('[part="react-button"]'), 'the toolbar');
+  },
+};
+
 /** The reaction picker, open. */
 export const ReactionPicker: Story = {
   render: (args) => messages(args, [message(1, 'React to this', users.gia, { reactions: { '👍': 2 } })]),
   play: async ({ canvasElement }) => {
-    const el = canvasElement.querySelector('lc-message')!;
-    await el.updateComplete;
-    el.shadowRoot!.querySelector<HTMLButtonElement>('[part="react-button"]')!.click();
-    await el.updateComplete;
+    const list = await focusRow(canvasElement);
+    deep<HTMLButtonElement>(list, '[part="react-button"]').click();
+    await until(() => !!list.shadowRoot!.querySelector('[part="reaction-picker"]'), 'the picker');
   },
 };

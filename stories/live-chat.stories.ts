@@ -105,10 +105,10 @@ export const LongWordsAndNames: Story = {
     const { el } = chatIn(canvasElement);
     await joined(el);
     const list = deep(el, 'lc-message-list');
-    await until(() => list.shadowRoot!.querySelectorAll('lc-message').length === stressMessages.length, 'the messages');
+    await until(() => list.shadowRoot!.querySelectorAll('[part~="message"]').length === stressMessages.length, 'the messages');
     // The injection attempt is shown as characters: no <img> from user text.
-    const xss = deep(list, 'lc-message[data-id="m5"]');
-    await expect(xss.shadowRoot!.querySelector('[part="message-text"] img')).toBeNull();
+    const xss = deep(list, '[part~="message"][data-id="m5"]');
+    await expect(xss.querySelector('[part="message-text"] img')).toBeNull();
   },
 };
 
@@ -138,8 +138,9 @@ export const CoinChipsAndLikes: Story = {
   play: async ({ canvasElement }) => {
     const { el } = chatIn(canvasElement);
     await joined(el);
-    const mine = deep(el, 'lc-message-list', 'lc-message[data-id="m6"]');
-    await until(() => !!mine.shadowRoot?.querySelector('[part="like-button"]'), 'the like button');
+    const list = deep(el, 'lc-message-list');
+    await until(() => !!list.shadowRoot!.querySelector('[data-id="m6"] [part="like-button"]'), 'the like button');
+    const mine = deep(list, '[part~="message"][data-id="m6"]');
     await userEvent.click(deep(mine, '[part="like-button"]'));
     await until(() => deep(mine, '[part="like-button"]').getAttribute('aria-pressed') === 'true', 'the like to register');
   },

@@ -71,7 +71,7 @@ const BOARD_PARTS = 'leaderboard-row,rank-up,leaderboard-gain,close-button';
  * @csspart pinned - The pinned message above the list (everyone).
  * @csspart unpin-button - Unpins it (hosts and moderators).
  * @csspart message-list - The message list (`lc-message-list`).
- * @csspart message - Each message, with `data-id` and `data-seq` (pending ones: `data-pending`).
+ * @csspart message - Each message, with `data-id` and `data-seq` (pending ones: `data-pending`, deleted ones: `data-deleted`). A row of the list, not an element of its own.
  * @csspart avatar - Avatars (messages and leaderboard).
  * @csspart author - A message's author name.
  * @csspart badge - Every badge; also `badge-host`, `badge-winner`, `badge-moderator`.
@@ -83,17 +83,17 @@ const BOARD_PARTS = 'leaderboard-row,rank-up,leaderboard-gain,close-button';
  * @csspart link - An `http(s)` URL in a message, as a link (`target="_blank"`, `rel="noopener noreferrer nofollow ugc"`); nothing else in a message becomes markup.
  * @csspart coin - The gold "+1" coin chip of a message that earned coins.
  * @csspart like-button - A message's like button and count.
- * @csspart message-actions - A message's moderation menu (`lc-message-actions`), hosts and moderators only: delete, pin, time out, ban.
+ * @csspart message-actions - The moderation menu (`lc-message-actions`) in the toolbar of the hovered or focused message, hosts and moderators only: delete, pin, time out, ban.
  * @csspart new-messages - The "New messages" pill while scrolled up.
  * @csspart mention - A message that mentions me (`@` and my name or its first word): `part="message mention"`, highlighted.
  * @csspart mention-count - In the "New messages" pill, "@2": how many of the unseen messages mention me.
  * @csspart mention-list - The `@` suggestion list of recent chatters under the input (↑ ↓, Enter or Tab, Escape).
  * @csspart mention-option - A name in it.
- * @csspart hide-button - A message's "Hide messages from Ana" (others' messages), shown on hover and focus.
+ * @csspart hide-button - "Hide messages from Ana" (others' messages), in the toolbar of the hovered or focused message.
  * @csspart hidden-notice - "Messages from Ana are hidden for you." / "2 people hidden." below the list, while anyone is hidden.
  * @csspart undo-button - Its "Undo" (the last hide) or "Show all".
- * @csspart react-button - A message's reaction picker button. A message's like, react, reply and hide buttons are one toolbar: one tab stop, arrow keys inside.
- * @csspart reply-button - Answers a message ("Replying to Ana" above the input).
+ * @csspart react-button - Opens a message's reaction picker. One toolbar (react, reply, hide; the moderation menu for hosts and moderators) shows in the hovered or focused message, before its like button; the like is in every message. Like, react, reply and hide are one tab stop, arrow keys inside.
+ * @csspart reply-button - In the toolbar of the hovered or focused message: answers it ("Replying to Ana" above the input).
  * @csspart reply-quote - Above a reply's text: the original's author and first 100 characters; activating it scrolls to the original when it is loaded.
  * @csspart reaction - A reaction chip (👍 😂 😮 🎉 and its count; `aria-pressed` when mine). ❤️ is the like button (`Message.likes` is the ❤️ count).
  * @csspart reaction-picker - The open picker of the five reactions (each a `reaction-option`).

@@ -3,7 +3,7 @@ import type { AxeResults } from 'axe-core';
 import 'axe-core/axe.min.js';
 import { busyRoom, guest, makeMessages, rooms, users } from '../support/fixtures.ts';
 import type { LiveChat } from '../../widget/live-chat.ts';
-import { afterEach, all, cleanup, describe, equal, quiet, it, mount, ok, part, parts, settle } from './helpers.ts';
+import { afterEach, all, cleanup, describe, equal, hover, quiet, it, mount, ok, part, parts, settle } from './helpers.ts';
 
 const axe = (globalThis as any).axe as { run(context: Element, options: object): Promise<AxeResults> };
 
@@ -37,6 +37,9 @@ describe('accessibility', () => {
   for (const theme of ['light', 'dark'] as const) {
     it(`axe finds nothing serious in the ${theme} theme, wide and narrow (contrast included)`, async () => {
       const wide = await mount(room(), { width: 760, attrs: { theme } });
+      // With the shared toolbar (react, reply, hide) shown in a message.
+      hover(parts(wide.el, 'message')[3]!);
+      ok(part(wide.el, 'react-button'), 'the toolbar');
       await audit(wide.el);
       const narrow = await mount(room(), { width: 300, attrs: { theme } });
       part<HTMLButtonElement>(narrow.el, 'leaderboard-toggle')!.click();

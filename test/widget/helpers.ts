@@ -132,6 +132,16 @@ export function parts<T extends Element = HTMLElement>(root: Element, name: stri
   return all<T>(root, `[part~="${name}"]`);
 }
 
+/**
+ * Points at a message as the pointer does (`pointerover`), which shows the toolbar the list
+ * shares between its messages (react, reply, hide, the moderation menu) in that message
+ * (issue 10, item 9). Returns the message.
+ */
+export function hover<T extends Element>(message: T): T {
+  message.dispatchEvent(new PointerEvent('pointerover', { bubbles: true, composed: true }));
+  return message;
+}
+
 /** Text of an element with whitespace collapsed. */
 export const text = (el: Element | undefined | null): string => (el?.textContent ?? '').replace(/\s+/g, ' ').trim();
 

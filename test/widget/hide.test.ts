@@ -4,7 +4,7 @@
  * room hides them too; another room does not), and it can be undone.
  */
 import { emptyRoom, message, users } from '../support/fixtures.ts';
-import { afterEach, cleanup, describe, equal, it, mount, ok, part, parts, quiet, text } from './helpers.ts';
+import { afterEach, cleanup, describe, equal, hover, it, mount, ok, part, parts, quiet, text } from './helpers.ts';
 import type { LiveChat } from '../../widget/live-chat.ts';
 
 const authors = (el: LiveChat) => parts(el, 'message').map((m) => text(part(m, 'author')));
@@ -17,7 +17,7 @@ describe('hide a user', () => {
     const server = `https://hide-${Math.random().toString(36).slice(2)}.test`;
     const { el, fake } = await mount(emptyRoom({ messages: history() }), { attrs: { server } });
     const anna = parts(el, 'message')[0]!;
-    const button = part<HTMLButtonElement>(anna, 'hide-button')!;
+    const button = part<HTMLButtonElement>(hover(anna), 'hide-button')!;
     equal(button.getAttribute('aria-label'), 'Hide messages from Anna Host');
     button.click();
     await quiet(el);
@@ -50,8 +50,8 @@ describe('hide a user', () => {
     fake.post(fake.me.user, 'mine');
     await quiet(el);
     const mine = parts(el, 'message').find((m) => text(part(m, 'message-text')) === 'mine')!;
-    equal(part(mine, 'hide-button'), undefined);
-    part<HTMLButtonElement>(parts(el, 'message')[1]!, 'hide-button')!.click();
+    equal(part(hover(mine), 'hide-button'), undefined);
+    part<HTMLButtonElement>(hover(parts(el, 'message')[1]!), 'hide-button')!.click();
     await quiet(el);
     equal(authors(el).filter((a) => a === 'Cleo Mod').length, 0);
     part<HTMLButtonElement>(el, 'undo-button')!.click();

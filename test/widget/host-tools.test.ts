@@ -10,7 +10,7 @@ import '../../widget/host-tools/lc-recap.ts';
 import type { LcRecap } from '../../widget/host-tools/lc-recap.ts';
 import type { LiveChat } from '../../widget/live-chat.ts';
 import { emptyRoom, makeLeaderboard, member, users } from '../support/fixtures.ts';
-import { afterEach, all, cleanup, deepEqual, describe, equal, fixture, it, match, mount, ok, part, parts, quiet, settle, text, typeAndSend, until } from './helpers.ts';
+import { afterEach, all, cleanup, deepEqual, describe, equal, fixture, hover, it, match, mount, ok, part, parts, quiet, settle, text, typeAndSend, until } from './helpers.ts';
 
 const host: Me = { ...member, user: { ...member.user, name: 'Hana Host', badges: ['host'] } };
 const status = (el: Element) => text(part(el, 'composer-status'));
@@ -31,13 +31,16 @@ async function mountHost(extra = {}) {
   mounted.fake.post(users.dev, 'First!');
   mounted.fake.post(users.bo, 'Spoilers ahead');
   await quiet(mounted.el);
-  await until(() => parts(mounted.el, 'message-actions').length === 2 && part(mounted.el, 'menu-button'), 'the host tools');
+  await until(() => part(hover(parts(mounted.el, 'message')[0]!), 'menu-button'), 'the host tools');
   return mounted;
 }
 
+/** The menu button of message `i`, in the toolbar the pointer over it shows. */
+const menuButton = (el: LiveChat, i: number) => until(() => part<HTMLButtonElement>(hover(parts(el, 'message')[i]!), 'menu-button'), `the menu of message ${i}`);
+
 /** Opens the menu of message `i` with the keyboard and picks the item named like `name`. */
 async function pick(el: LiveChat, i: number, name: RegExp): Promise<void> {
-  const button = parts(el, 'menu-button')[i]!;
+  const button = await menuButton(el, i);
   button.focus();
   key(button, 'ArrowDown');
   const item = await until(() => parts<HTMLButtonElement>(el, 'menu-item').find((b) => name.test(text(b))), `menu item ${name}`);
@@ -53,15 +56,20 @@ describe('host tools', () => {
     fake.post(users.dev, 'Hi');
     await quiet(el);
     equal(parts(el, 'message').length, 1);
-    equal(parts(el, 'message-actions').length, 0);
+    equal(part(hover(parts(el, 'message')[0]!), 'message-actions'), undefined);
     equal(part(el, 'mod-panel'), undefined);
     equal(customElements.get('lc-mod-panel'), undefined, 'the host-tools chunk was loaded for a viewer');
   });
 
-  it('a host gets a menu on every message, by keyboard: arrows move, Escape closes and refocuses', async () => {
+  it('a host gets a menu on every message (in the toolbar of the one pointed at), by keyboard: arrows move, Escape closes and refocuses', async () => {
     const { el } = await mountHost();
     ok(part(el, 'mod-panel'), 'room controls');
-    const button = parts(el, 'menu-button')[1]!;
+    for (const [i, row] of parts(el, 'message').entries()) {
+      await menuButton(el, i);
+      equal(parts(el, 'message-actions').length, 1, 'one toolbar');
+      ok(row.contains(part(el, 'message-actions')!), `in message ${i}`);
+    }
+    const button = await menuButton(el, 1);
     equal(button.getAttribute('aria-haspopup'), 'menu');
     match(button.getAttribute('aria-label'), /Bo Winner/);
     button.focus();
@@ -88,7 +96,8 @@ describe('host tools', () => {
     await quiet(el);
     deepEqual(requests(fake), [{ event: 'mod:delete', messageId: 'm1' }]);
     match(text(parts(el, 'message-text')[0]), /Message deleted/);
-    equal(parts(el, 'message-actions').length, 1, 'no menu on a deleted message');
+    equal(part(hover(parts(el, 'message')[0]!), 'message-actions'), undefined, 'no menu on a deleted message');
+    ok(await menuButton(el, 1), 'the other message keeps its menu');
   });
 
   it('pin shows the message above the list; unpin (menu or button) removes it', async () => {

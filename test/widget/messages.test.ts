@@ -1,7 +1,8 @@
 import { badgeUsers, busyRoom, emptyRoom, makeMessages, message, texts, users } from '../support/fixtures.ts';
 import type { LcLikeEvent, LcMessageEvent } from '../../widget/live-chat.ts';
 import { MAX_MESSAGES } from '../../widget/state/messages.ts';
-import { afterEach, all, cleanup, deepEqual, describe, equal, quiet, it, match, messageIds, mount, ok, part, parts, settle, text, until } from './helpers.ts';
+import { sendKeys, sendMouse } from '@web/test-runner-commands';
+import { afterEach, all, cleanup, deepEqual, describe, equal, hover, quiet, it, match, messageIds, mount, ok, part, parts, settle, text, until } from './helpers.ts';
 
 describe('message list', () => {
   afterEach(cleanup);
@@ -64,7 +65,41 @@ describe('message list', () => {
     await quiet(el);
     equal(messageIds(el)[0], 'm11', 'the oldest were dropped');
     equal(parts(el, 'message').find((m) => m.dataset.id === 'm120'), node, 'same node');
-    equal(node.shadowRoot!.activeElement, like, 'focus kept');
+    equal((node.getRootNode() as ShadowRoot).activeElement, like, 'focus kept');
+  });
+
+  it('shares one toolbar: in the message the pointer is over or focus is in; the like (and its count) in every message', async () => {
+    const { el } = await mount(emptyRoom({ messages: [message(1, 'one', users.anna, { likes: 2 }), message(2, 'two', users.bo), message(3, 'three', users.cleo)] }), { width: 600 });
+    const [one, two, three] = parts(el, 'message');
+    const toolbarIn = () => parts(el, 'react-button').map((b) => parts(el, 'message').findIndex((m) => m.contains(b)));
+    equal(parts(el, 'like-button').length, 3, 'a like button in every message');
+    equal(text(part(one!, 'like-button')), '2 Like');
+    deepEqual(toolbarIn(), [], 'no toolbar before the pointer or focus comes');
+    // The real pointer.
+    const box = two!.getBoundingClientRect();
+    await sendMouse({ type: 'move', position: [Math.round(box.x + box.width / 2), Math.round(box.y + box.height / 2)] });
+    await until(() => toolbarIn().join() === '1', 'the toolbar in the message pointed at');
+    ok(part(two!, 'reply-button') && part(two!, 'hide-button'), 'react, reply and hide');
+    hover(one!);
+    deepEqual(toolbarIn(), [0], 'follows the pointer');
+    // Focus: the like button (the toolbar's tab stop) brings the toolbar with it, and keeps it.
+    part<HTMLButtonElement>(three!, 'like-button')!.focus();
+    deepEqual(toolbarIn(), [2], 'in the focused message');
+    await sendKeys({ press: 'ArrowRight' });
+    equal(part(three!, 'react-button')!.matches(':focus'), true, 'the keyboard on its tools');
+    hover(one!);
+    deepEqual(toolbarIn(), [2], 'stays while the keyboard is on its tools');
+    part<HTMLInputElement>(el, 'input')!.focus();
+    await sendMouse({ type: 'move', position: [0, 0] });
+    await until(() => toolbarIn().length === 0, 'gone once the pointer and focus left');
+  });
+
+  it('a message is a few elements (issue 10, item 9: no element, shadow root or buttons of its own but the like)', async () => {
+    const { el } = await mount(emptyRoom({ messages: [message(1, 'plain words', users.dev)] }));
+    const row = parts(el, 'message')[0]!;
+    equal(row.shadowRoot, null);
+    // The row, avatar, author, time, text, toolbar, like and its hidden label.
+    equal(row.querySelectorAll('*').length + 1, 8);
   });
 
   it('drops a message pushed twice (same id)', async () => {

@@ -6,7 +6,7 @@
  * button), broadcast counts from others update them.
  */
 import { emptyRoom, makeMessages, message, users } from '../support/fixtures.ts';
-import { afterEach, cleanup, describe, equal, it, mount, ok, part, parts, quiet, text, typeAndSend, until } from './helpers.ts';
+import { afterEach, cleanup, describe, equal, hover, it, mount, ok, part, parts, quiet, text, typeAndSend, until } from './helpers.ts';
 import type { LiveChat } from '../../widget/live-chat.ts';
 
 const byText = (el: LiveChat, t: string) => parts(el, 'message').find((m) => text(part(m, 'message-text')) === t);
@@ -17,7 +17,7 @@ describe('replies', () => {
   it('reply button, "Replying to", the quote on the sent message and on the server, cancel', async () => {
     const long = 'x'.repeat(90) + ' and more than a hundred characters';
     const { el, fake } = await mount(emptyRoom({ messages: [message(1, long, users.anna)] }));
-    part<HTMLButtonElement>(byText(el, long)!, 'reply-button')!.click();
+    part<HTMLButtonElement>(hover(byText(el, long)!), 'reply-button')!.click();
     await quiet(el);
     equal(text(part(el, 'reply-preview')), `Replying to Anna Host: ${long}`);
     await typeAndSend(el, 'good point');
@@ -29,7 +29,7 @@ describe('replies', () => {
     equal(sent.payload.replyTo, 'm1');
     equal(fake.messages.at(-1)!.replyTo!.id, 'm1');
 
-    part<HTMLButtonElement>(byText(el, long)!, 'reply-button')!.click();
+    part<HTMLButtonElement>(hover(byText(el, long)!), 'reply-button')!.click();
     await quiet(el);
     part<HTMLButtonElement>(el, 'cancel-reply')!.click();
     await quiet(el);
@@ -52,7 +52,7 @@ describe('replies', () => {
 
   it('a reply to a message the server does not know is refused with not_found, its text given back', async () => {
     const { el } = await mount(emptyRoom({ messages: [message(1, 'soon deleted', users.anna)] }));
-    part<HTMLButtonElement>(byText(el, 'soon deleted')!, 'reply-button')!.click();
+    part<HTMLButtonElement>(hover(byText(el, 'soon deleted')!), 'reply-button')!.click();
     el.stores.ui.replyTo({ ...el.stores.messages.$messages.get()[0]!, id: 'gone' });
     await typeAndSend(el, 'to nothing');
     await until(() => part<HTMLInputElement>(el, 'input')!.value === 'to nothing', 'the text back');
@@ -65,7 +65,7 @@ describe('reactions', () => {
   it('the picker toggles my reaction; chips show counts, aria-pressed when mine; ❤️ is the like', async () => {
     const { el, fake } = await mount(emptyRoom({ messages: [message(1, 'react to me', users.anna)] }));
     const node = () => byText(el, 'react to me')!;
-    part<HTMLButtonElement>(node(), 'react-button')!.click();
+    part<HTMLButtonElement>(hover(node()), 'react-button')!.click();
     await quiet(el);
     const options = parts<HTMLButtonElement>(node(), 'reaction-option');
     equal(options.map((o) => text(o)).join(' '), '👍 ❤️ 😂 😮 🎉');
@@ -95,12 +95,16 @@ describe('reactions', () => {
     const like = part<HTMLButtonElement>(node, 'like-button')!;
     like.focus();
     like.dispatchEvent(new KeyboardEvent('keydown', { key: 'ArrowRight', bubbles: true, composed: true }));
-    const active = () => node.shadowRoot!.activeElement?.getAttribute('part');
+    const root = node.getRootNode() as ShadowRoot;
+    const active = () => root.activeElement?.getAttribute('part');
     equal(active(), 'react-button');
-    node.shadowRoot!.activeElement!.dispatchEvent(new KeyboardEvent('keydown', { key: 'ArrowRight', bubbles: true, composed: true }));
+    ok(node.contains(root.activeElement), 'in the focused message');
+    root.activeElement!.dispatchEvent(new KeyboardEvent('keydown', { key: 'ArrowRight', bubbles: true, composed: true }));
     equal(active(), 'reply-button');
-    node.shadowRoot!.activeElement!.dispatchEvent(new KeyboardEvent('keydown', { key: 'ArrowRight', bubbles: true, composed: true }));
+    root.activeElement!.dispatchEvent(new KeyboardEvent('keydown', { key: 'ArrowRight', bubbles: true, composed: true }));
     equal(active(), 'hide-button');
+    root.activeElement!.dispatchEvent(new KeyboardEvent('keydown', { key: 'ArrowRight', bubbles: true, composed: true }));
+    equal(active(), 'like-button', 'around to the like');
     ok(parts(node, 'react-button').every((b) => b.tabIndex === -1));
   });
 });

@@ -8,7 +8,7 @@ import { executeServerCommand } from '@web/test-runner-commands';
 import { html } from 'lit';
 import type { LiveChat } from '../../widget/live-chat.ts';
 import { createSocketTransport } from '../../widget/transport/socket-transport.ts';
-import { afterEach, cleanup, describe, equal, fixture, it, match, messageIds, ok, part, parts, settle, text, typeAndSend, until, type TestContext } from './helpers.ts';
+import { afterEach, cleanup, describe, equal, fixture, hover, it, match, messageIds, ok, part, parts, settle, text, typeAndSend, until, type TestContext } from './helpers.ts';
 
 interface Server {
   id: string;
@@ -105,14 +105,14 @@ describe('socket transport, against the real server', () => {
     equal(part(seen, 'link')?.getAttribute('href'), 'https://example.com/live');
     equal(part(seen, 'link')?.getAttribute('rel'), 'noopener noreferrer nofollow ugc');
 
-    part<HTMLButtonElement>(seen, 'reply-button')!.click();
+    part<HTMLButtonElement>(hover(seen), 'reply-button')!.click();
     await settle(bo);
     await typeAndSend(bo, 'Right here');
     const reply = await until(() => withText(ana, 'Right here').find((m) => part(m, 'reply-quote')), 'the reply and its quote on Ana\'s page');
     match(text(part(reply, 'reply-quote')), /^Ana Asker Where is the stream\?/);
 
     const onBo = () => withText(bo, question)[0]!;
-    part<HTMLButtonElement>(onBo(), 'react-button')!.click();
+    part<HTMLButtonElement>(hover(onBo()), 'react-button')!.click();
     await settle(bo);
     parts<HTMLButtonElement>(onBo(), 'reaction-option').find((o) => text(o) === '🎉')!.click();
     await until(() => text(part(withText(ana, question)[0]!, 'reaction')) === '🎉 1', 'the reaction counted on Ana\'s page', 10_000);

@@ -16,9 +16,13 @@ export async function hostRequest<E extends keyof ClientToServerEvents>(
 ): Promise<AckOf<E> | null> {
   const stores = el.stores;
   if (!stores) return null;
+  // Fired from the outermost element (the `<live-chat>`), found before the wait: the menu that
+  // asked may be gone by the answer (the list's one toolbar moves with the pointer).
+  let target: Element = el;
+  for (let root = el.getRootNode(); root instanceof ShadowRoot; root = target.getRootNode()) target = root.host;
   const ack = await stores.actions.request(event, payload);
   if (ack.ok) return ack as AckOf<E>;
-  el.dispatchEvent(new LcErrorEvent({ error: ack.error, source: 'moderate' }));
+  target.dispatchEvent(new LcErrorEvent({ error: ack.error, source: 'moderate' }));
   stores.ui.$toast.set({ id: Date.now(), text: stores.$locale.get().error(ack.error, Date.now() + (ack.error.retryAfterMs ?? 0)) });
   return null;
 }
