@@ -80,7 +80,7 @@ export const BusyChat: Story = {
   play: async ({ canvasElement }) => {
     const { el } = chatIn(canvasElement);
     await joined(el);
-    await until(() => deep(el, 'lc-message-list').shadowRoot!.querySelectorAll('lc-message').length === 200, '200 messages');
+    await until(() => deep(el, 'lc-message-list').shadowRoot!.querySelectorAll('[part~="message"]').length === 200, '200 messages');
   },
 };
 

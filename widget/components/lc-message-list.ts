@@ -1,5 +1,5 @@
-import { html, nothing, render, type PropertyValues } from 'lit';
-import type { Message, Reaction } from 'live-chat-protocol';
+import { html, nothing, type PropertyValues } from 'lit';
+import type { Message } from 'live-chat-protocol';
 import { mentions } from '../state/mentions.ts';
 import { MAX_MESSAGES } from '../state/messages.ts';
 import type { PendingMessage } from '../state/outbox.ts';
@@ -8,7 +8,7 @@ import { avatarStyles } from './avatar.ts';
 import { define, LcElement } from './base-element.ts';
 import { icons } from './icons.ts';
 import { styles } from './lc-message-list.styles.ts';
-import { messageRow, sameRow, type RowState } from './message-row.ts';
+import { MessageRowsController, type Item } from './message-rows.ts';
 import { styles as rowStyles } from './message-row.styles.ts';
 import { base } from './shared.styles.ts';
 
@@ -19,17 +19,6 @@ const RENDER_EVERY_MS = 100;
 /** px from the bottom that still count as "at the bottom". */
 const NEAR_BOTTOM_PX = 48;
 
-/** One row of the list: a message, or the user's own one waiting in the outbox. */
-interface Item {
-  /** The message id, or the `clientId` of a pending one. */
-  key: string;
-  message: Message;
-  pending?: PendingMessage['state'];
-}
-
-/** A row of the list (`part="message"`): its item, what it last rendered, the name its `mention` part was computed for. */
-type Row = HTMLElement & { item?: Item; state?: RowState; mentionOf?: string };
-
 /**
  * The message list: a `role="log"` of at most 200 messages (older ones are dropped), the
  * user's pending messages at the end, following the bottom unless the reader scrolled up
@@ -38,15 +27,12 @@ type Row = HTMLElement & { item?: Item; state?: RowState; mentionOf?: string };
  * a visually hidden status region; the log itself is `aria-live="off"` so a fast chat does
  * not flood.
  *
- * Rows are plain elements in the list's own shadow root (issue 10, item 9: no custom element,
- * shadow root or style sheet per message), each rendered by `messageRow` (message-row.ts) and
- * rendered again only when what it shows changed. They are keyed by id (a row moves with its
- * message, keeping focus) and reconciled by hand rather than with Lit's `repeat`: the list only
- * appends and drops from the top, and the directive would cost 0.8 KB of the bundle budget.
- * One toolbar (react, reply, hide, and for hosts and moderators the moderation menu) shows in
- * the hovered or focused row; the like button, with its count, is in every row. The toolbar is
- * one tab stop (the like), arrow keys move inside it; one click and one keydown listener serve
- * all rows.
+ * Messages are plain rows in the list's own shadow root (issue 10, item 9: no custom element,
+ * shadow root or style sheet per message), drawn by `messageRow` (message-row.ts) and kept by
+ * `MessageRowsController` (message-rows.ts), which also moves the one toolbar (react, reply,
+ * hide, and for hosts and moderators the moderation menu) to the hovered or focused row; the
+ * like button, with its count, is in every row. The toolbar is one tab stop (the like), arrow
+ * keys move inside it.
  *
  * @summary The scrolling list of messages.
  * @csspart message - Each message (with `data-id` and `data-seq`; pending ones `data-pending`, deleted ones `data-deleted`).
@@ -92,6 +78,18 @@ export class LcMessageList extends LcElement {
   #me = this.watch((s) => s.me.$me);
   #liked = this.watch((s) => s.ui.$liked);
   #mine = this.watch((s) => s.ui.$mine);
+  /** The rows and their shared toolbar. */
+  #rows = new MessageRowsController(this, (key, message) => {
+    const me = this.#me.value?.user;
+    return {
+      liked: !!this.#liked.value?.has(key),
+      now: this.#now,
+      mine: this.#mine.value?.get(key),
+      own: message.user.id === me?.id,
+      staff: isStaff(me),
+      locale: this.locale,
+    };
+  });
   #hidden = this.watch((s) => s.hidden.$hidden);
   #lastHidden = this.watch((s) => s.hidden.$last);
 
@@ -113,10 +111,6 @@ export class LcMessageList extends LcElement {
   #heard: Message[] = [];
   #announceTimer?: ReturnType<typeof setTimeout>;
   #items: Item[] = [];
-  /** The key of the row that shows the toolbar (hovered or focused). */
-  #active?: string;
-  /** The key of the row whose reaction picker is open. */
-  #picking?: string;
   /** When the list last rendered (`performance.now()`, ms). */
   #renderedAt = 0;
 
@@ -201,150 +195,6 @@ export class LcMessageList extends LcElement {
   }
 
   /**
-   * Puts one row per item into `box`, in order: rows of messages that left go first, so the
-   * ones that stay are not moved (a move would drop focus), then new ones go in.
-   */
-  #sync(box: Element): void {
-    const keys = new Set(this.#items.map((i) => i.key));
-    const old = new Map<string, Row>();
-    for (const node of [...box.children] as Row[]) {
-      if (keys.has(node.dataset.id!)) old.set(node.dataset.id!, node);
-      else node.remove();
-    }
-    const me = this.#me.value?.user;
-    let at = box.firstElementChild;
-    for (const item of this.#items) {
-      const { key, message, pending } = item;
-      let row = old.get(key);
-      if (!row) {
-        row = document.createElement('div');
-        row.className = 'msg';
-        row.dataset.id = key;
-      }
-      // Only what changed is written: once per frame over 200 rows, an unchanged attribute still costs.
-      if (row.item?.message !== message || row.mentionOf !== me?.name) {
-        // A message that mentions me: part="message mention" (highlighted, counted in the pill).
-        const mention = !!me && !pending && !message.deleted && message.user.id !== me.id && mentions(message.text, me.name);
-        row.mentionOf = me?.name;
-        row.setAttribute('part', mention ? 'message mention' : 'message');
-        if (pending) delete row.dataset.seq;
-        else row.dataset.seq = String(message.seq);
-        row.toggleAttribute('data-deleted', !!message.deleted);
-      }
-      if (row.item?.pending !== pending) row.toggleAttribute('data-pending', !!pending);
-      row.item = item;
-      this.#paint(row);
-      if (row === at) at = at.nextElementSibling;
-      else box.insertBefore(row, at);
-    }
-  }
-
-  /** Renders a row's message into it, when what it shows changed. */
-  #paint(row: Row): void {
-    const { key, message, pending } = row.item!;
-    const me = this.#me.value?.user;
-    const state: RowState = {
-      message,
-      pending,
-      liked: !!this.#liked.value?.has(key),
-      now: this.#now,
-      mine: this.#mine.value?.get(key),
-      active: this.#active === key,
-      picking: this.#picking === key,
-      own: message.user.id === me?.id,
-      staff: isStaff(me),
-      locale: this.locale,
-    };
-    if (sameRow(row.state, state)) return;
-    row.state = state;
-    render(messageRow(state, this.stores), row);
-  }
-
-  #row(key: string | undefined): Row | null {
-    return key === undefined ? null : this.renderRoot.querySelector<Row>(`.items > [data-id="${CSS.escape(key)}"]`);
-  }
-
-  /** Sets which row's `key` shows the toolbar (or the picker), and renders both rows at once (focus may be on its way there). */
-  #set(which: 'active' | 'picking', key: string | undefined): void {
-    const was = which === 'active' ? this.#active : this.#picking;
-    if (was === key) return;
-    if (which === 'active') this.#active = key;
-    else this.#picking = key;
-    for (const row of [this.#row(was), this.#row(key)]) if (row) this.#paint(row);
-  }
-
-  /**
-   * Whether the toolbar stays where it is whatever the pointer does: while the keyboard is on its
-   * react, reply or hide button (`:focus-visible`), or focus is in an open moderation menu or its
-   * reason form. After a click, the pointer takes the toolbar along.
-   */
-  get #held(): boolean {
-    let at = (this.renderRoot as ShadowRoot).activeElement;
-    if (at?.closest('.bar')) return at.matches(':focus-visible');
-    while (at?.shadowRoot?.activeElement) at = at.shadowRoot.activeElement;
-    return !!at?.closest('[role=menu], form');
-  }
-
-  /** The pointer over a row shows its toolbar, unless focus is on the toolbar's tools elsewhere. */
-  #onPointerOver(e: Event): void {
-    const row = (e.target as Element).closest<Row>('.msg');
-    if (row && !this.#held) this.#set('active', row.dataset.id);
-  }
-
-  /** The pointer left the list: no toolbar, unless focus is in its row. */
-  #onPointerLeave(): void {
-    if (!this.#row(this.#active)?.matches(':focus-within')) this.#set('active', undefined);
-  }
-
-  #onFocusIn(e: FocusEvent): void {
-    this.#set('active', (e.target as Element).closest<Row>('.msg')?.dataset.id);
-  }
-
-  /** Focus left: no toolbar, unless the pointer is over its row. Checked a task later: focus may be on its way back into the row (a closing menu gives it to its button). */
-  #onFocusOut(): void {
-    setTimeout(() => {
-      if (!this.#row(this.#active)?.matches(':focus-within, :hover')) this.#set('active', undefined);
-    });
-  }
-
-  /** Every button of every row: one listener, the button's `data-act` says what it does. */
-  #onClick(e: Event): void {
-    const button = (e.target as Element).closest<HTMLElement>('[data-act]');
-    const item = button?.closest<Row>('.msg')?.item;
-    const stores = this.stores;
-    if (!item || !stores) return;
-    const { key, message: m } = item;
-    const act = button!.dataset.act;
-    if (act === 'like') void stores.actions.like(m.id);
-    else if (act === 'react') {
-      this.#set('picking', undefined);
-      void stores.actions.react(m.id, button!.dataset.r as Reaction);
-    } else if (act === 'pick') this.#set('picking', this.#picking === key ? undefined : key);
-    else if (act === 'reply') stores.ui.replyTo(m);
-    else if (act === 'hide') stores.hidden.hide(m.user);
-    else if (act === 'quote') this.#toOriginal(m.replyTo!.id);
-  }
-
-  /** The toolbar (react, reply, hide, like) is one tab stop: arrow keys move inside it. */
-  #onKeyDown(e: KeyboardEvent): void {
-    const step = e.key === 'ArrowRight' ? 1 : e.key === 'ArrowLeft' ? -1 : 0;
-    const buttons = [...((e.target as Element).closest('.tools')?.querySelectorAll('button') ?? [])];
-    const at = buttons.indexOf(e.target as HTMLButtonElement);
-    if (!step || at < 0) return;
-    buttons[(at + (getComputedStyle(this).direction === 'rtl' ? -step : step) + buttons.length) % buttons.length]!.focus();
-    e.preventDefault();
-  }
-
-  /** Activating a reply's quote scrolls to the original, when it is loaded, and focuses it. */
-  #toOriginal(id: string): void {
-    const original = this.#row(id);
-    if (!original) return;
-    original.tabIndex = -1;
-    original.scrollIntoView({ block: 'center' });
-    original.focus();
-  }
-
-  /**
    * Following the bottom also when rows change height after the list rendered: a message out
    * of view skips layout (`content-visibility: auto`) with an estimated height until it shows,
    * and pictures load late.
@@ -357,7 +207,7 @@ export class LcMessageList extends LcElement {
   }
 
   override updated(): void {
-    this.#sync(this.renderRoot.querySelector('.items')!);
+    this.#rows.sync(this.renderRoot.querySelector('.items')!, this.#items, this.#me.value?.user);
     const anchor = this.#anchor;
     if (anchor && this.#older.value) {
       // An older page went in above (and the newest left below): keep what the reader saw where it was.
@@ -427,8 +277,8 @@ export class LcMessageList extends LcElement {
   override render() {
     const { t } = this.locale;
     return html`<div class="log" role="log" aria-live="off" aria-label=${t.messages} tabindex="0" @scroll=${this.#onScroll}>
-        <div class="items" @click=${this.#onClick} @keydown=${this.#onKeyDown} @pointerover=${this.#onPointerOver} @pointerleave=${this.#onPointerLeave}
-          @focusin=${this.#onFocusIn} @focusout=${this.#onFocusOut}></div>
+        <div class="items" @click=${this.#rows.onClick} @keydown=${this.#rows.onKeyDown} @pointerover=${this.#rows.onPointerOver}
+          @pointerleave=${this.#rows.onPointerLeave} @focusin=${this.#rows.onFocusIn} @focusout=${this.#rows.onFocusOut}></div>
         ${this.#items.length ? nothing : html`<p class="empty" part="empty">${t.empty}</p>`}
       </div>
       <div class="sr" role="status" aria-live="polite">${this.#announcement}</div>

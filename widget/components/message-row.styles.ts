@@ -14,7 +14,8 @@ export const styles = css`
     align-items: center;
     gap: 0 6px;
     min-height: 44px;
-    padding: 6px calc(var(--lc-space) + 60px) 6px calc(var(--lc-space) + var(--lc-avatar-size, 32px) + 10px);
+    padding-block: 6px;
+    padding-inline: calc(var(--lc-space) + var(--lc-avatar-size, 32px) + 10px) calc(var(--lc-space) + 60px);
   }
   .msg:hover {
     background: var(--lc-color-hover);
