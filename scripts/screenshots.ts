@@ -95,6 +95,7 @@ async function shootHost() {
     await pages[who]!.waitForTimeout(250);
   }
   for (const page of pages.slice(1)) for (let i = 0; i < 3; i++) await page.locator('[part~="heart-button"]').click();
+  await host.locator('[part~="message"]').filter({ hasText: 'Spoiler' }).hover();
   await host.locator('[part~="message"]').filter({ hasText: 'Spoiler' }).locator('[part~="menu-button"]').click();
   await host.waitForTimeout(600);
   await host.screenshot({ path: join(outDir, 'host-view.png') });

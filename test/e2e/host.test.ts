@@ -66,8 +66,9 @@ async function send(page: Page, text: string) {
   await page.locator('[part~="input"]').press('Enter');
 }
 
-/** The host picks `item` in the actions menu of the message with `text`, with a reason when asked. */
+/** The host picks `item` in the actions menu of the message with `text` (in the toolbar the pointer over it shows), with a reason when asked. */
 async function moderate(host: Page, text: string, item: string, reason?: string) {
+  await messagesWith(host, text).hover();
   await messagesWith(host, text).locator('[part~="menu-button"]').click();
   await host.locator('[part~="menu-item"]', { hasText: item }).click();
   if (reason === undefined) return;
