@@ -108,9 +108,12 @@ export const styles = css`
     inset-inline-end: var(--lc-space);
     display: flex;
     align-items: center;
-    gap: 2px;
   }
+  /* Over the end of the name line (mostly empty), beside the like: it covers little of the text. */
   .bar {
+    position: absolute;
+    top: 3px;
+    inset-inline-end: calc(100% + 2px);
     display: flex;
     border: 1px solid var(--lc-color-border);
     border-radius: 15px;
@@ -138,8 +141,8 @@ export const styles = css`
   }
   .tool {
     min-width: 28px;
-    min-height: 28px;
-    border-radius: 14px;
+    min-height: 26px;
+    border-radius: 13px;
     color: var(--lc-color-muted);
   }
   .tool:hover,
