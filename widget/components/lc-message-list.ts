@@ -122,7 +122,8 @@ export class LcMessageList extends LcElement {
    * and while they stream, at most once per {@link RENDER_EVERY_MS}: a render is mostly the
    * browser's style, layout, paint and commit of the moved list, whatever the number of new
    * rows, so ten messages go in one render rather than in six. After a quiet spell a message
-   * shows in the next frame. Hovering, focus and the toolbar's buttons render their rows at once.
+   * shows in the next frame. Pointing and focus (the toolbar) and the reaction picker render
+   * their rows at once.
    */
   protected override async scheduleUpdate(): Promise<void> {
     // The first render at once: the list is there as soon as the element is.
