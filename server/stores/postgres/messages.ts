@@ -11,7 +11,7 @@
  *    SHARE`, so a concurrent deletion either came first or blanks this quote too).
  * Every query is an indexed look-up or a single-row write: none grows with history.
  */
-import { randomUUID } from 'node:crypto';
+import { v7 as timeOrderedUuid } from 'uuid';
 import type { AppendChatMessageInput, AppendChatMessageResult, AwardSnapshot, Ledger, StoredMessage } from '../ledger.ts';
 import type { PgContext } from './context.ts';
 import { awardChatMessage } from './economy.ts';
@@ -71,7 +71,7 @@ export function messages(ctx: PgContext): Messages {
     if (seq === null) throw new Error(`room ${input.roomId} does not exist`);
 
     const { session, started } = await ensureIn(client, input.roomId, input.now, input.needsNewSession);
-    const id = randomUUID();
+    const id = timeOrderedUuid();
     const userId = input.user.id;
     const userJson = JSON.stringify(input.user);
     const earned = input.decide

@@ -13,7 +13,7 @@
  * NOTHING`); the stored row is looked up only for a duplicate, or before an append starts a
  * session (so a retry never starts one).
  */
-import { randomUUID } from 'node:crypto';
+import { v7 as timeOrderedUuid } from 'uuid';
 import type Database from 'better-sqlite3';
 import type { ReplyQuote } from 'live-chat-protocol';
 import type { AppendChatMessageInput, AppendChatMessageResult, Ledger, SessionRecord } from '../ledger.ts';
@@ -85,7 +85,7 @@ export function messages(db: Database.Database, rooms: RoomSessionSteps, economy
       batch.sessions.set(roomId, session);
     }
 
-    const id = randomUUID();
+    const id = timeOrderedUuid();
     const seq = last + 1;
     const userJson = JSON.stringify(input.user);
     const award = input.decide
