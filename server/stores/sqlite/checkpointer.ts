@@ -63,7 +63,8 @@ const run = () => {
   timer = setTimeout(run, behind ? 0 : workerData.intervalMs);
 };
 parentPort.on('message', (message) => {
-  if (message === 'restarted' && timer === null) return run();
+  // The WAL starts over at the next commit: until then it still counts its old pages.
+  if (message === 'restarted' && timer === null) timer = setTimeout(run, workerData.intervalMs);
   if (message !== 'stop') return;
   stopped = true;
   clearTimeout(timer);
