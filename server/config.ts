@@ -257,7 +257,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     coinCooldownSeconds: v.COIN_COOLDOWN_SECONDS ?? DEFAULT_LIMITS.coinCooldownSeconds,
     statsIntervalMs: v.STATS_INTERVAL_MS ?? 250,
     smallRoomLimit: v.SMALL_ROOM_LIMIT ?? DEFAULT_LIMITS.smallRoomLimit,
-    groupCommitMs: v.GROUP_COMMIT_MS ?? 2,
+    groupCommitMs: v.GROUP_COMMIT_MS ?? 0,
     groupCommitMaxMessages: v.GROUP_COMMIT_MAX_MESSAGES ?? 64,
     leaderboardSize: v.LEADERBOARD_SIZE ?? DEFAULT_LIMITS.leaderboardSize,
     typingTtlMs: 5000,
