@@ -24,7 +24,7 @@ import type { AppendChatMessageInput, AppendChatMessageResult, AwardSnapshot, Se
 import { CHAT_KIND } from './economy.ts';
 import type { Client } from './pool.ts';
 import { startIn } from './rooms-sessions.ts';
-import { SESSION_COLUMNS, toMessage, toSession, type MessageRow, type SessionRow } from './rows.ts';
+import { appendedMessage, SESSION_COLUMNS, toMessage, toSession, type MessageRow, type SessionRow } from './rows.ts';
 
 /** Map key of several parts (ids never hold a NUL). */
 const key = (...parts: string[]) => parts.join('\u0000');
@@ -198,22 +198,7 @@ export async function appendBatch(client: Client, inputs: readonly AppendChatMes
       replyTo?.id ?? null,
       replyTo ? JSON.stringify(replyTo) : null,
     );
-    const message: StoredMessage = {
-      id,
-      seq,
-      roomId,
-      sessionId: session.id,
-      clientId: input.clientId,
-      user: JSON.parse(userJson),
-      guest: input.guest,
-      text: input.text,
-      createdAt: now,
-      likes: 0,
-      deleted: false,
-      award,
-      replyTo,
-      reactions: {},
-    };
+    const message = appendedMessage(input, { id, seq, sessionId: session.id, userJson, award, replyTo });
     byClientId.set(key(roomId, userId, input.clientId), message);
     results.push({ message, duplicate: false, sessionStarted: started ? session : null });
   }
