@@ -16,7 +16,8 @@
  * - idle memory per connection, cold start to /health, the widget bundle
  *
  * Env: BENCH_QUICK=1 (fewer clients and steps, for a smoke run), BENCH_WORKERS (4),
- * BENCH_POSTGRES=0 (skip PostgreSQL), BENCH_CPU_PROF=DIR (the live-chat servers write CPU profiles
+ * BENCH_POSTGRES=0 (skip PostgreSQL), BENCH_ONLY=memory,join,fanout,throughput,history,startup (a
+ * comma list: only these scenarios, to iterate on one), BENCH_CPU_PROF=DIR (the live-chat servers write CPU profiles
  * there as they stop). Bounded: well under 10 minutes on 2 cores.
  */
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -38,6 +39,9 @@ const STEP_MS = QUICK ? 1500 : 3000;
 const IDLE = QUICK ? 200 : 1000;
 const WORKERS = Number(process.env.BENCH_WORKERS ?? 4);
 const SEEDED = QUICK ? 2000 : 20_000;
+const ONLY = process.env.BENCH_ONLY ? new Set(process.env.BENCH_ONLY.split(',').map((s) => s.trim())) : null;
+/** Whether the scenario named `name` runs (BENCH_ONLY). */
+const runs = (name: 'memory' | 'join' | 'fanout' | 'throughput' | 'history' | 'startup') => ONLY === null || ONLY.has(name);
 
 const load = () => loadavg()[0]!.toFixed(2);
 const started = Date.now();
@@ -77,11 +81,11 @@ try {
   }
   const step = (what: string) => console.error(`[bench ${((Date.now() - started) / 1000).toFixed(0)} s, load ${load()}] ${what}`);
 
-  for (const t of targets) {
+  for (const t of runs('memory') ? targets : []) {
     step(`idle memory: ${t.name}`);
     record(`idle memory per connection (${IDLE} joined guests)`, 'KB', false, t.name, await idleMemory(t, pool, IDLE, 'idle'));
   }
-  for (const t of targets) {
+  for (const t of runs('join') ? targets : []) {
     step(`join storm: ${t.name}`);
     const storm = await joinStorm(t, pool, STORM, 'storm');
     record(`join storm, ${STORM} clients, 100 messages of history: joins/s`, 'joins/s', true, t.name, storm.joinsPerSecond);
@@ -91,7 +95,7 @@ try {
     record('join storm: joins refused or dropped', 'joins', false, t.name, storm.failed);
   }
   loads.push(`after the join storm ${load()}`);
-  for (const receivers of FANOUT) {
+  for (const receivers of runs('fanout') ? FANOUT : []) {
     for (const t of targets) {
       step(`fan-out to ${receivers}: ${t.name}`);
       for (const s of await fanout(t, pool, sender, receivers, RATES, STEP_MS)) {
@@ -103,16 +107,19 @@ try {
     }
   }
   loads.push(`after the fan-out ${load()}`);
-  for (const [senders, rooms] of [
+  const throughputRuns = [
     [8, 1],
     [100, 100],
-  ] as const) {
+  ] as const;
+  for (const [senders, rooms] of runs('throughput') ? throughputRuns : []) {
     for (const t of targets) {
       step(`throughput ${senders} senders / ${rooms} rooms: ${t.name}`);
       const tp = await throughput(t, pool, senders, rooms, STEP_MS, t.name.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, ''));
       const where = rooms === 1 ? `one room, ${senders} senders` : `${rooms} rooms, ${senders} senders`;
       record(`throughput, ${where}: msg/s (closed loop)`, 'msg/s', true, t.name, tp.peak);
       record(`throughput, ${where}: ack p99 at half the peak rate`, 'ms', false, t.name, tp.halfP99);
+      record(`throughput, ${where}: server CPU per message`, 'µs', false, t.name, tp.cpuUsPerMessage);
+      record(`throughput, ${where}: events received per message`, 'events', false, t.name, tp.framesPerMessage);
     }
   }
   loads.push(`after the throughput ${load()}`);
@@ -123,25 +130,29 @@ try {
 }
 
 try {
-  console.error('[bench] history cost: SQLite');
-  const sqlite = await historyCost({}, SEEDED);
-  record(`send path, a user with ${SEEDED.toLocaleString('en')} messages in the session ÷ a fresh user`, 'ratio', true, 'live-chat (SQLite)', sqlite.heavy / sqlite.fresh);
-  record('send path, fresh user (in process, 16 in flight)', 'msg/s', true, 'live-chat (SQLite)', sqlite.fresh);
-  if (postgres) {
-    console.error('[bench] history cost: PostgreSQL');
-    const pg = await historyCost({ DATABASE_URL: await postgres.createDatabase('bench_history') }, SEEDED);
-    record(`send path, a user with ${SEEDED.toLocaleString('en')} messages in the session ÷ a fresh user`, 'ratio', true, 'live-chat (PostgreSQL)', pg.heavy / pg.fresh);
-    record('send path, fresh user (in process, 16 in flight)', 'msg/s', true, 'live-chat (PostgreSQL)', pg.fresh);
+  if (runs('history')) {
+    console.error('[bench] history cost: SQLite');
+    const sqlite = await historyCost({}, SEEDED);
+    record(`send path, a user with ${SEEDED.toLocaleString('en')} messages in the session ÷ a fresh user`, 'ratio', true, 'live-chat (SQLite)', sqlite.heavy / sqlite.fresh);
+    record('send path, fresh user (in process, 16 in flight)', 'msg/s', true, 'live-chat (SQLite)', sqlite.fresh);
+    if (postgres) {
+      console.error('[bench] history cost: PostgreSQL');
+      const pg = await historyCost({ DATABASE_URL: await postgres.createDatabase('bench_history') }, SEEDED);
+      record(`send path, a user with ${SEEDED.toLocaleString('en')} messages in the session ÷ a fresh user`, 'ratio', true, 'live-chat (PostgreSQL)', pg.heavy / pg.fresh);
+      record('send path, fresh user (in process, 16 in flight)', 'msg/s', true, 'live-chat (PostgreSQL)', pg.fresh);
+    }
   }
 } finally {
   await postgres?.stop();
   rmSync(dataDir, { recursive: true, force: true });
 }
 
-console.error('[bench] cold start');
-const startup = await measureStartup(QUICK ? 2 : 5);
-record('cold start to /health (median)', 'ms', false, 'bare Socket.IO', startup.baselineMs);
-record('cold start to /health (median)', 'ms', false, 'live-chat (SQLite)', startup.serverMs);
+if (runs('startup')) {
+  console.error('[bench] cold start');
+  const startup = await measureStartup(QUICK ? 2 : 5);
+  record('cold start to /health (median)', 'ms', false, 'bare Socket.IO', startup.baselineMs);
+  record('cold start to /health (median)', 'ms', false, 'live-chat (SQLite)', startup.serverMs);
+}
 loads.push(`end ${load()}`);
 
 const bundle = join(repoRoot, 'widget', 'dist', 'live-chat.js');

@@ -3,7 +3,7 @@
  * baseline (bench/harness.ts). Clients live in the load generator processes, never in the
  * process of the server under test. Every scenario is bounded in clients and time.
  */
-import { fillHistory, percentile, rssKb, sleep, type LoadPool, type Target } from './harness.ts';
+import { cpuMs, fillHistory, percentile, rssKb, sleep, type LoadPool, type Target } from './harness.ts';
 
 export interface JoinStorm {
   joinsPerSecond: number;
@@ -106,6 +106,10 @@ export interface Throughput {
   peak: number;
   /** Ack p99 (ms) in that closed loop. */
   peakP99: number;
+  /** The server's CPU time per acked message in that closed loop, in µs (user + system). */
+  cpuUsPerMessage: number;
+  /** Events the senders received per acked message in that closed loop (broadcasts and the rest; acks not counted). */
+  framesPerMessage: number;
   /** Ack p50 / p99 (ms) when sending at half the peak rate. */
   halfP50: number;
   halfP99: number;
@@ -129,7 +133,11 @@ export async function throughput(target: Target, pool: LoadPool, senders: number
   // Worker i's sockets send to the rooms of its slice (every room gets senders when senders ≥ rooms).
   await pool.all('connect', (i) => ({ url: target.url, count: slices[i]!.tokens.length, tokens: slices[i]!.tokens }));
   await pool.all('join', (i) => ({ roomIds: slices[i]!.roomIds.length > 0 ? slices[i]!.roomIds : roomIds }));
+  await pool.all('count', { on: true });
+  const cpuBefore = cpuMs(target.pid);
   const closed = await pool.all<{ latencies: number[] }>('closedLoop', (i) => ({ roomIds: slices[i]!.roomIds.length > 0 ? slices[i]!.roomIds : roomIds, ms }));
+  const cpuUsed = cpuMs(target.pid) - cpuBefore;
+  const frames = (await pool.all<{ frames: number }>('count', { on: false })).reduce((sum, c) => sum + c.frames, 0);
   const acked = closed.flatMap((c) => c.latencies);
   const peak = acked.length / (ms / 1000);
   const open = await pool.all<{ latencies: number[] }>('openLoop', (i) => ({
@@ -140,7 +148,7 @@ export async function throughput(target: Target, pool: LoadPool, senders: number
   }));
   const half = open.flatMap((o) => o.latencies);
   await pool.all('disconnect');
-  return { peak, peakP99: percentile(acked, 99), halfP50: percentile(half, 50), halfP99: percentile(half, 99) };
+  return { peak, peakP99: percentile(acked, 99), cpuUsPerMessage: (cpuUsed * 1000) / acked.length, framesPerMessage: frames / acked.length, halfP50: percentile(half, 50), halfP99: percentile(half, 99) };
 }
 
 /** KB of server memory per idle connection: RSS before and after `clients` guests joined a room. */

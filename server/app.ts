@@ -188,7 +188,9 @@ function openLedger(config: Config, logger: Logger): Ledger {
     });
   }
   prepareDataDir(config.dataDir);
-  return createLedger(openDatabase(config.dataDir, config.sqliteSynchronous));
+  return createLedger(openDatabase(config.dataDir, config.sqliteSynchronous), {
+    onCheckpointError: (err) => logger.warn({ err }, 'the SQLite checkpoint worker stopped; commits checkpoint the WAL again'),
+  });
 }
 
 /** QUIT when connected, else drop the connection (no waiting for a Redis that is gone). */

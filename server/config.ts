@@ -75,6 +75,8 @@ export interface Config {
   replayWindow: number;
   /** Hearts (`room:like` counts) one user may give one room per sliding minute. */
   roomLikesPerMinute: number;
+  /** Reaction toggles per user per room per sliding minute (`REACTIONS_PER_MINUTE`). */
+  reactionsPerMinute: number;
   /** XP per chat message. */
   xpPerMessage: number;
   /** Chat XP a user can earn per UTC day. */
@@ -163,6 +165,7 @@ const variables = {
   HISTORY_LIMIT: int(1, 1000),
   REPLAY_WINDOW: int(1, 100_000),
   ROOM_LIKES_PER_MINUTE: int(1, 100_000),
+  REACTIONS_PER_MINUTE: int(1, 100_000),
   XP_PER_MESSAGE: int(0, 1_000_000),
   DAILY_XP_CAP: int(0, 1_000_000_000),
   COINS_PER_MESSAGE: int(0, 1_000_000),
@@ -251,13 +254,14 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     historyLimit: v.HISTORY_LIMIT ?? DEFAULT_LIMITS.historyLimit,
     replayWindow: v.REPLAY_WINDOW ?? DEFAULT_LIMITS.replayWindow,
     roomLikesPerMinute: v.ROOM_LIKES_PER_MINUTE ?? DEFAULT_LIMITS.roomLikesPerMinute,
+    reactionsPerMinute: v.REACTIONS_PER_MINUTE ?? DEFAULT_LIMITS.reactionsPerMinute,
     xpPerMessage: v.XP_PER_MESSAGE ?? DEFAULT_LIMITS.xpPerMessage,
     dailyXpCap: v.DAILY_XP_CAP ?? DEFAULT_LIMITS.dailyXpCap,
     coinsPerMessage: v.COINS_PER_MESSAGE ?? DEFAULT_LIMITS.coinsPerMessage,
     coinCooldownSeconds: v.COIN_COOLDOWN_SECONDS ?? DEFAULT_LIMITS.coinCooldownSeconds,
     statsIntervalMs: v.STATS_INTERVAL_MS ?? 250,
     smallRoomLimit: v.SMALL_ROOM_LIMIT ?? DEFAULT_LIMITS.smallRoomLimit,
-    groupCommitMs: v.GROUP_COMMIT_MS ?? 2,
+    groupCommitMs: v.GROUP_COMMIT_MS ?? 0,
     groupCommitMaxMessages: v.GROUP_COMMIT_MAX_MESSAGES ?? 64,
     leaderboardSize: v.LEADERBOARD_SIZE ?? DEFAULT_LIMITS.leaderboardSize,
     typingTtlMs: 5000,

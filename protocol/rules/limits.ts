@@ -14,6 +14,8 @@ export const DEFAULT_LIMITS = {
   replayWindow: 500,
   /** Hearts per user per room per sliding minute (`ROOM_LIKES_PER_MINUTE`). */
   roomLikesPerMinute: 60,
+  /** Reaction toggles (`message:react`, `message:like`) per user per room per sliding minute (`REACTIONS_PER_MINUTE`). */
+  reactionsPerMinute: 60,
   /** XP per chat message (`XP_PER_MESSAGE`). */
   xpPerMessage: 1,
   /** Chat XP per user per UTC day (`DAILY_XP_CAP`). */

@@ -48,10 +48,19 @@ export function subscribeBroadcasts(
     },
     onFlushError,
   );
+  /**
+   * The session whose scores changed last, per room: a flush reads its board from the hot
+   * state alone. Forgotten when a session starts or ends (the flush then asks the ledger which
+   * session is current).
+   */
+  const scoredSession = new Map<string, string>();
   const leaderboard = new RoomCoalescer(
     config.statsIntervalMs,
     async (roomId) => {
-      const update = await sessions.leaderboard(roomId);
+      const sessionId = scoredSession.get(roomId);
+      const update = sessionId
+        ? { roomId, sessionId, entries: await services.rewards.leaderboard(sessionId, config.leaderboardSize) }
+        : await sessions.leaderboard(roomId);
       if (update) toRoom(roomId).emit('leaderboard:update', update);
     },
     onFlushError,
@@ -119,9 +128,11 @@ export function subscribeBroadcasts(
       io.to(userChannel(userId)).emit('moderation:notice', notice);
     }),
     events.on('sessionEnded', ({ roomId, session }) => {
+      scoredSession.delete(roomId);
       toRoom(roomId).emit('session:updated', { roomId, session: toWireSession(session) });
     }),
     events.on('sessionStarted', ({ roomId, session }) => {
+      scoredSession.delete(roomId);
       toRoom(roomId).emit('session:updated', { roomId, session: toWireSession(session) });
       leaderboard.schedule(roomId);
       stats.schedule(roomId);
@@ -134,7 +145,10 @@ export function subscribeBroadcasts(
       typing.schedule(roomId);
       if (expiresInMs !== null) scheduleTypingExpiry(roomId, expiresInMs);
     }),
-    events.on('leaderboardChanged', ({ roomId }) => leaderboard.schedule(roomId)),
+    events.on('leaderboardChanged', ({ roomId, sessionId }) => {
+      scoredSession.set(roomId, sessionId);
+      leaderboard.schedule(roomId);
+    }),
     events.on('statsChanged', ({ roomId }) => stats.schedule(roomId)),
   ];
 

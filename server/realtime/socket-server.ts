@@ -22,6 +22,7 @@ import type { Services } from '../services/index.ts';
 import type { Connection } from '../services/presence.ts';
 import { toWireSession } from '../services/sessions.ts';
 import { InFlight, onEvent } from './ack.ts';
+import { syncCaches } from './cache-sync.ts';
 import { subscribeBroadcasts, roomChannel, userChannel } from './broadcasts.ts';
 import { startViewerSampling } from './viewer-sampler.ts';
 
@@ -97,6 +98,7 @@ export function attachRealtime(io: ChatServer, deps: RealtimeDeps): Realtime {
   const inFlight = new InFlight();
   const context = { logger, metrics, inFlight };
   const broadcasts = subscribeBroadcasts(io, deps);
+  const unsyncCaches = syncCaches(io as unknown as Server, services, deps.config.redisUrl !== null);
   const sampling = startViewerSampling(io, services.recap, logger, undefined, services.events);
 
   /** `not_found` for an unknown room, `forbidden` for one this socket has not joined. */
@@ -231,6 +233,7 @@ export function attachRealtime(io: ChatServer, deps: RealtimeDeps): Realtime {
     },
     close: () => {
       broadcasts.close();
+      unsyncCaches();
       sampling.stop();
     },
   };

@@ -4,10 +4,12 @@
  *
  * `send` order of checks: room (`not_found`), visibility (`forbidden`), posting right
  * (`unauthorized`), text (`invalid` / `too_long`), idempotency (a known `clientId` answers the
- * first message and reward, before any limit), the answered message of a reply (`not_found`
- * when unknown or deleted), chat window (`chat_closed`), moderator
- * ban or timeout (`banned`, `timed_out`), slow mode (`slow_mode`, hosts/moderators exempt), rate limit
- * (`rate_limited`). Then ONE ledger transaction stores the message with its seq, award and
+ * first message and reward, whatever the limits say), the answered message of a reply
+ * (`not_found` when unknown or deleted), chat window (`chat_closed`), moderator ban or timeout
+ * (`banned`, `timed_out`), slow mode (`slow_mode`, hosts/moderators exempt), rate limit
+ * (`rate_limited`). Idempotency costs no read per send: a refusal by any check after the text
+ * first looks the `clientId` up (a stored one is answered instead), and the append answers a
+ * known one itself. Then ONE ledger transaction stores the message with its seq, award and
  * session counts, under the award rule and the session rule this service hands it: the
  * group committer (`group-commit.ts`, `GROUP_COMMIT_MS` / `GROUP_COMMIT_MAX_MESSAGES`) stores
  * the messages that arrive together, across rooms, in one transaction, in arrival order. Right
@@ -20,7 +22,7 @@
  * the retry is answered as a duplicate AND writes the caches again (both writes are
  * idempotent), so the leaderboard and the `reward` event catch up.
  */
-import { refuse } from '../errors.ts';
+import { AppError, refuse } from '../errors.ts';
 import { planJoin, utcDay, type ReplyQuote, type JoinAck, type Message, type Reward, type SendPayload } from 'live-chat-protocol';
 import type { RoomRecord, SessionRecord, StoredMessage } from '../stores/ledger.ts';
 import { iso, type ServiceContext } from './deps.ts';
@@ -212,24 +214,32 @@ export function createChatService(deps: ChatDeps): ChatService {
     },
 
     async send(identity, payload) {
-      const room = await rooms.getVisible(identity, payload.roomId);
+      // The room's settings from the cache (its lastSeq may be behind: the append takes seqs).
+      const room = await rooms.getVisibleSettings(identity, payload.roomId);
       if (!ids.canPost(identity)) throw refuse.unauthorized('Sign in to chat');
       const text = checkMessageText(payload.text, config.maxMessageLength);
       const userId = identity.user.id;
 
-      const known = await ledger.findMessageByClientId(room.id, userId, payload.clientId);
-      if (known) return retried(room, known);
-      const replyTo = payload.replyTo === undefined ? null : await quoteFor(room.id, payload.replyTo);
-
+      // Idempotency without a read per send: a known `clientId` is answered by the append
+      // itself (its transaction finds it), and a refusal below first asks the ledger whether the
+      // message was stored already, so a retry is answered whatever the limits say now.
+      let replyTo: ReplyQuote | null = null;
       const now = clock();
-      assertWindowOpen(room, now);
-      await restrictions.assertMayAct(room.id, userId, now);
-      const slowMode = room.slowModeSeconds > 0 && !isStaff(identity);
-      const checks = [{ key: `msg:${room.id}:${userId}`, limit: config.messagesPerMinute, windowMs: 60_000 }];
-      if (slowMode) checks.unshift({ key: `slow:${room.id}:${userId}`, limit: 1, windowMs: room.slowModeSeconds * 1000 });
-      const rate = await hot.takeRate(checks, now);
-      if (!rate.allowed) {
-        throw slowMode && rate.index === 0 ? refuse.slowMode(rate.retryAfterMs) : refuse.rateLimited(rate.retryAfterMs);
+      try {
+        if (payload.replyTo !== undefined) replyTo = await quoteFor(room.id, payload.replyTo);
+        assertWindowOpen(room, now);
+        await restrictions.assertMayAct(room.id, userId, now);
+        const slowMode = room.slowModeSeconds > 0 && !isStaff(identity);
+        const checks = [{ key: `msg:${room.id}:${userId}`, limit: config.messagesPerMinute, windowMs: 60_000 }];
+        if (slowMode) checks.unshift({ key: `slow:${room.id}:${userId}`, limit: 1, windowMs: room.slowModeSeconds * 1000 });
+        const rate = await hot.takeRate(checks, now);
+        if (!rate.allowed) {
+          throw slowMode && rate.index === 0 ? refuse.slowMode(rate.retryAfterMs) : refuse.rateLimited(rate.retryAfterMs);
+        }
+      } catch (err) {
+        const known = err instanceof AppError ? await ledger.findMessageByClientId(room.id, userId, payload.clientId) : null;
+        if (known) return retried(room, known);
+        throw err;
       }
 
       const result = await committer.append({

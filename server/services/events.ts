@@ -49,8 +49,8 @@ export interface DomainEventMap {
    * that many ms, when the entry just set expires; null when nothing was set.
    */
   typingChanged: { roomId: string; expiresInMs: number | null };
-  /** A score on the room's current session leaderboard changed. */
-  leaderboardChanged: { roomId: string };
+  /** A score on the leaderboard of the room's session `sessionId` (the current one) changed. */
+  leaderboardChanged: { roomId: string; sessionId: string };
   /** A room's stats changed: viewers (occupancy) or the session's hearts. */
   statsChanged: { roomId: string };
 }

@@ -16,6 +16,7 @@
  *
  * Announces `messageDeleted`, `restrictionChanged` and `roomUpdated` (pin).
  */
+import { LRUCache } from 'lru-cache';
 import type { ModerationAction, ModerationEntry, Restriction } from 'live-chat-protocol';
 import { refuse } from '../errors.ts';
 import type { Ledger, RestrictionRecord, RoomRecord } from '../stores/ledger.ts';
@@ -64,13 +65,32 @@ export interface Restrictions {
    * @throws `banned` (message: the reason), `timed_out` with `retryAfterMs` until the timeout ends
    */
   assertMayAct(roomId: string, userId: string, now: number): Promise<void>;
+  /** Drops the cached restrictions of the user in the room (another instance changed them). */
+  forget(roomId: string, userId: string): void;
 }
 
-/** Builds the restriction checks over the ledger (one indexed read per check). Never throws when built. */
-export function createRestrictions({ ledger }: Pick<ServiceContext, 'ledger'>): Restrictions {
+/**
+ * How long a user's restrictions read for a send are used again, in ms: a timeout or ban made
+ * on another instance applies here at once through {@link Restrictions.forget} (Redis), or
+ * after at most this long when the instances cannot tell each other.
+ */
+export const RESTRICTIONS_TTL_MS = 5000;
+/** (room, user) pairs whose restrictions are kept (least recently used dropped first). */
+const RESTRICTIONS_MAX = 100_000;
+
+/**
+ * Builds the restriction checks over the ledger: one indexed read per (room, user), kept
+ * {@link RESTRICTIONS_TTL_MS} and dropped when a change is announced (`restrictionChanged`)
+ * here or by another instance ({@link Restrictions.forget}). Never throws when built.
+ */
+export function createRestrictions({ ledger, events }: Pick<ServiceContext, 'ledger' | 'events'>): Restrictions {
+  const cache = new LRUCache<string, RestrictionRecord[]>({ max: RESTRICTIONS_MAX, ttl: RESTRICTIONS_TTL_MS });
+  const key = (roomId: string, userId: string) => `${roomId}\u0000${userId}`;
+  events.on('restrictionChanged', ({ userId, notice }) => cache.delete(key(notice.roomId, userId)));
   const service: Restrictions = {
     async current(roomId, userId, now) {
-      const all = await ledger.restrictionsOf(roomId, userId);
+      let all = cache.get(key(roomId, userId));
+      if (!all) cache.set(key(roomId, userId), (all = await ledger.restrictionsOf(roomId, userId)));
       const ban = all.find((r) => r.kind === 'ban');
       if (ban) return ban;
       return all.find((r) => r.kind === 'timeout' && r.until !== null && r.until > now) ?? null;
@@ -80,6 +100,9 @@ export function createRestrictions({ ledger }: Pick<ServiceContext, 'ledger'>): 
       if (!running) return;
       if (running.kind === 'ban') throw refuse.banned(running.reason);
       throw refuse.timedOut(running.until! - now, running.reason ?? undefined);
+    },
+    forget(roomId, userId) {
+      cache.delete(key(roomId, userId));
     },
   };
   return service;

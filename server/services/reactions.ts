@@ -4,7 +4,8 @@
  * with ❤️ answered as `{ likes }`, and `Message.likes` is the ❤️ count.
  *
  * Who may react: whoever may post (signed-in users; guests only with `GUEST_CAN_POST`), not
- * banned or timed out in the room. A toggle is one ledger transaction (counts exact under any
+ * banned or timed out in the room, at most `REACTIONS_PER_MINUTE` toggles per room per sliding
+ * minute (`rate_limited`: a toggle is a ledger write and a broadcast). A toggle is one ledger transaction (counts exact under any
  * concurrency); then the message in the recent window is patched and `reactionsChanged` is
  * announced (coalesced per room into `message:reactions`), with `likesChanged` too when the
  * ❤️ count changed (`message:likes`, for clients that know only likes).
@@ -22,7 +23,8 @@ export interface ReactionService {
    * @returns the message's counts (zero counts omitted) and the caller's reactions on it, in
    *   `REACTIONS` order.
    * @throws `not_found` (room, or an unknown or deleted message), `forbidden` (private room),
-   *   `unauthorized` (a guest without `GUEST_CAN_POST`), `banned`, `timed_out`
+   *   `unauthorized` (a guest without `GUEST_CAN_POST`), `banned`, `timed_out`,
+   *   `rate_limited` (with `retryAfterMs`, over `REACTIONS_PER_MINUTE`)
    */
   react(identity: Identity, roomId: string, messageId: string, emoji: Reaction): Promise<ReactAck>;
   /** `message:like`: {@link react} with ❤️, answered with the ❤️ count. Same errors. */
@@ -33,19 +35,22 @@ export interface ReactionService {
 
 /**
  * Builds the reaction service.
- * @param deps the ledger (the toggle), the hot store (the recent window's copy), the clock
- *   (ms, for restrictions), `events`, and the identity, room and restriction services.
+ * @param deps the ledger (the toggle), the hot store (the recent window's copy and the rate
+ *   window), config (`reactionsPerMinute`), the clock (ms, for restrictions and the rate window), `events`, and the identity, room and restriction services.
  * @returns a {@link ReactionService}; refusals are AppErrors. Never throws when built.
  */
 export function createReactionService(
   deps: ServiceContext & { identity: IdentityService; rooms: RoomService; restrictions: Restrictions },
 ): ReactionService {
-  const { ledger, hot, clock, events, identity: ids, rooms, restrictions } = deps;
+  const { config, ledger, hot, clock, events, identity: ids, rooms, restrictions } = deps;
 
   async function toggle(identity: Identity, roomId: string, messageId: string, emoji: Reaction): Promise<ReactAck> {
-    const room = await rooms.getVisible(identity, roomId);
+    const room = await rooms.getVisibleSettings(identity, roomId);
     if (!ids.canPost(identity)) throw refuse.unauthorized('Sign in to react to messages');
-    await restrictions.assertMayAct(room.id, identity.user.id, clock());
+    const now = clock();
+    await restrictions.assertMayAct(room.id, identity.user.id, now);
+    const rate = await hot.takeRate([{ key: `react:${room.id}:${identity.user.id}`, limit: config.reactionsPerMinute, windowMs: 60_000 }], now);
+    if (!rate.allowed) throw refuse.rateLimited(rate.retryAfterMs);
     const result = await ledger.toggleReaction(room.id, messageId, identity.user.id, emoji);
     if (!result) throw refuse.notFound('No such message in this room');
     const likes = result.reactions[LIKE_REACTION] ?? 0;

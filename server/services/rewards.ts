@@ -140,7 +140,7 @@ export function createRewardService({ config, ledger, hot, clock, logger, metric
         messages: a.sessionMessages,
         lastSeq: message.seq,
       });
-      events.announce('leaderboardChanged', { roomId: message.roomId });
+      events.announce('leaderboardChanged', { roomId: message.roomId, sessionId: a.sessionId });
       const reward = service.toReward(message);
       if (reward && (reward.xp !== 0 || reward.coins !== 0)) events.announce('rewardEarned', { userId, reward });
     },

@@ -3,6 +3,7 @@
  * (`opensAt` / `closesAt`) and room settings (docs/protocol.md, "HTTP routes", issue 2 "Rooms").
  * Announces `roomUpdated` when settings change.
  */
+import { LRUCache } from 'lru-cache';
 import { randomBytes } from 'node:crypto';
 import { AppError, refuse } from '../errors.ts';
 import { chatWindowState, type CreateRoomBody, type Message, type Room, type RoomUpdatePayload } from 'live-chat-protocol';
@@ -68,6 +69,16 @@ export interface RoomService {
    * @throws `not_found`, `forbidden`
    */
   assertVisible(identity: Identity | null, roomId: string): Promise<void>;
+  /**
+   * {@link getVisible} for the send path, from a cache: the room as read at most
+   * {@link ROOM_SETTINGS_TTL_MS} ago and not changed since (a change announced here, or by
+   * another instance through {@link forget}, drops it). Its settings (privacy, window, slow
+   * mode) are current; its `lastSeq` may be behind.
+   * @throws `not_found`, `forbidden`
+   */
+  getVisibleSettings(identity: Identity | null, roomId: string): Promise<RoomRecord>;
+  /** Drops the cached settings of the room (another instance changed it). */
+  forget(roomId: string): void;
   /** Rooms the identity may see (anonymous HTTP callers: public rooms). */
   list(identity: Identity | null): Promise<RoomRecord[]>;
   /**
@@ -90,6 +101,15 @@ export interface RoomService {
 }
 
 /**
+ * How long the send path may use a room's settings without reading them again, in ms: the
+ * longest a change made on another instance takes to apply here when the instances cannot
+ * tell each other (Redis down); with Redis it applies at once (`forget`).
+ */
+export const ROOM_SETTINGS_TTL_MS = 5000;
+/** Rooms whose settings are kept (least recently used dropped first). */
+const ROOM_SETTINGS_MAX = 10_000;
+
+/**
  * Builds the room service over the ledger (rooms live in SQLite).
  * @param deps `ledger`, `clock` (ms, for `createdAt` and the chat window) and `events` are used.
  * @returns a {@link RoomService}; its methods reject with `not_found`, `forbidden`,
@@ -101,6 +121,9 @@ export function createRoomService({ ledger, clock, events }: ServiceContext): Ro
     if (!room) throw refuse.notFound(`No room "${roomId}"`);
     return room;
   };
+  /** Rooms as the send path reads them (see {@link RoomService.getVisibleSettings}). */
+  const settings = new LRUCache<string, RoomRecord>({ max: ROOM_SETTINGS_MAX, ttl: ROOM_SETTINGS_TTL_MS });
+  events.on('roomUpdated', ({ room }) => settings.delete(room.id));
   const visible = (identity: Identity | null, room: Pick<RoomRecord, 'id' | 'private'>) =>
     !room.private || (identity !== null && (isStaff(identity) || identity.rooms.includes(room.id)));
   /** Rooms seen to exist, with their privacy (both immutable once created). */
@@ -122,6 +145,15 @@ export function createRoomService({ ledger, clock, events }: ServiceContext): Ro
       const room = await get(roomId);
       if (!visible(identity, room)) throw refuse.forbidden('This room is private');
       return room;
+    },
+    async getVisibleSettings(identity, roomId) {
+      let room = settings.get(roomId);
+      if (!room) settings.set(roomId, (room = await get(roomId)));
+      if (!visible(identity, room)) throw refuse.forbidden('This room is private');
+      return room;
+    },
+    forget(roomId) {
+      settings.delete(roomId);
     },
     async assertVisible(identity, roomId) {
       let room = known.get(roomId);

@@ -7,6 +7,7 @@
  */
 import type { ReactionCounts, ReplyQuote, UserRef } from 'live-chat-protocol';
 import type {
+  AppendChatMessageInput,
   AwardSnapshot,
   ModerationLogRecord,
   RestrictionRecord,
@@ -102,6 +103,30 @@ export const toMessage = (r: MessageRow): StoredMessage => ({
   award: r.award_json ? (JSON.parse(r.award_json) as AwardSnapshot) : null,
   replyTo: r.reply_json ? (JSON.parse(r.reply_json) as ReplyQuote) : null,
   reactions: r.reactions_json ? (JSON.parse(r.reactions_json) as ReactionCounts) : {},
+});
+
+/**
+ * A message as an append has just stored it (both ledgers): no reactions yet, not deleted.
+ * `user` is read back from `userJson`, the stored copy, so the answer shares nothing with the input.
+ */
+export const appendedMessage = (
+  input: Pick<AppendChatMessageInput, 'roomId' | 'clientId' | 'guest' | 'text' | 'now'>,
+  stored: { id: string; seq: number; sessionId: string; userJson: string; award: AwardSnapshot | null; replyTo: ReplyQuote | null },
+): StoredMessage => ({
+  id: stored.id,
+  seq: stored.seq,
+  roomId: input.roomId,
+  sessionId: stored.sessionId,
+  clientId: input.clientId,
+  user: JSON.parse(stored.userJson) as UserRef,
+  guest: input.guest,
+  text: input.text,
+  createdAt: input.now,
+  likes: 0,
+  deleted: false,
+  award: stored.award,
+  replyTo: stored.replyTo,
+  reactions: {},
 });
 
 export const toScore = (r: ScoreRow): ScoreRecord => {

@@ -18,6 +18,7 @@ import Database from 'better-sqlite3';
 import type { Ledger } from './ledger.ts';
 import { economy } from './sqlite/economy.ts';
 import { messages } from './sqlite/messages.ts';
+import { startCheckpointer } from './sqlite/checkpointer.ts';
 import { migrate } from './sqlite/migrations.ts';
 import { moderation } from './sqlite/moderation.ts';
 import { reactions } from './sqlite/reactions.ts';
@@ -39,14 +40,26 @@ export function openDatabase(dataDir: string, synchronous: 'NORMAL' | 'FULL' = '
   return db;
 }
 
+export interface SqliteLedgerOptions {
+  /**
+   * WAL checkpoints in a worker thread instead of inside commits (`sqlite/checkpointer.ts`);
+   * default true.
+   */
+  backgroundCheckpoints?: boolean;
+  /** Told when the checkpoint worker failed (the connection checkpoints itself again). */
+  onCheckpointError?(err: Error): void;
+}
+
 /**
  * Builds the SQLite ledger over an open database, first bringing its schema to the newest
  * migration (a file of the first release, without a recorded version, is adopted as
- * version 1 with its data). Closing the ledger closes the database.
+ * version 1 with its data). Closing the ledger stops the checkpoint worker, then closes the
+ * database (which checkpoints what is left and removes the WAL file).
  * @throws when a migration fails, or the file's schema is newer than this server.
  */
-export function createLedger(db: Database.Database): Ledger {
+export function createLedger(db: Database.Database, options: SqliteLedgerOptions = {}): Ledger {
   migrate(db);
+  const checkpointer = options.backgroundCheckpoints === false ? null : startCheckpointer(db, { onError: options.onCheckpointError });
   const ping = db.prepare('SELECT 1');
   const activity = sessionActivity(db);
   const rooms = roomsAndSessions(db, activity.steps);
@@ -56,6 +69,7 @@ export function createLedger(db: Database.Database): Ledger {
       ping.get();
     },
     async close() {
+      await checkpointer?.stop();
       if (db.open) db.close();
     },
     ...rooms.ledger,

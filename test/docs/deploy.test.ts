@@ -217,29 +217,30 @@ function assembleImage(instructions: Instruction[]): string {
     for (const source of parts) {
       const rel = path.relative(INSTALL_DIR, source);
       const target = path.join(image, dest.endsWith('/') || parts.length > 1 ? path.join(dest, path.basename(source)) : dest);
-      if (rel === 'node_modules') linkProductionModules(image, target);
+      if (rel === 'node_modules' || rel.endsWith('/node_modules')) linkProductionModules(image, target, rel);
       else cpSync(repoPath(source), target, { recursive: true, verbatimSymlinks: true });
     }
   }
   return image;
 }
 
-function linkProductionModules(image: string, target: string): void {
+/** Links the production packages the lockfile places under `folder` (`node_modules`, or a workspace's own). */
+function linkProductionModules(image: string, target: string, folder: string): void {
   const lock = JSON.parse(readRepoFile('package-lock.json')) as {
     packages: Record<string, { dev?: boolean; link?: boolean; resolved?: string }>;
   };
   mkdirSync(target, { recursive: true });
   let linked = 0;
   for (const [key, entry] of Object.entries(lock.packages)) {
-    if (!key.startsWith('node_modules/') || key.indexOf('/node_modules/') >= 0 || entry.dev) continue;
-    const name = key.slice('node_modules/'.length);
+    if (!key.startsWith(`${folder}/`) || key.indexOf('/node_modules/', folder.length) >= 0 || entry.dev) continue;
+    const name = key.slice(folder.length + 1);
     const from = entry.link ? path.join(image, entry.resolved!) : path.join(ROOT, key);
     if (!existsSync(entry.link ? path.join(ROOT, entry.resolved!) : from)) continue; // an optional package of another platform
     mkdirSync(path.dirname(path.join(target, name)), { recursive: true });
     symlinkSync(from, path.join(target, name));
     linked += 1;
   }
-  assert.ok(linked > 10, 'package-lock.json lists too few production packages');
+  assert.ok(linked > (folder === 'node_modules' ? 10 : 0), `package-lock.json lists too few production packages under ${folder}`);
 }
 
 /* ------------------------------------------------------------------------------------------ */

@@ -74,11 +74,11 @@ export async function startInstance(name: string, env: Record<string, string>): 
 }
 
 /** A dev token for `name` (sub `dev-<slug>`: the same user on every instance sharing the JWT secret). */
-export async function devToken(instance: { url: string }, name: string): Promise<string> {
+export async function devToken(instance: { url: string }, name: string, roles: string[] = []): Promise<string> {
   const res = await fetch(`${instance.url}/api/dev/token`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ name }),
+    body: JSON.stringify({ name, roles }),
   });
   if (!res.ok) throw new Error(`dev token: ${res.status} ${await res.text()}`);
   return ((await res.json()) as { token: string }).token;

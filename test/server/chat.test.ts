@@ -133,6 +133,43 @@ describe('sending', () => {
     assert.equal(history.filter((m) => m.clientId === id).length, 1);
   });
 
+  it('answers a retry whatever the limits say now: rate limit, slow mode, timeout, ban, closed window, deleted original', async () => {
+    const host = await t.joined('Retry Host', 'lobby', ['host']);
+    const room = await createRoom(t, { id: 'retry-room', title: 'Retries', closesAt: new Date(t.clock.now() + 3_600_000).toISOString() });
+    ok(await call(host, 'room:join', { roomId: room.id }));
+    const a = await t.joined('Retry Ray', room.id);
+    const original = ok<{ message: Message }>(await send(host, 'the original', room.id)).message;
+    const reply = clientId();
+    const stored = ok<{ message: Message; reward: unknown }>(
+      await call(a, 'message:send', { roomId: room.id, clientId: reply, text: 'a reply', replyTo: original.id }),
+    );
+    const retry = async (what: string) => {
+      const again = ok<{ message: Message; reward: unknown }>(await call(a, 'message:send', { roomId: room.id, clientId: reply, text: 'a reply', replyTo: original.id }));
+      assert.deepEqual([again.message.id, again.message.seq, again.reward], [stored.message.id, stored.message.seq, stored.reward], what);
+      // A new message is refused meanwhile: the limit is real.
+      return call(a, 'message:send', { roomId: room.id, clientId: clientId(), text: 'new' });
+    };
+
+    for (let i = 0; i < 9; i++) ok(await send(a, `fill ${i}`, room.id));
+    refused(await retry('rate-limited'), 'rate_limited');
+    t.clock.advance(60_000);
+    ok(await call(host, 'room:update', { roomId: room.id, slowModeSeconds: 30 }));
+    ok(await send(a, 'takes the slow-mode slot', room.id));
+    refused(await retry('in slow mode'), 'slow_mode');
+    ok(await call(host, 'room:update', { roomId: room.id, slowModeSeconds: 0 }));
+    ok(await call(host, 'mod:timeout', { roomId: room.id, userId: 'dev-retry-ray', seconds: 60 }));
+    refused(await retry('timed out'), 'timed_out');
+    ok(await call(host, 'mod:ban', { roomId: room.id, userId: 'dev-retry-ray' }));
+    refused(await retry('banned'), 'banned');
+    ok(await call(host, 'mod:unban', { roomId: room.id, userId: 'dev-retry-ray' }));
+    t.clock.advance(60_000);
+    ok(await call(host, 'mod:delete', { roomId: room.id, messageId: original.id }));
+    refused(await call(a, 'message:send', { roomId: room.id, clientId: clientId(), text: 'new', replyTo: original.id }), 'not_found');
+    await retry('the original deleted');
+    t.clock.advance(3_600_000);
+    refused(await retry('the window closed'), 'chat_closed');
+  });
+
   it('assigns strictly increasing seqs per room under concurrent senders', async () => {
     const second = await createRoom(t, { id: 'seq-room', title: 'Seq room' });
     const senders = await Promise.all(['Seq A', 'Seq B', 'Seq C'].map((n) => t.joined(n)));

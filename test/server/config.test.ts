@@ -159,9 +159,9 @@ describe('DATABASE_URL and start-up warnings', () => {
 
   it('reads the group commit window (0..1000 ms) and batch size (1..10000)', () => {
     const defaults = loadConfig({});
-    assert.deepEqual([defaults.groupCommitMs, defaults.groupCommitMaxMessages], [2, 64]);
-    const set = loadConfig({ GROUP_COMMIT_MS: '0', GROUP_COMMIT_MAX_MESSAGES: '1' });
-    assert.deepEqual([set.groupCommitMs, set.groupCommitMaxMessages], [0, 1]);
+    assert.deepEqual([defaults.groupCommitMs, defaults.groupCommitMaxMessages], [0, 64]);
+    const set = loadConfig({ GROUP_COMMIT_MS: '2', GROUP_COMMIT_MAX_MESSAGES: '1' });
+    assert.deepEqual([set.groupCommitMs, set.groupCommitMaxMessages], [2, 1]);
     for (const bad of ['-1', '1001', '1.5', 'soon']) assert.match(refusal({ GROUP_COMMIT_MS: bad }).message, /^GROUP_COMMIT_MS: /);
     for (const bad of ['0', '10001']) assert.match(refusal({ GROUP_COMMIT_MAX_MESSAGES: bad }).message, /^GROUP_COMMIT_MAX_MESSAGES: /);
   });

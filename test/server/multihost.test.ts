@@ -8,6 +8,8 @@
  * - `kill -9` of one instance under load loses no acked message, the others keep serving, and
  *   its clients reconnect to a survivor and replay with `sinceSeq`: nothing missing, nothing
  *   twice;
+ * - a ban, a slow-mode change and an unban made on one instance apply on the others at once
+ *   (their send-path caches are dropped over Redis, not left to expire);
  * - `REDIS_URL` with the SQLite ledger warns "one host only" at start-up.
  */
 import assert from 'node:assert/strict';
@@ -55,8 +57,8 @@ describe('three instances, one PostgreSQL, one Redis', () => {
     // Sends are rate limited per user per minute; these tests send in bursts on purpose.
     return { DATA_DIR: dir, DATABASE_URL: databaseUrl, REDIS_URL: redis.url, MESSAGES_PER_MINUTE: '100000', REPLAY_WINDOW: '5000' };
   };
-  const client = async (instance: Instance, name: string) => {
-    const socket = await connect(instance, await devToken(instance, name));
+  const client = async (instance: Instance, name: string, roles: string[] = []) => {
+    const socket = await connect(instance, await devToken(instance, name, roles));
     sockets.push(socket);
     return socket;
   };
@@ -133,6 +135,31 @@ describe('three instances, one PostgreSQL, one Redis', () => {
     } finally {
       await db.end();
     }
+  });
+
+  it('a ban, a slow-mode change and an unban made on one instance apply on the others at once', async () => {
+    const [a, b, c] = instances as [Instance, Instance, Instance];
+    const host = await client(a, 'Mod Mia', ['moderator']);
+    const onB = await client(b, 'Cached Cal');
+    const onC = await client(c, 'Cached Cal');
+    await Promise.all([join(host), join(onB), join(onC)]);
+    // These sends leave Cal's restrictions and the lobby's settings in b's and c's caches.
+    for (const s of [onB, onC]) assert.equal((await send(s, 'before')).ok, true);
+    const started = Date.now();
+    const ok = async (socket: ChatClient, event: string, payload: object) => assert.equal((await request(socket, event, payload, ACK_TIMEOUT_MS)).ok, true);
+    const code = async (socket: ChatClient) => {
+      const ack = await send(socket, 'after');
+      return ack.ok ? 'ok' : ack.error.code;
+    };
+    await ok(host, 'mod:ban', { roomId: 'lobby', userId: 'dev-cached-cal' });
+    await eventually(async () => assert.deepEqual([await code(onB), await code(onC)], ['banned', 'banned']), 2000);
+    await ok(host, 'mod:unban', { roomId: 'lobby', userId: 'dev-cached-cal' });
+    await eventually(async () => assert.equal(await code(onB), 'ok'), 2000);
+    await ok(host, 'room:update', { roomId: 'lobby', slowModeSeconds: 60 });
+    await eventually(async () => assert.equal(await code(onC), 'slow_mode'), 2000);
+    await ok(host, 'room:update', { roomId: 'lobby', slowModeSeconds: 0 });
+    // Faster than the caches' 5 s: the instances were told, the entries did not expire.
+    assert.ok(Date.now() - started < 5000, `took ${Date.now() - started} ms`);
   });
 
   it('kill -9 of one instance under load: no acked message lost, the others keep serving, its clients replay on a survivor', async () => {

@@ -4,7 +4,7 @@
  * coalesced per room; `Message.reactions` travels in history, replay and the HTTP history and
  * survives a restart; the like is the ❤️ reaction (`message:like` an alias, `message:likes`
  * still sent). Refusals: `invalid` emoji, `not_found`, `unauthorized` guests, `forbidden`
- * (not joined), `banned`. The migrations (SQLite 4, PostgreSQL 3) move the likes of an older
+ * (not joined), `banned`, `rate_limited` over `REACTIONS_PER_MINUTE`. The migrations (SQLite 4, PostgreSQL 3) move the likes of an older
  * database into ❤️ reactions.
  */
 import assert from 'node:assert/strict';
@@ -135,10 +135,33 @@ describe('reactions', () => {
   });
 });
 
+describe('REACTIONS_PER_MINUTE', () => {
+  it('limits each user to that many toggles per room per sliding minute, message:like included, with retryAfterMs', async () => {
+    const t = await startServer({ config: { reactionsPerMinute: 4 } });
+    try {
+      const ann = await t.joined('Toggle Ann');
+      const bob = await t.joined('Toggle Bob');
+      const m = await sent(ann, 'react to me');
+      for (const emoji of ['👍', '👍', '🎉']) ok(await react(bob, m.id, emoji));
+      ok(await call(bob, 'message:like', { roomId: 'lobby', messageId: m.id }));
+      t.clock.advance(10_000);
+      const error = refused(await react(bob, m.id, '😂'), 'rate_limited');
+      assert.equal(error.retryAfterMs, 50_000);
+      refused(await call(bob, 'message:like', { roomId: 'lobby', messageId: m.id }), 'rate_limited');
+      ok(await react(ann, m.id, '😂')); // another user has their own window
+      assert.deepEqual((await joinMessages(bob, m.seq - 1))[0]!.reactions, { '❤️': 1, '😂': 1, '🎉': 1 }, 'the refused toggles changed nothing');
+      t.clock.advance(50_000);
+      ok(await react(bob, m.id, '😂'));
+    } finally {
+      await t.destroy();
+    }
+  });
+});
+
 describe('message:reactions coalescing', () => {
   it('turns many toggles into few broadcasts, the last per message current', async () => {
     const intervalMs = 1000;
-    const t = await startServer({ config: { messagesPerMinute: 1000, statsIntervalMs: intervalMs } });
+    const t = await startServer({ config: { messagesPerMinute: 1000, reactionsPerMinute: 1000, statsIntervalMs: intervalMs } });
     try {
       const ann = await t.joined('Burst Ann');
       const bob = await t.joined('Burst Bob');

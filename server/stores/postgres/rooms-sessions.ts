@@ -34,14 +34,6 @@ const ROOM_COLUMNS: Record<keyof RoomPatch, string> = {
   pinnedMessageId: 'pinned_message_id',
 };
 
-/** Takes the room's next seq (locking the room row until the transaction ends); null for an unknown room. */
-export async function nextSeq(client: Client, roomId: string): Promise<number | null> {
-  const { rows } = await client.query<{ last_seq: number }>('UPDATE rooms SET last_seq = last_seq + 1 WHERE id = $1 RETURNING last_seq', [
-    roomId,
-  ]);
-  return rows[0]?.last_seq ?? null;
-}
-
 async function latest(client: Client | PgContext['pool'], roomId: string): Promise<SessionRecord | null> {
   const { rows } = await client.query<SessionRow>(
     `SELECT ${SESSION_COLUMNS} FROM sessions WHERE room_id = $1 ORDER BY ordinal DESC LIMIT 1`,
@@ -51,7 +43,7 @@ async function latest(client: Client | PgContext['pool'], roomId: string): Promi
 }
 
 /** Ends the room's open session, if any, and starts a new one; inside the caller's transaction (room locked). */
-async function startIn(client: Client, roomId: string, now: number): Promise<SessionRecord> {
+export async function startIn(client: Client, roomId: string, now: number): Promise<SessionRecord> {
   const open = await latest(client, roomId);
   if (open && open.endedAt === null) await client.query('UPDATE sessions SET ended_at = $1 WHERE id = $2', [now, open.id]);
   const { rows } = await client.query<SessionRow>(
@@ -63,9 +55,9 @@ async function startIn(client: Client, roomId: string, now: number): Promise<Ses
 
 /**
  * {@link Ledger.ensureSession} inside the caller's transaction, which must hold the room row
- * (after {@link nextSeq} or {@link lockRoom}).
+ * (after {@link lockRoom}).
  */
-export async function ensureIn(
+async function ensureIn(
   client: Client,
   roomId: string,
   now: number,

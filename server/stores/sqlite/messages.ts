@@ -13,13 +13,13 @@
  * NOTHING`); the stored row is looked up only for a duplicate, or before an append starts a
  * session (so a retry never starts one).
  */
-import { randomUUID } from 'node:crypto';
+import { v7 as timeOrderedUuid } from 'uuid';
 import type Database from 'better-sqlite3';
 import type { ReplyQuote } from 'live-chat-protocol';
 import type { AppendChatMessageInput, AppendChatMessageResult, Ledger, SessionRecord } from '../ledger.ts';
 import type { EconomySteps } from './economy.ts';
 import type { RoomSessionSteps } from './rooms-sessions.ts';
-import { toMessage, type MessageRow } from '../rows.ts';
+import { appendedMessage, toMessage, type MessageRow } from '../rows.ts';
 
 type Messages = Pick<
   Ledger,
@@ -85,7 +85,7 @@ export function messages(db: Database.Database, rooms: RoomSessionSteps, economy
       batch.sessions.set(roomId, session);
     }
 
-    const id = randomUUID();
+    const id = timeOrderedUuid();
     const seq = last + 1;
     const userJson = JSON.stringify(input.user);
     const award = input.decide
@@ -115,22 +115,7 @@ export function messages(db: Database.Database, rooms: RoomSessionSteps, economy
     batch.seqs.set(roomId, seq);
     batch.changed.add(roomId);
     if (award) economy.recordChatAward({ roomId, user: input.user, messageId: id, seq, now, day: input.day, award });
-    const message = {
-      id,
-      seq,
-      roomId,
-      sessionId: session.id,
-      clientId: input.clientId,
-      user: JSON.parse(userJson),
-      guest: input.guest,
-      text: input.text,
-      createdAt: now,
-      likes: 0,
-      deleted: false,
-      award,
-      replyTo,
-      reactions: {},
-    };
+    const message = appendedMessage(input, { id, seq, sessionId: session.id, userJson, award, replyTo });
     return { message, duplicate: false, sessionStarted: started ? session : null };
   }
 

@@ -672,6 +672,38 @@ export function ledgerContract(name: string, factory: () => Promise<LedgerFixtur
         assert.deepEqual(await batched.appendChatMessages([]), []);
       });
 
+      it('starts a session in the middle of a batch when the rule says so, and counts per session from there', async () => {
+        // The room's chat window reopens at T0 + 1000: the session rule replaces the session of
+        // a message sent after that (the first of the batch started the old one).
+        const reopened = T0 + 1000;
+        const batch = [
+          append({ clientId: 'old-1' }),
+          append({ clientId: 'old-2', user: user('u2') }),
+          append({ clientId: 'new-1', now: reopened + 1, needsNewSession: windowRule(reopened, reopened + 1) }),
+          append({ clientId: 'new-2', user: user('u2'), now: reopened + 2, needsNewSession: windowRule(reopened, reopened + 2) }),
+          append({ clientId: 'old-1', now: reopened + 3, needsNewSession: windowRule(reopened, reopened + 3) }),
+          append({ clientId: 'new-3', now: reopened + 4, needsNewSession: windowRule(reopened, reopened + 4) }),
+        ];
+        const batched = await ledgerWith();
+        const together = await batched.appendChatMessages(batch);
+        const single = await ledgerWith();
+        const oneByOne = [];
+        for (const input of batch) oneByOne.push(await single.appendChatMessage(input));
+
+        assert.deepEqual(together.map(outcome), oneByOne.map(outcome));
+        assert.deepEqual(together.map((r) => r.sessionStarted !== null), [true, false, true, false, false, false]);
+        const [first, second] = [together[0]!.message.sessionId, together[2]!.message.sessionId];
+        assert.notEqual(first, second);
+        assert.deepEqual(together.map((r) => r.message.sessionId), [first, first, second, second, first, second], 'the repeat answers its first');
+        assert.deepEqual(together.map((r) => r.message.award!.sessionMessages), [1, 1, 1, 1, 1, 2]);
+        assert.deepEqual(
+          (await batched.sessionScores(second)).map((s) => [s.userId, s.messages, s.lastSeq]),
+          (await single.sessionScores((await single.latestSession('r'))!.id)).map((s) => [s.userId, s.messages, s.lastSeq]),
+        );
+        assert.equal((await batched.latestSession('r'))!.id, second);
+        assert.notEqual((await batched.getSession(first))!.endedAt, null, 'the old session ended');
+      });
+
       it('is all or nothing: one failing append writes nothing of its batch and burns no seq', async () => {
         const ledger = await ledgerWith();
         await ledger.appendChatMessage(append({ clientId: 'before' }));

@@ -1,0 +1,259 @@
+/**
+ * The chat append of the PostgreSQL ledger, a batch at a time (group commit, issue 8): the
+ * same rules as one append after another (seq per room, session rule, award rule, duplicates,
+ * counters), in a fixed number of round trips per batch instead of about ten per message.
+ *
+ * Inside the caller's transaction (READ COMMITTED):
+ * 1. lock the batch's rooms (`FOR UPDATE`, in id order) and read their seq and newest
+ *    session: every append to these rooms, on any instance, waits for this transaction;
+ * 2. lock the earning users' rows (an upsert, in id order, after the rooms: no cycle with any
+ *    other append) and read their totals, their chat XP of the day, the stored messages with
+ *    the batch's (room, user, clientId) keys and the session counters of (session, user);
+ * 3. decide every message in arrival order in memory, exactly as the rules would one by one:
+ *    a stored or earlier-in-batch `clientId` answers that message (nothing written, no seq),
+ *    a session starts when the rule says so (a query, rare), the award rule sees what the
+ *    earlier messages of the batch left (cap and cooldown exact), a reply's original is read
+ *    `FOR SHARE` (its quote blanked when it was deleted);
+ * 4. write it all set-wise: one multi-row statement per table (messages, XP and coin
+ *    events, user days, users, session counters, rooms' seq).
+ * Events are append-only; the running counters are written with the values the batch
+ * computed on rows it holds locked, so totals stay equal to the sums of their events.
+ */
+import { v7 as timeOrderedUuid } from 'uuid';
+import type { AppendChatMessageInput, AppendChatMessageResult, AwardSnapshot, SessionRecord, StoredMessage } from '../ledger.ts';
+import { CHAT_KIND } from './economy.ts';
+import type { Client } from './pool.ts';
+import { startIn } from './rooms-sessions.ts';
+import { appendedMessage, SESSION_COLUMNS, toMessage, toSession, type MessageRow, type SessionRow } from './rows.ts';
+
+/** Map key of several parts (ids never hold a NUL). */
+const key = (...parts: string[]) => parts.join('\u0000');
+
+interface UserState {
+  total_xp: number;
+  coin_balance: number;
+  last_coin_at: number | null;
+}
+
+/** The rooms' seq and newest session, their rows locked in id order. @throws for an unknown room. */
+async function lockRooms(client: Client, roomIds: string[]): Promise<{ seqs: Map<string, number>; sessions: Map<string, SessionRecord | null> }> {
+  const { rows } = await client.query<{ id: string; last_seq: number }>(
+    'SELECT id, last_seq FROM rooms WHERE id = ANY($1::text[]) ORDER BY id COLLATE "C" FOR UPDATE',
+    [roomIds],
+  );
+  if (rows.length !== roomIds.length) {
+    const found = new Set(rows.map((r) => r.id));
+    throw new Error(`room ${roomIds.find((id) => !found.has(id))} does not exist`);
+  }
+  const latest = await client.query<SessionRow>(
+    `SELECT DISTINCT ON (room_id) ${SESSION_COLUMNS} FROM sessions WHERE room_id = ANY($1::text[]) ORDER BY room_id, ordinal DESC`,
+    [roomIds],
+  );
+  const sessions = new Map<string, SessionRecord | null>(roomIds.map((id) => [id, null]));
+  for (const row of latest.rows) sessions.set(row.room_id, toSession(row));
+  return { seqs: new Map(rows.map((r) => [r.id, r.last_seq])), sessions };
+}
+
+/** Locks (creating at zero) the users' rows in id order and answers them. */
+async function lockUsers(client: Client, userIds: string[]): Promise<Map<string, UserState>> {
+  if (userIds.length === 0) return new Map();
+  const { rows } = await client.query<UserState & { id: string }>(
+    `INSERT INTO users (id) SELECT unnest($1::text[]) ORDER BY 1 ON CONFLICT (id) DO UPDATE SET id = excluded.id
+     RETURNING id, total_xp, coin_balance, last_coin_at`,
+    [[...userIds].sort()],
+  );
+  return new Map(rows.map(({ id, ...state }) => [id, state]));
+}
+
+/** Rows to write, one array per column, in the tables' column order below. */
+class Columns {
+  readonly cols: unknown[][];
+  constructor(width: number) {
+    this.cols = Array.from({ length: width }, () => []);
+  }
+  push(...values: unknown[]): void {
+    values.forEach((v, i) => this.cols[i]!.push(v));
+  }
+  get size(): number {
+    return this.cols[0]!.length;
+  }
+}
+
+/**
+ * Appends `inputs` in order inside the caller's transaction (see the module comment).
+ * @returns one result per input, in order.
+ * @throws for an unknown room, a rule that throws, or a database error: the caller's
+ *   transaction then rolls back and nothing of the batch is stored.
+ */
+export async function appendBatch(client: Client, inputs: readonly AppendChatMessageInput[]): Promise<AppendChatMessageResult[]> {
+  const roomIds = [...new Set(inputs.map((i) => i.roomId))];
+  const { seqs, sessions } = await lockRooms(client, roomIds);
+  const users = await lockUsers(client, [...new Set(inputs.filter((i) => i.decide).map((i) => i.user.id))]);
+  // One connection answers one query at a time: these three go one after another.
+  const days =
+    users.size === 0
+      ? { rows: [] }
+      : await client.query<{ user_id: string; day: string; chat_xp: number }>(
+          'SELECT user_id, day, chat_xp FROM user_days WHERE (user_id, day) IN (SELECT * FROM unnest($1::text[], $2::text[]))',
+          [inputs.map((i) => i.user.id), inputs.map((i) => i.day)],
+        );
+  const stored = await client.query<MessageRow>(
+    'SELECT * FROM messages WHERE (room_id, user_id, client_id) IN (SELECT * FROM unnest($1::text[], $2::text[], $3::text[]))',
+    [inputs.map((i) => i.roomId), inputs.map((i) => i.user.id), inputs.map((i) => i.clientId)],
+  );
+  const counters = await client.query<{ session_id: string; user_id: string; messages: number; coins: number }>(
+    'SELECT session_id, user_id, messages, coins FROM session_users WHERE (session_id, user_id) IN (SELECT * FROM unnest($1::text[], $2::text[]))',
+    [inputs.map((i) => sessions.get(i.roomId)?.id ?? ''), inputs.map((i) => i.user.id)],
+  );
+  const dailyXp = new Map(days.rows.map((r) => [key(r.user_id, r.day), r.chat_xp]));
+  const byClientId = new Map<string, StoredMessage>(stored.rows.map((r) => [key(r.room_id, r.user_id, r.client_id), toMessage(r)]));
+  const sessionCounts = new Map(counters.rows.map((r) => [key(r.session_id, r.user_id), { messages: r.messages, coins: r.coins }]));
+
+  // messages; XP events; coin events; session counters (the last per session and user wins).
+  const messageRows = new Columns(15);
+  const xpRows = new Columns(7);
+  const coinRows = new Columns(6);
+  const sessionRows = new Map<string, [string, string, string, boolean, number, number, number]>();
+  const touchedUsers = new Set<string>();
+  const touchedDays = new Set<string>();
+  const results: AppendChatMessageResult[] = [];
+
+  for (const input of inputs) {
+    const { roomId, now } = input;
+    const userId = input.user.id;
+    const known = byClientId.get(key(roomId, userId, input.clientId));
+    if (known) {
+      results.push({ message: known, duplicate: true, sessionStarted: null });
+      continue;
+    }
+    let session = sessions.get(roomId)!;
+    let started = false;
+    if (session === null || input.needsNewSession(session)) {
+      session = await startIn(client, roomId, now);
+      sessions.set(roomId, session);
+      started = true;
+    }
+    const seq = seqs.get(roomId)! + 1;
+    seqs.set(roomId, seq);
+    const id = timeOrderedUuid();
+
+    const counterKey = key(session.id, userId);
+    const counts = sessionCounts.get(counterKey) ?? { messages: 0, coins: 0 };
+    let award: AwardSnapshot | null = null;
+    if (input.decide) {
+      const user = users.get(userId)!;
+      const dayKey = key(userId, input.day);
+      const daily = dailyXp.get(dayKey) ?? 0;
+      const decision = input.decide({ dailyChatXp: daily, lastCoinAt: user.last_coin_at, now });
+      const eventId = `chat:${id}`;
+      if (decision.xp !== 0) {
+        xpRows.push(eventId, userId, decision.xp, roomId, session.id, input.day, now);
+        dailyXp.set(dayKey, daily + decision.xp);
+        touchedDays.add(dayKey);
+      }
+      if (decision.coins !== 0) {
+        coinRows.push(eventId, userId, decision.coins, roomId, session.id, now);
+        user.last_coin_at = Math.max(user.last_coin_at ?? now, now);
+      }
+      user.total_xp += decision.xp;
+      user.coin_balance += decision.coins;
+      if (decision.xp !== 0 || decision.coins !== 0) touchedUsers.add(userId);
+      award = {
+        ...decision,
+        totalXp: user.total_xp,
+        dailyXp: daily + decision.xp,
+        coinBalance: user.coin_balance,
+        sessionId: session.id,
+        sessionCoins: counts.coins + decision.coins,
+        sessionMessages: counts.messages + 1,
+      };
+    }
+    const after = { messages: counts.messages + 1, coins: counts.coins + (award?.coins ?? 0) };
+    sessionCounts.set(counterKey, after);
+    const userJson = JSON.stringify(input.user);
+    sessionRows.set(counterKey, [session.id, userId, userJson, input.guest, after.messages, after.coins, seq]);
+
+    let replyTo = input.replyTo ?? null;
+    if (replyTo) {
+      const original = await client.query<{ deleted: boolean }>('SELECT deleted FROM messages WHERE room_id = $1 AND id = $2 FOR SHARE', [
+        roomId,
+        replyTo.id,
+      ]);
+      if (!original.rows[0] || original.rows[0].deleted) replyTo = { ...replyTo, text: '' };
+    }
+    messageRows.push(
+      id,
+      roomId,
+      seq,
+      session.id,
+      input.clientId,
+      userId,
+      userJson,
+      input.guest,
+      input.text,
+      now,
+      award?.xp ?? 0,
+      award?.coins ?? 0,
+      award ? JSON.stringify(award) : null,
+      replyTo?.id ?? null,
+      replyTo ? JSON.stringify(replyTo) : null,
+    );
+    const message = appendedMessage(input, { id, seq, sessionId: session.id, userJson, award, replyTo });
+    byClientId.set(key(roomId, userId, input.clientId), message);
+    results.push({ message, duplicate: false, sessionStarted: started ? session : null });
+  }
+
+  if (messageRows.size === 0) return results;
+  await client.query(
+    `INSERT INTO messages (id, room_id, seq, session_id, client_id, user_id, user_json, guest, text,
+       created_at, reward_xp, reward_coins, award_json, reply_to, reply_json)
+     SELECT * FROM unnest($1::text[], $2::text[], $3::int8[], $4::text[], $5::text[], $6::text[], $7::text[], $8::bool[],
+       $9::text[], $10::int8[], $11::int4[], $12::int4[], $13::text[], $14::text[], $15::text[])`,
+    messageRows.cols,
+  );
+  if (xpRows.size > 0) {
+    await client.query(
+      `INSERT INTO xp_events (id, user_id, kind, source, delta, room_id, session_id, day, created_at)
+       SELECT id, user_id, '${CHAT_KIND}', 'chat', delta, room_id, session_id, day, created_at
+       FROM unnest($1::text[], $2::text[], $3::int8[], $4::text[], $5::text[], $6::text[], $7::int8[])
+         AS e(id, user_id, delta, room_id, session_id, day, created_at)`,
+      xpRows.cols,
+    );
+    const dayRows = [...touchedDays].map((k) => [...k.split('\u0000'), dailyXp.get(k)!] as const);
+    await client.query(
+      `INSERT INTO user_days (user_id, day, chat_xp) SELECT * FROM unnest($1::text[], $2::text[], $3::int8[])
+       ON CONFLICT (user_id, day) DO UPDATE SET chat_xp = excluded.chat_xp`,
+      [dayRows.map((r) => r[0]), dayRows.map((r) => r[1]), dayRows.map((r) => r[2])],
+    );
+  }
+  if (coinRows.size > 0) {
+    await client.query(
+      `INSERT INTO coin_events (id, user_id, kind, source, delta, room_id, session_id, created_at)
+       SELECT id, user_id, '${CHAT_KIND}', 'chat', delta, room_id, session_id, created_at
+       FROM unnest($1::text[], $2::text[], $3::int8[], $4::text[], $5::text[], $6::int8[]) AS e(id, user_id, delta, room_id, session_id, created_at)`,
+      coinRows.cols,
+    );
+  }
+  if (touchedUsers.size > 0) {
+    const changed = [...touchedUsers].map((id) => ({ id, ...users.get(id)! }));
+    await client.query(
+      `UPDATE users u SET total_xp = v.total_xp, coin_balance = v.coin_balance, last_coin_at = v.last_coin_at
+       FROM unnest($1::text[], $2::int8[], $3::int8[], $4::int8[]) AS v(id, total_xp, coin_balance, last_coin_at) WHERE u.id = v.id`,
+      [changed.map((u) => u.id), changed.map((u) => u.total_xp), changed.map((u) => u.coin_balance), changed.map((u) => u.last_coin_at)],
+    );
+  }
+  const counterRows = [...sessionRows.values()];
+  await client.query(
+    `INSERT INTO session_users (session_id, user_id, user_json, guest, messages, coins, last_seq)
+     SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::bool[], $5::int8[], $6::int8[], $7::int8[])
+     ON CONFLICT (session_id, user_id) DO UPDATE SET messages = excluded.messages, coins = excluded.coins,
+       last_seq = excluded.last_seq, user_json = excluded.user_json, guest = excluded.guest`,
+    Array.from({ length: 7 }, (_, c) => counterRows.map((r) => r[c])),
+  );
+  const changedRooms = roomIds.filter((id) => results.some((r) => !r.duplicate && r.message.roomId === id));
+  await client.query('UPDATE rooms r SET last_seq = v.seq FROM unnest($1::text[], $2::int8[]) AS v(id, seq) WHERE r.id = v.id', [
+    changedRooms,
+    changedRooms.map((id) => seqs.get(id)!),
+  ]);
+  return results;
+}

@@ -1,0 +1,116 @@
+/**
+ * WAL checkpoints in a worker thread (server/stores/sqlite/checkpointer.ts), on real SQLite
+ * files: the serving connection never checkpoints, the worker copies the WAL into the
+ * database file, the WAL stays bounded under writes that never pause, a worker that cannot
+ * run hands checkpoints back, and closing the ledger leaves no WAL behind.
+ */
+import assert from 'node:assert/strict';
+import { existsSync, renameSync, rmSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { after, describe, it } from 'node:test';
+import type Database from 'better-sqlite3';
+import { startCheckpointer } from '../../../server/stores/sqlite/checkpointer.ts';
+import { createLedger, openDatabase } from '../../../server/stores/sqlite-ledger.ts';
+import { tempDir } from '../helpers.ts';
+
+const dirs: string[] = [];
+after(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
+
+function open(): { db: Database.Database; file: string } {
+  const dir = tempDir();
+  dirs.push(dir);
+  const db = openDatabase(dir);
+  db.exec('CREATE TABLE rows (id INTEGER PRIMARY KEY, body TEXT NOT NULL)');
+  return { db, file: path.join(dir, 'live-chat.db') };
+}
+
+const size = (file: string) => (existsSync(file) ? statSync(file).size : 0);
+const tick = () => new Promise((resolve) => setImmediate(resolve));
+const body = 'x'.repeat(1000);
+
+/** Waits (≤ 10 s) for `done()`. */
+async function until(done: () => boolean, what: string): Promise<void> {
+  const deadline = Date.now() + 10_000;
+  while (!done()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}
+
+describe('SQLite checkpoints in a worker thread', () => {
+  it('copies the WAL into the database file while the serving connection never checkpoints', async () => {
+    const { db, file } = open();
+    const checkpointer = startCheckpointer(db, { intervalMs: 10 });
+    try {
+      assert.equal(db.pragma('wal_autocheckpoint', { simple: true }), 0);
+      const insert = db.prepare('INSERT INTO rows (body) VALUES (?)');
+      const before = size(file);
+      for (let i = 0; i < 500; i++) insert.run(body);
+      // 500 KB written to the WAL; only a checkpoint moves it into the database file.
+      await until(() => size(file) > before + 400_000, 'the worker to checkpoint');
+      assert.equal((db.prepare('SELECT COUNT(*) AS n FROM rows').get() as { n: number }).n, 500);
+    } finally {
+      await checkpointer.stop();
+      db.close();
+    }
+  });
+
+  it('keeps the WAL bounded under writes that never leave it a quiet moment', async () => {
+    const { db, file } = open();
+    const restartFrames = 64;
+    const checkpointer = startCheckpointer(db, { intervalMs: 1, restartFrames });
+    // The file keeps its largest size; trimmed at each restart, it shows the WAL as it is now.
+    db.pragma('journal_size_limit = 1000000');
+    try {
+      const insert = db.prepare('INSERT INTO rows (body) VALUES (?)');
+      const batch = db.transaction(() => {
+        for (let i = 0; i < 50; i++) insert.run(body);
+      });
+      // The worker is up once it has copied a first transaction into the database file.
+      const empty = size(file);
+      batch();
+      await until(() => size(file) > empty, 'the worker to start');
+      let largest = 0;
+      // ~50 MB in transactions of 50 KB, yielding to the event loop between them as the server does.
+      for (let n = 0; n < 1000; n++) {
+        batch();
+        largest = Math.max(largest, size(`${file}-wal`));
+        await tick();
+      }
+      assert.equal((db.prepare('SELECT COUNT(*) AS n FROM rows').get() as { n: number }).n, 50_050);
+      // Without restarts the WAL would hold all ~50 MB; it restarts soon after 64 pages (256 KB),
+      // as fast as the two threads take turns on a busy machine.
+      assert.ok(largest < 12_000_000, `the WAL grew to ${largest} bytes`);
+    } finally {
+      await checkpointer.stop();
+      db.close();
+    }
+  });
+
+  it('hands checkpoints back to the serving connection when the worker cannot open the file', async () => {
+    const { db, file } = open();
+    // The worker opens the file by name (it must exist): moved away, it cannot.
+    renameSync(file, `${file}.moved`);
+    const failures: Error[] = [];
+    const checkpointer = startCheckpointer(db, { onError: (err) => failures.push(err) });
+    try {
+      await until(() => failures.length > 0, 'the worker to fail');
+      assert.equal(db.pragma('wal_autocheckpoint', { simple: true }), 1000);
+      db.prepare('INSERT INTO rows (body) VALUES (?)').run('still writable');
+    } finally {
+      await checkpointer.stop();
+      db.close();
+    }
+  });
+
+  it('stops with the ledger, which leaves no WAL file', async () => {
+    const dir = tempDir();
+    dirs.push(dir);
+    const file = path.join(dir, 'live-chat.db');
+    const ledger = createLedger(openDatabase(dir));
+    await ledger.createRoom({ id: 'lobby', title: 'Lobby', private: false, opensAt: null, closesAt: null, slowModeSeconds: 0, createdAt: 0 });
+    assert.ok(existsSync(`${file}-wal`));
+    await ledger.close();
+    assert.equal(existsSync(`${file}-wal`), false);
+  });
+});
