@@ -93,6 +93,7 @@ try {
     record('join storm: join ack p99', 'ms', false, t.name, storm.p99);
     record('join storm: frames received by the joining clients', 'frames', false, t.name, storm.frames);
     record('join storm: joins refused or dropped', 'joins', false, t.name, storm.failed);
+    record('join storm: server CPU per join', 'µs', false, t.name, storm.cpuUsPerJoin);
   }
   loads.push(`after the join storm ${load()}`);
   for (const receivers of runs('fanout') ? FANOUT : []) {

@@ -13,6 +13,8 @@ export interface JoinStorm {
   frames: number;
   /** Joins refused or dropped (a client disconnected before its ack). */
   failed: number;
+  /** The server's CPU time per join ack, in µs (user + system, all threads). */
+  cpuUsPerJoin: number;
 }
 
 /**
@@ -25,7 +27,9 @@ export async function joinStorm(target: Target, pool: LoadPool, clients: number,
   if (!target.bare) await fillHistory(target, roomId, 100);
   await pool.all('connect', (i) => ({ url: target.url, count: pool.share(clients, i) }));
   await pool.all('count', { on: true });
+  const cpuBefore = cpuMs(target.pid);
   const joins = await pool.all<{ latencies: number[]; failed: number; first: number; last: number }>('join', { roomId });
+  const cpuUsed = cpuMs(target.pid) - cpuBefore;
   const latencies = joins.flatMap((j) => j.latencies);
   const seconds = (Math.max(...joins.map((j) => j.last)) - Math.min(...joins.map((j) => j.first))) / 1000;
   // Coalesced events (room:stats, presence batches) keep coming for a moment: count them too.
@@ -38,6 +42,7 @@ export async function joinStorm(target: Target, pool: LoadPool, clients: number,
     p99: percentile(latencies, 99),
     frames: counts.reduce((sum, c) => sum + c.frames, 0),
     failed: joins.reduce((sum, j) => sum + j.failed, 0),
+    cpuUsPerJoin: (cpuUsed * 1000) / latencies.length,
   };
 }
 
