@@ -76,7 +76,10 @@ export interface HotStore {
    * win). Re-adding a seq replaces it.
    */
   pushRecent(roomId: string, messages: Message[], max: number): Promise<void>;
-  /** Messages of the window with seq > `sinceSeq`, oldest first (may be incomplete). */
+  /**
+   * Messages of the window with seq > `sinceSeq`, oldest first (may be incomplete). Read
+   * only: the memory store hands out its own (frozen) objects.
+   */
   recentSince(roomId: string, sinceSeq: number): Promise<Message[]>;
   /** Replaces fields of a message held in the window (likes, deletion); no-op when absent. */
   patchRecent(roomId: string, messageId: string, patch: Partial<Message>): Promise<void>;

@@ -197,12 +197,18 @@ export function hotStoreContract(name: string, makeStore: () => Promise<HotStore
         assert.deepEqual([m2!.likes, m2!.text, m2!.deleted], [3, '', true]);
       });
 
-      it('hands out copies', async () => {
+      it('hands out messages that changing cannot change the window (copies, or frozen)', async () => {
         const s = await store();
         await s.pushRecent('r1', [message(1)], 10);
         const [m] = await s.recentSince('r1', 0);
-        m!.text = 'changed';
-        assert.equal((await s.recentSince('r1', 0))[0]!.text, 'text 1');
+        try {
+          m!.text = 'changed';
+          m!.user.name = 'changed';
+        } catch (err) {
+          assert.ok(err instanceof TypeError, 'a frozen message refuses the change');
+        }
+        const [again] = await s.recentSince('r1', 0);
+        assert.deepEqual([again!.text, again!.user.name], ['text 1', message(1).user.name]);
       });
     });
   });
