@@ -143,23 +143,24 @@ describe('three instances, one PostgreSQL, one Redis', () => {
     const onB = await client(b, 'Cached Cal');
     const onC = await client(c, 'Cached Cal');
     await Promise.all([join(host), join(onB), join(onC)]);
-    // These sends leave Cal's restrictions and the lobby's settings in b's and c's caches.
-    for (const s of [onB, onC]) assert.equal((await send(s, 'before')).ok, true);
-    const started = Date.now();
     const ok = async (socket: ChatClient, event: string, payload: object) => assert.equal((await request(socket, event, payload, ACK_TIMEOUT_MS)).ok, true);
     const code = async (socket: ChatClient) => {
-      const ack = await send(socket, 'after');
+      const ack = await send(socket, 'a send');
       return ack.ok ? 'ok' : ack.error.code;
     };
-    await ok(host, 'mod:ban', { roomId: 'lobby', userId: 'dev-cached-cal' });
-    await eventually(async () => assert.deepEqual([await code(onB), await code(onC)], ['banned', 'banned']), 2000);
-    await ok(host, 'mod:unban', { roomId: 'lobby', userId: 'dev-cached-cal' });
-    await eventually(async () => assert.equal(await code(onB), 'ok'), 2000);
-    await ok(host, 'room:update', { roomId: 'lobby', slowModeSeconds: 60 });
-    await eventually(async () => assert.equal(await code(onC), 'slow_mode'), 2000);
+    // Each step: a send right before the change leaves the room's settings and Cal's
+    // restrictions in that instance's cache (kept 5 s); the change is then seen within 2 s,
+    // which only the instances telling each other can do (an entry cannot have expired yet).
+    const applies = async (socket: ChatClient, expected: string, before: string, change: () => Promise<void>) => {
+      assert.equal(await code(socket), before);
+      await change();
+      await eventually(async () => assert.equal(await code(socket), expected), 2000);
+    };
+    await applies(onB, 'banned', 'ok', () => ok(host, 'mod:ban', { roomId: 'lobby', userId: 'dev-cached-cal' }));
+    await eventually(async () => assert.equal(await code(onC), 'banned'), 2000);
+    await applies(onB, 'ok', 'banned', () => ok(host, 'mod:unban', { roomId: 'lobby', userId: 'dev-cached-cal' }));
+    await applies(onC, 'slow_mode', 'ok', () => ok(host, 'room:update', { roomId: 'lobby', slowModeSeconds: 60 }));
     await ok(host, 'room:update', { roomId: 'lobby', slowModeSeconds: 0 });
-    // Faster than the caches' 5 s: the instances were told, the entries did not expire.
-    assert.ok(Date.now() - started < 5000, `took ${Date.now() - started} ms`);
   });
 
   it('kill -9 of one instance under load: no acked message lost, the others keep serving, its clients replay on a survivor', async () => {
