@@ -4,68 +4,20 @@
  * two people in two browser contexts of Debian's Chromium.
  */
 import assert from 'node:assert/strict';
-import { readFileSync, mkdtempSync, rmSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import type { Browser, Page } from 'playwright-core';
-import { eventually, freePort, launchChromium, repoRoot, startChatServer, type RunningServer } from '../helpers/processes.ts';
+import type { Page } from 'playwright-core';
+import { messagesWith, send, startDemoSite, type DemoSite } from '../helpers/demo-site.ts';
+import { eventually } from '../helpers/processes.ts';
 
-let chat: RunningServer;
-let site: Server;
-let siteUrl: string;
-let browser: Browser;
-let dataDir: string;
-let chatPort: number;
-const pageErrors: string[] = [];
-
-/** The demo page as the site's own origin serves it: script and socket on the chat server. */
-function sitePage(chatUrl: string): string {
-  return readFileSync(join(repoRoot, 'demo', 'index.html'), 'utf8').replace('src="/live-chat.js"', `src="${chatUrl}/live-chat.js"`);
-}
-
+let demo: DemoSite;
 before(async () => {
-  dataDir = mkdtempSync(join(tmpdir(), 'live-chat-e2e-'));
-  chatPort = await freePort();
-  chat = await startChatServer({ PORT: String(chatPort), DATA_DIR: dataDir });
-  site = createServer((req, res) => {
-    res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
-    res.end(sitePage(chat.url));
-  });
-  await new Promise<void>((r) => site.listen(0, 'localhost', r));
-  siteUrl = `http://localhost:${(site.address() as { port: number }).port}/?server=${encodeURIComponent(chat.url)}`;
-  browser = await launchChromium();
+  demo = await startDemoSite('e2e');
 });
+after(() => demo?.close());
+const openAs = (name: string, role: string) => demo.openAs(name, role, 860);
 
-after(async () => {
-  await browser?.close();
-  await chat?.stop();
-  await new Promise((r) => site?.close(r));
-  rmSync(dataDir, { recursive: true, force: true });
-});
-
-async function openAs(name: string, role: string): Promise<Page> {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 860 } });
-  const page = await context.newPage();
-  page.on('pageerror', (e) => pageErrors.push(`${name}: ${e.message}`));
-  await page.goto(siteUrl);
-  await page.fill('#name', name);
-  await page.selectOption('#role', role);
-  await page.click('#pick button[type=submit]');
-  await page.locator('[part~="input"]').waitFor();
-  await eventually(async () => assert.equal(await page.locator('[part~="input"]').isEnabled(), true));
-  return page;
-}
-
-const messagesWith = (page: Page, text: string) => page.locator('[part~="message"]').filter({ hasText: text });
 const number = (s: string | null) => Number((s ?? '').replace(/[^\d]/g, ''));
 
-async function send(page: Page, text: string) {
-  const input = page.locator('[part~="input"]');
-  await input.fill(text);
-  await input.press('Enter');
-}
 
 /** Every message node on the page has a distinct id (no message shown twice). */
 async function assertNoDuplicates(page: Page) {
@@ -115,7 +67,7 @@ test('two people chat across origins: message, badge, viewers, likes, coins, lea
   }
 
   // The server goes away: both pages show the reconnecting banner and keep what they had.
-  await chat.stop();
+  await demo.stopChat();
   for (const page of [alice, bob]) {
     await eventually(async () => assert.equal(await page.locator('[part~="banner"]').isVisible(), true));
   }
@@ -123,7 +75,7 @@ test('two people chat across origins: message, badge, viewers, likes, coins, lea
   await send(bob, 'Sent while offline');
 
   // It comes back on the same port and data: pages reconnect, history shows once, outbox flushes once.
-  chat = await startChatServer({ PORT: String(chatPort), DATA_DIR: dataDir });
+  await demo.startChat();
   for (const page of [alice, bob]) {
     await eventually(async () => assert.equal(await page.locator('[part~="banner"]').isVisible(), false), 30_000);
     await eventually(async () => assert.equal(await messagesWith(page, 'Sent while offline').count(), 1), 20_000);
@@ -138,5 +90,5 @@ test('two people chat across origins: message, badge, viewers, likes, coins, lea
   await eventually(async () => assert.equal(await messagesWith(carol, 'Sent while offline').count(), 1));
   await assertNoDuplicates(carol);
 
-  assert.deepEqual(pageErrors, [], 'uncaught errors in the pages');
+  assert.deepEqual(demo.pageErrors, [], 'uncaught errors in the pages');
 });

@@ -7,64 +7,19 @@
  * has its numbers; a viewer's page has no mod controls and never loads the chunk.
  */
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import type { Browser, Page } from 'playwright-core';
-import { eventually, freePort, launchChromium, repoRoot, startChatServer, type RunningServer } from '../helpers/processes.ts';
+import type { Page } from 'playwright-core';
+import { messagesWith, send, startDemoSite, type DemoSite } from '../helpers/demo-site.ts';
+import { eventually } from '../helpers/processes.ts';
 
-let chat: RunningServer;
-let site: Server;
-let siteUrl: string;
-let browser: Browser;
-let dataDir: string;
-let chatPort: number;
-const pageErrors: string[] = [];
-/** URLs each page fetched from the chat server, by user name. */
-const fetched = new Map<string, string[]>();
-
+let demo: DemoSite;
 before(async () => {
-  dataDir = mkdtempSync(join(tmpdir(), 'live-chat-host-e2e-'));
-  chatPort = await freePort();
-  chat = await startChatServer({ PORT: String(chatPort), DATA_DIR: dataDir });
-  const page = readFileSync(join(repoRoot, 'demo', 'index.html'), 'utf8').replace('src="/live-chat.js"', `src="${chat.url}/live-chat.js"`);
-  site = createServer((_req, res) => res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(page));
-  await new Promise<void>((r) => site.listen(0, 'localhost', r));
-  siteUrl = `http://localhost:${(site.address() as { port: number }).port}/?server=${encodeURIComponent(chat.url)}`;
-  browser = await launchChromium();
+  demo = await startDemoSite('host-e2e');
 });
+after(() => demo?.close());
+const openAs = (name: string, role: string) => demo.openAs(name, role);
 
-after(async () => {
-  await browser?.close();
-  await chat?.stop();
-  await new Promise((r) => site?.close(r));
-  rmSync(dataDir, { recursive: true, force: true });
-});
-
-async function openAs(name: string, role: string): Promise<Page> {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
-  const page = await context.newPage();
-  const urls: string[] = [];
-  fetched.set(name, urls);
-  page.on('request', (r) => urls.push(r.url()));
-  page.on('pageerror', (e) => pageErrors.push(`${name}: ${e.message}`));
-  await page.goto(siteUrl);
-  await page.fill('#name', name);
-  await page.selectOption('#role', role);
-  await page.click('#pick button[type=submit]');
-  await eventually(async () => assert.equal(await page.locator('[part~="input"]').isEnabled(), true));
-  return page;
-}
-
-const messagesWith = (page: Page, text: string) => page.locator('[part~="message"]').filter({ hasText: text });
 const status = (page: Page) => page.locator('[part~="composer-status"]').textContent();
-
-async function send(page: Page, text: string) {
-  await page.locator('[part~="input"]').fill(text);
-  await page.locator('[part~="input"]').press('Enter');
-}
 
 /** The host picks `item` in the actions menu of the message with `text` (in the toolbar the pointer over it shows), with a reason when asked. */
 async function moderate(host: Page, text: string, item: string, reason?: string) {
@@ -105,9 +60,9 @@ test('a host moderates from the page; viewers see each action; a ban survives a 
   for (const [name, page] of [['Vic', vic], ['Wes', wes]] as const) {
     assert.equal(await page.locator('[part~="message-actions"]').count(), 0, name);
     assert.equal(await page.locator('[part~="mod-panel"]').count(), 0, name);
-    assert.deepEqual(fetched.get(name)!.filter((u) => u.includes('host-tools')), [], name);
+    assert.deepEqual(demo.fetched.get(name)!.filter((u) => u.includes('host-tools')), [], name);
   }
-  assert.ok(fetched.get('Hana')!.some((u) => /\/host-tools\.[0-9a-f]{8}\.js$/.test(u)), 'the host loaded the chunk');
+  assert.ok(demo.fetched.get('Hana')!.some((u) => /\/host-tools\.[0-9a-f]{8}\.js$/.test(u)), 'the host loaded the chunk');
 
   // Pin: everyone sees it above the list.
   await moderate(hana, 'Spoiler: the winner', 'Pin message');
@@ -150,8 +105,8 @@ test('a host moderates from the page; viewers see each action; a ban survives a 
   await eventually(async () => assert.doesNotMatch((await status(wes)) ?? '', /Chat has closed/));
 
   // The server restarts on the same data: Vic is still banned, after the rejoin and on the wire.
-  await chat.stop();
-  chat = await startChatServer({ PORT: String(chatPort), DATA_DIR: dataDir });
+  await demo.stopChat();
+  await demo.startChat();
   await eventually(async () => assert.equal(await vic.locator('[part~="banner"]').isVisible(), false), 30_000);
   await eventually(async () => assert.match((await status(vic)) ?? '', /banned from this room: Spam/), 20_000);
   const banned = await rawSend(vic, 'still here?');
@@ -184,5 +139,5 @@ test('a host moderates from the page; viewers see each action; a ban survives a 
   assert.equal(!afterUnban.ok && afterUnban.error.code, 'timed_out');
   await eventually(async () => assert.equal(await log.getByRole('button', { name: 'Unban' }).count(), 0));
 
-  assert.deepEqual(pageErrors, [], 'uncaught errors in the pages');
+  assert.deepEqual(demo.pageErrors, [], 'uncaught errors in the pages');
 });
