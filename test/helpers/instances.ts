@@ -7,7 +7,8 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { io as connectClient, type Socket } from 'socket.io-client';
-import type { ClientToServerEvents, ServerToClientEvents } from 'live-chat-protocol';
+import assert from 'node:assert/strict';
+import type { ClientToServerEvents, JoinAck, Message, SendAck, ServerToClientEvents } from 'live-chat-protocol';
 import { repoRoot } from './processes.ts';
 
 export type ChatClient = Socket<ServerToClientEvents, ClientToServerEvents>;
@@ -98,4 +99,27 @@ export function connect(instance: { url: string }, token: string): Promise<ChatC
 export function request(socket: ChatClient, event: string, payload: unknown, timeoutMs = 5000): Promise<any> {
   const s = socket.timeout(timeoutMs) as unknown as { emitWithAck(e: string, p: unknown): Promise<unknown> };
   return s.emitWithAck(event, payload);
+}
+
+/** How long the helpers below wait for an ack: a bound, not a timing (acks on a shared, loaded 2-core machine can take seconds). */
+export const ACK_TIMEOUT_MS = 30_000;
+
+/** Joins `roomId` (with `sinceSeq` when given) and answers the ack; fails the test when refused. */
+export async function joinRoom(socket: ChatClient, roomId = 'lobby', sinceSeq?: number): Promise<JoinAck> {
+  const ack = await request(socket, 'room:join', sinceSeq === undefined ? { roomId } : { roomId, sinceSeq }, ACK_TIMEOUT_MS);
+  assert.equal(ack.ok, true, JSON.stringify(ack).slice(0, 300));
+  return ack as JoinAck;
+}
+
+let sent = 0;
+/** Sends `text` with a fresh `clientId`; answers the ack as it came (refusals included). */
+export function sendMessage(socket: ChatClient, text: string, roomId = 'lobby'): Promise<({ ok: true } & SendAck) | { ok: false; error: { code: string } }> {
+  return request(socket, 'message:send', { roomId, clientId: `it-${process.pid}-${++sent}`, text }, ACK_TIMEOUT_MS);
+}
+
+/** Every `message:new` the socket receives from now on, in arrival order. */
+export function heard(socket: ChatClient): Message[] {
+  const seen: Message[] = [];
+  socket.on('message:new', (m) => seen.push(m));
+  return seen;
 }

@@ -18,31 +18,16 @@ import { tmpdir } from 'node:os';
 import { join as joinPath } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import pg from 'pg';
-import type { JoinAck, Message, SendAck } from 'live-chat-protocol';
-import { connect, devToken, request, startInstance, type ChatClient, type Instance } from '../helpers/instances.ts';
+import type { Message, SendAck } from 'live-chat-protocol';
+import { ACK_TIMEOUT_MS, connect, devToken, heard, joinRoom, request, sendMessage, startInstance, type ChatClient, type Instance } from '../helpers/instances.ts';
 import { eventually } from '../helpers/net.ts';
 import { startPostgres, type PostgresFixture } from '../helpers/postgres.ts';
 import { startRedis, type RedisFixture } from './redis-fixture.ts';
 
 const range = (n: number) => Array.from({ length: n }, (_, i) => i);
-/** A bound, not a timing: acks on a shared, loaded 2-core machine can take seconds. */
-const ACK_TIMEOUT_MS = 30_000;
-let sends = 0;
-const send = (socket: ChatClient, text: string, roomId = 'lobby') =>
-  request(socket, 'message:send', { roomId, clientId: `mh-${process.pid}-${++sends}`, text }, ACK_TIMEOUT_MS) as Promise<
-    ({ ok: true } & SendAck) | { ok: false; error: { code: string } }
-  >;
-const join = async (socket: ChatClient, roomId = 'lobby', sinceSeq?: number): Promise<JoinAck> => {
-  const ack = await request(socket, 'room:join', sinceSeq === undefined ? { roomId } : { roomId, sinceSeq }, ACK_TIMEOUT_MS);
-  assert.equal(ack.ok, true, JSON.stringify(ack).slice(0, 300));
-  return ack as JoinAck;
-};
-/** Every `message:new` a socket receives, in arrival order. */
-const received = (socket: ChatClient): Message[] => {
-  const seen: Message[] = [];
-  socket.on('message:new', (m) => seen.push(m));
-  return seen;
-};
+const send = sendMessage;
+const join = (socket: ChatClient, roomId = 'lobby', sinceSeq?: number) => joinRoom(socket, roomId, sinceSeq);
+const received = heard;
 
 describe('three instances, one PostgreSQL, one Redis', () => {
   let postgres: PostgresFixture;

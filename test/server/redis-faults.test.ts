@@ -14,30 +14,19 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join as joinPath } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import type { JoinAck, Message, SendAck } from 'live-chat-protocol';
-import { connect, devToken, request, startInstance, type ChatClient, type Instance } from '../helpers/instances.ts';
+import type { Message, SendAck } from 'live-chat-protocol';
+import { connect, devToken, heard, joinRoom, sendMessage, startInstance, type ChatClient, type Instance } from '../helpers/instances.ts';
 import { eventually, freePort } from '../helpers/net.ts';
 import { startPostgres, type PostgresFixture } from '../helpers/postgres.ts';
 import { startRedis, type RedisFixture } from './redis-fixture.ts';
 
-/** A bound, not a timing: acks on a shared, loaded 2-core machine can take seconds. */
-const ACK_TIMEOUT_MS = 30_000;
-let sends = 0;
 const send = async (socket: ChatClient, text: string): Promise<Message> => {
-  const ack = await request(socket, 'message:send', { roomId: 'lobby', clientId: `rf-${process.pid}-${++sends}`, text }, ACK_TIMEOUT_MS);
+  const ack = await sendMessage(socket, text);
   assert.equal(ack.ok, true, JSON.stringify(ack).slice(0, 300));
   return (ack as SendAck).message;
 };
-const join = async (socket: ChatClient, sinceSeq?: number): Promise<JoinAck> => {
-  const ack = await request(socket, 'room:join', sinceSeq === undefined ? { roomId: 'lobby' } : { roomId: 'lobby', sinceSeq }, ACK_TIMEOUT_MS);
-  assert.equal(ack.ok, true, JSON.stringify(ack).slice(0, 300));
-  return ack as JoinAck;
-};
-const inbox = (socket: ChatClient): Message[] => {
-  const seen: Message[] = [];
-  socket.on('message:new', (m) => seen.push(m));
-  return seen;
-};
+const join = (socket: ChatClient, sinceSeq?: number) => joinRoom(socket, 'lobby', sinceSeq);
+const inbox = heard;
 const readiness = async (instance: Instance) => {
   const res = await fetch(`${instance.url}/ready`);
   return { status: res.status, checks: ((await res.json()) as { checks: Record<string, string> }).checks };
