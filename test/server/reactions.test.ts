@@ -13,6 +13,7 @@ import { rmSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
 import Database from 'better-sqlite3';
 import { REACTIONS, type Message, type ReactionCounts } from 'live-chat-protocol';
+import type { Ledger } from '../../server/stores/ledger.ts';
 import { createLedger, openDatabase } from '../../server/stores/sqlite-ledger.ts';
 import { MIGRATIONS, migrate } from '../../server/stores/sqlite/migrations.ts';
 import { migratePostgres, PG_MIGRATIONS } from '../../server/stores/postgres/migrations.ts';
@@ -31,6 +32,19 @@ const sent = async (socket: Client, text: string) => ok<{ message: Message }>(aw
 async function joinMessages(socket: Client, sinceSeq?: number): Promise<Message[]> {
   return ok<{ messages: Message[] }>(await call(socket, 'room:join', { roomId: 'lobby', ...(sinceSeq === undefined ? {} : { sinceSeq }) }))
     .messages;
+}
+
+/**
+ * After a migration of an older database whose message m1 had the likes of u2 and u3 and m2
+ * none: the likes are ❤️ reactions with the same counts, and each old like is its user's ❤️
+ * (toggling it, as a reaction or as a like, removes it).
+ */
+async function assertLikesMoved(ledger: Ledger): Promise<void> {
+  const [m1, m2] = await ledger.messagesAfter('lobby', 0, 10);
+  assert.deepEqual([m1!.likes, m1!.reactions, m1!.replyTo], [2, { '❤️': 2 }, null]);
+  assert.deepEqual([m2!.likes, m2!.reactions], [0, {}]);
+  assert.deepEqual(await ledger.toggleReaction('lobby', 'm1', 'u2', '❤️'), { reactions: { '❤️': 1 }, mine: [], added: false });
+  assert.deepEqual(await ledger.toggleLike('lobby', 'm1', 'u3'), { likes: 0, liked: false });
 }
 
 describe('reactions', () => {
@@ -240,12 +254,7 @@ describe('migration 4: likes become ❤️ reactions', () => {
 
       const ledger = createLedger(openDatabase(dir));
       try {
-        const [m1, m2] = await ledger.messagesAfter('lobby', 0, 10);
-        assert.deepEqual([m1!.likes, m1!.reactions, m1!.replyTo], [2, { '❤️': 2 }, null]);
-        assert.deepEqual([m2!.likes, m2!.reactions], [0, {}]);
-        // u2's old like is their ❤️: toggling it removes it.
-        assert.deepEqual(await ledger.toggleReaction('lobby', 'm1', 'u2', '❤️'), { reactions: { '❤️': 1 }, mine: [], added: false });
-        assert.deepEqual(await ledger.toggleLike('lobby', 'm1', 'u3'), { likes: 0, liked: false });
+        await assertLikesMoved(ledger);
       } finally {
         await ledger.close();
       }
@@ -286,11 +295,7 @@ describe('PostgreSQL migration 3: likes become ❤️ reactions', () => {
 
       const ledger = createPostgresLedger({ connectionString: url });
       try {
-        const [m1, m2] = await ledger.messagesAfter('lobby', 0, 10);
-        assert.deepEqual([m1!.likes, m1!.reactions, m1!.replyTo], [2, { '❤️': 2 }, null]);
-        assert.deepEqual([m2!.likes, m2!.reactions], [0, {}]);
-        assert.deepEqual(await ledger.toggleReaction('lobby', 'm1', 'u2', '❤️'), { reactions: { '❤️': 1 }, mine: [], added: false });
-        assert.deepEqual(await ledger.toggleLike('lobby', 'm1', 'u3'), { likes: 0, liked: false });
+        await assertLikesMoved(ledger);
       } finally {
         await ledger.close();
       }
