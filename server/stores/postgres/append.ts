@@ -77,6 +77,12 @@ class Columns {
   get size(): number {
     return this.cols[0]!.length;
   }
+  /** The columns of `rows`, each row `width` values long. */
+  static of(width: number, rows: Iterable<unknown[]>): Columns {
+    const columns = new Columns(width);
+    for (const row of rows) columns.push(...row);
+    return columns;
+  }
 }
 
 /**
@@ -113,9 +119,11 @@ export async function appendBatch(client: Client, inputs: readonly AppendChatMes
   const messageRows = new Columns(15);
   const xpRows = new Columns(7);
   const coinRows = new Columns(6);
-  const sessionRows = new Map<string, [string, string, string, boolean, number, number, number]>();
+  /** Per (session, user): the counter row as the batch leaves it (the last append wins). */
+  const sessionRows = new Map<string, unknown[]>();
+  /** Per (user, day): the day's chat XP as the batch leaves it, for the rows it changed. */
+  const dayRows = new Map<string, unknown[]>();
   const touchedUsers = new Set<string>();
-  const touchedDays = new Set<string>();
   const results: AppendChatMessageResult[] = [];
 
   for (const input of inputs) {
@@ -149,7 +157,7 @@ export async function appendBatch(client: Client, inputs: readonly AppendChatMes
       if (decision.xp !== 0) {
         xpRows.push(eventId, userId, decision.xp, roomId, session.id, input.day, now);
         dailyXp.set(dayKey, daily + decision.xp);
-        touchedDays.add(dayKey);
+        dayRows.set(dayKey, [userId, input.day, daily + decision.xp]);
       }
       if (decision.coins !== 0) {
         coinRows.push(eventId, userId, decision.coins, roomId, session.id, now);
@@ -219,11 +227,10 @@ export async function appendBatch(client: Client, inputs: readonly AppendChatMes
          AS e(id, user_id, delta, room_id, session_id, day, created_at)`,
       xpRows.cols,
     );
-    const dayRows = [...touchedDays].map((k) => [...k.split('\u0000'), dailyXp.get(k)!] as const);
     await client.query(
       `INSERT INTO user_days (user_id, day, chat_xp) SELECT * FROM unnest($1::text[], $2::text[], $3::int8[])
        ON CONFLICT (user_id, day) DO UPDATE SET chat_xp = excluded.chat_xp`,
-      [dayRows.map((r) => r[0]), dayRows.map((r) => r[1]), dayRows.map((r) => r[2])],
+      Columns.of(3, dayRows.values()).cols,
     );
   }
   if (coinRows.size > 0) {
@@ -235,20 +242,19 @@ export async function appendBatch(client: Client, inputs: readonly AppendChatMes
     );
   }
   if (touchedUsers.size > 0) {
-    const changed = [...touchedUsers].map((id) => ({ id, ...users.get(id)! }));
+    const changed = [...touchedUsers].map((id) => [id, users.get(id)!.total_xp, users.get(id)!.coin_balance, users.get(id)!.last_coin_at]);
     await client.query(
       `UPDATE users u SET total_xp = v.total_xp, coin_balance = v.coin_balance, last_coin_at = v.last_coin_at
        FROM unnest($1::text[], $2::int8[], $3::int8[], $4::int8[]) AS v(id, total_xp, coin_balance, last_coin_at) WHERE u.id = v.id`,
-      [changed.map((u) => u.id), changed.map((u) => u.total_xp), changed.map((u) => u.coin_balance), changed.map((u) => u.last_coin_at)],
+      Columns.of(4, changed).cols,
     );
   }
-  const counterRows = [...sessionRows.values()];
   await client.query(
     `INSERT INTO session_users (session_id, user_id, user_json, guest, messages, coins, last_seq)
      SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::bool[], $5::int8[], $6::int8[], $7::int8[])
      ON CONFLICT (session_id, user_id) DO UPDATE SET messages = excluded.messages, coins = excluded.coins,
        last_seq = excluded.last_seq, user_json = excluded.user_json, guest = excluded.guest`,
-    Array.from({ length: 7 }, (_, c) => counterRows.map((r) => r[c])),
+    Columns.of(7, sessionRows.values()).cols,
   );
   const changedRooms = roomIds.filter((id) => results.some((r) => !r.duplicate && r.message.roomId === id));
   await client.query('UPDATE rooms r SET last_seq = v.seq FROM unnest($1::text[], $2::int8[]) AS v(id, seq) WHERE r.id = v.id', [
