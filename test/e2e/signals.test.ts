@@ -44,7 +44,8 @@ async function start(command: string, args: string[], dataDir: string): Promise<
   child.stdout!.on('data', (d) => (output += d));
   child.stderr!.on('data', (d) => (output += d));
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null; atMs: number }>((resolve) =>
-    child.once('exit', (code, signal) => resolve({ code, signal, atMs: Date.now() })),
+    // 'close', not 'exit': the output can still be in the pipes when the process has exited.
+    child.once('close', (code, signal) => resolve({ code, signal, atMs: Date.now() })),
   );
   const url = `http://127.0.0.1:${port}`;
   await eventually(async () => {

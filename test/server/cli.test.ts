@@ -32,8 +32,9 @@ function run(env: Record<string, string>): { child: ChildProcess; output: () => 
   let output = '';
   child.stdout!.on('data', (d) => (output += d));
   child.stderr!.on('data', (d) => (output += d));
+  // 'close', not 'exit': the output can still be in the pipes when the process has exited.
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
-    child.once('exit', (code, signal) => resolve({ code, signal })),
+    child.once('close', (code, signal) => resolve({ code, signal })),
   );
   return { child, output: () => output, exited };
 }

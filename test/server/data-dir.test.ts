@@ -33,8 +33,9 @@ function runBin(dataDir: string): Promise<{ code: number | null; output: string;
   child.stdout.on('data', (d) => (output += d));
   child.stderr.on('data', (d) => (output += d));
   const killer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+  // 'close', not 'exit': the output can still be in the pipes when the process has exited.
   return new Promise((resolve) =>
-    child.once('exit', (code) => {
+    child.once('close', (code) => {
       clearTimeout(killer);
       resolve({ code, output, ms: Date.now() - started });
     }),
