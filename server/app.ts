@@ -18,6 +18,7 @@ import { errorHandler, notFound } from './http/errors.ts';
 import { opsRouter } from './http/ops.ts';
 import { staticRouter } from './http/static.ts';
 import { createMetrics, type Metrics } from './metrics.ts';
+import { socketParser } from './realtime/join-history.ts';
 import { attachRealtime, type ChatServer } from './realtime/socket-server.ts';
 import { countingRefusals } from './services/identity.ts';
 import { createServices, type Services } from './services/index.ts';
@@ -127,6 +128,8 @@ export function createServer(config: Config, deps: ServerDeps = {}): ChatServerI
   const http = createHttpServer(app);
   const io: ChatServer = new Server(http, {
     serveClient: false,
+    // Standard Socket.IO packets; join acks splice in a history encoded once per room.
+    parser: socketParser,
     cors: { origin: config.corsOrigins === '*' ? '*' : config.corsOrigins, methods: ['GET', 'POST'] },
     // CORS does not cover WebSockets: check Origin on every handshake (polling or upgrade).
     allowRequest: (req, answer) => {

@@ -22,6 +22,7 @@ import type { Services } from '../services/index.ts';
 import type { Connection } from '../services/presence.ts';
 import { toWireSession } from '../services/sessions.ts';
 import { InFlight, onEvent } from './ack.ts';
+import { JoinHistoryCache } from './join-history.ts';
 import { syncCaches } from './cache-sync.ts';
 import { subscribeBroadcasts, roomChannel, userChannel } from './broadcasts.ts';
 import { startViewerSampling } from './viewer-sampler.ts';
@@ -97,6 +98,7 @@ export function attachRealtime(io: ChatServer, deps: RealtimeDeps): Realtime {
   const { chat, rooms, sessions, presence, moderation, identity: ids } = services;
   const inFlight = new InFlight();
   const context = { logger, metrics, inFlight };
+  const joinHistory = new JoinHistoryCache();
   const broadcasts = subscribeBroadcasts(io, deps);
   const unsyncCaches = syncCaches(io as unknown as Server, services, deps.config.redisUrl !== null);
   const sampling = startViewerSampling(io, services.recap, logger, undefined, services.events);
@@ -131,9 +133,11 @@ export function attachRealtime(io: ChatServer, deps: RealtimeDeps): Realtime {
     metrics.sockets.inc();
     void socket.join(userChannel(me.user.id));
 
-    onEvent(socket, 'room:join', schemas['room:join'], context, ({ roomId, sinceSeq }) =>
-      chat.join(me, connection, roomId, sinceSeq),
-    );
+    onEvent(socket, 'room:join', schemas['room:join'], context, async ({ roomId, sinceSeq }) => {
+      const joined = await chat.join(me, connection, roomId, sinceSeq);
+      // The same history for a crowd of joins is encoded once (join-history.ts).
+      return { ...joined, messages: joinHistory.encode(joined.room.id, joined.messages) };
+    });
 
     onEvent(socket, 'room:leave', schemas['room:leave'], context, async ({ roomId }) => {
       await presence.leaveRoom(connection, me.user, roomId);
