@@ -9,13 +9,15 @@
  * server measured in the same run (× bare), and the load average as it went. Scenarios take
  * turns between the servers, so a busy machine weighs on both alike.
  *
- * - join storm: STORM guests join a room with 100 messages of history at once
+ * - join storm: STORM guests join a room with 100 messages of history at once (ROUNDS times)
  * - fan-out: one sender, FANOUT receivers, stepped rates (messages/s)
  * - throughput: 8 senders in one room, 100 senders in 100 rooms, closed loop, then half the peak
+ *   (ROUNDS times each)
  * - a user with 20,000 messages in the session against a fresh user (send path, in process)
  * - idle memory per connection, cold start to /health, the widget bundle
  *
- * Env: BENCH_QUICK=1 (fewer clients and steps, for a smoke run), BENCH_WORKERS (4),
+ * Env: BENCH_QUICK=1 (fewer clients and steps, for a smoke run), BENCH_WORKERS (4), BENCH_ROUNDS
+ * (3: rounds of the join storm and of each throughput run, medians reported),
  * BENCH_POSTGRES=0 (skip PostgreSQL), BENCH_ONLY=memory,join,fanout,throughput,history,startup (a
  * comma list: only these scenarios, to iterate on one), BENCH_CPU_PROF=DIR (the live-chat servers write CPU profiles
  * there as they stop). Bounded: well under 10 minutes on 2 cores.
@@ -26,7 +28,7 @@ import { join } from 'node:path';
 import { brotliCompressSync, gzipSync } from 'node:zlib';
 import { repoRoot } from '../test/helpers/processes.ts';
 import { postgresBin, startPostgres, type PostgresFixture } from '../test/helpers/postgres.ts';
-import { LoadPool, startBaseline, startLiveChat, type Target } from './harness.ts';
+import { LoadPool, percentile, startBaseline, startLiveChat, type Target } from './harness.ts';
 import { historyCost } from './history-cost.ts';
 import { fanout, idleMemory, joinStorm, throughput } from './scenarios.ts';
 import { measureStartup } from './startup.ts';
@@ -38,6 +40,8 @@ const RATES = QUICK ? [10] : [10, 40];
 const STEP_MS = QUICK ? 1500 : 3000;
 const IDLE = QUICK ? 200 : 1000;
 const WORKERS = Number(process.env.BENCH_WORKERS ?? 4);
+/** Rounds of the join storm and of each throughput run, the servers taking turns (medians reported). */
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? (QUICK ? 1 : 3));
 const SEEDED = QUICK ? 2000 : 20_000;
 const ONLY = process.env.BENCH_ONLY ? new Set(process.env.BENCH_ONLY.split(',').map((s) => s.trim())) : null;
 /** Whether the scenario named `name` runs (BENCH_ONLY). */
@@ -59,6 +63,16 @@ function record(measure: string, unit: string, higherIsBetter: boolean, target: 
   let row = rows.find((r) => r.measure === measure);
   if (!row) rows.push((row = { measure, unit, higherIsBetter, values: new Map() }));
   row.values.set(target, value);
+}
+/** measure → server → the value of each round so far; the row holds their median. */
+const rounds = new Map<string, Map<string, number[]>>();
+/** Records one round's value of a measure repeated over ROUNDS: the row shows the median so far. */
+function sample(measure: string, unit: string, higherIsBetter: boolean, target: string, value: number): void {
+  const byTarget = rounds.get(measure) ?? new Map<string, number[]>();
+  rounds.set(measure, byTarget);
+  const values = [...(byTarget.get(target) ?? []), value];
+  byTarget.set(target, values);
+  record(measure, unit, higherIsBetter, target, percentile(values, 50));
 }
 
 const dataDir = mkdtempSync(join(tmpdir(), 'live-chat-bench-'));
@@ -85,15 +99,19 @@ try {
     step(`idle memory: ${t.name}`);
     record(`idle memory per connection (${IDLE} joined guests)`, 'KB', false, t.name, await idleMemory(t, pool, IDLE, 'idle'));
   }
-  for (const t of runs('join') ? targets : []) {
-    step(`join storm: ${t.name}`);
-    const storm = await joinStorm(t, pool, STORM, 'storm');
-    record(`join storm, ${STORM} clients, 100 messages of history: joins/s`, 'joins/s', true, t.name, storm.joinsPerSecond);
-    record('join storm: join ack p50', 'ms', false, t.name, storm.p50);
-    record('join storm: join ack p99', 'ms', false, t.name, storm.p99);
-    record('join storm: frames received by the joining clients', 'frames', false, t.name, storm.frames);
-    record('join storm: joins refused or dropped', 'joins', false, t.name, storm.failed);
-    record('join storm: server CPU per join', 'µs', false, t.name, storm.cpuUsPerJoin);
+  // A storm lasts a fraction of a second: ROUNDS of them, the servers taking turns, and the
+  // median of each figure (the rounds' join rates are printed under the table).
+  for (let round = 0; round < (runs('join') ? ROUNDS : 0); round++) {
+    for (const t of targets) {
+      step(`join storm ${round + 1}/${ROUNDS}: ${t.name}`);
+      const storm = await joinStorm(t, pool, STORM, `storm-${round}`);
+      sample(`join storm, ${STORM} clients, 100 messages of history: joins/s`, 'joins/s', true, t.name, storm.joinsPerSecond);
+      sample('join storm: join ack p50', 'ms', false, t.name, storm.p50);
+      sample('join storm: join ack p99', 'ms', false, t.name, storm.p99);
+      sample('join storm: frames received by the joining clients', 'frames', false, t.name, storm.frames);
+      sample('join storm: joins refused or dropped', 'joins', false, t.name, storm.failed);
+      sample('join storm: server CPU per join', 'µs', false, t.name, storm.cpuUsPerJoin);
+    }
   }
   loads.push(`after the join storm ${load()}`);
   for (const receivers of runs('fanout') ? FANOUT : []) {
@@ -113,14 +131,17 @@ try {
     [100, 100],
   ] as const;
   for (const [senders, rooms] of runs('throughput') ? throughputRuns : []) {
-    for (const t of targets) {
-      step(`throughput ${senders} senders / ${rooms} rooms: ${t.name}`);
-      const tp = await throughput(t, pool, senders, rooms, STEP_MS, t.name.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, ''));
-      const where = rooms === 1 ? `one room, ${senders} senders` : `${rooms} rooms, ${senders} senders`;
-      record(`throughput, ${where}: msg/s (closed loop)`, 'msg/s', true, t.name, tp.peak);
-      record(`throughput, ${where}: ack p99 at half the peak rate`, 'ms', false, t.name, tp.halfP99);
-      record(`throughput, ${where}: server CPU per message`, 'µs', false, t.name, tp.cpuUsPerMessage);
-      record(`throughput, ${where}: events received per message`, 'events', false, t.name, tp.framesPerMessage);
+    for (let round = 0; round < ROUNDS; round++) {
+      for (const t of targets) {
+        step(`throughput ${senders} senders / ${rooms} rooms, round ${round + 1}/${ROUNDS}: ${t.name}`);
+        const tag = `${t.name.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '')}-${round}`;
+        const tp = await throughput(t, pool, senders, rooms, STEP_MS, tag);
+        const where = rooms === 1 ? `one room, ${senders} senders` : `${rooms} rooms, ${senders} senders`;
+        sample(`throughput, ${where}: msg/s (closed loop)`, 'msg/s', true, t.name, tp.peak);
+        sample(`throughput, ${where}: ack p99 at half the peak rate`, 'ms', false, t.name, tp.halfP99);
+        sample(`throughput, ${where}: server CPU per message`, 'µs', false, t.name, tp.cpuUsPerMessage);
+        sample(`throughput, ${where}: events received per message`, 'events', false, t.name, tp.framesPerMessage);
+      }
     }
   }
   loads.push(`after the throughput ${load()}`);
@@ -178,5 +199,13 @@ for (const row of rows) {
   });
   console.log(`| ${row.measure} ${row.higherIsBetter ? '↑' : '↓'} | ${row.unit} | ${fmt(bare)} | ${cells.join(' | ')} |`);
 }
+const perRound = [...rounds]
+  .filter(([measure]) => / joins\/s$| msg\/s \(closed loop\)$/.test(measure))
+  .flatMap(([measure, byTarget]) =>
+    ours
+      .filter((n) => byTarget.has(n))
+      .map((n) => `${measure}, ${n}: ${byTarget.get(n)!.map((v, i) => `${(v / byTarget.get('bare Socket.IO')![i]!).toFixed(2)}×`).join(', ')}`),
+  );
+if (perRound.length > 0 && ROUNDS > 1) console.log(`\nEach row of a repeated scenario is the median of ${ROUNDS} rounds; round by round, against the bare server's same round:\n${perRound.map((l) => `- ${l}`).join('\n')}`);
 console.log(`\n↑ more is better, ↓ less is better. Load average (1 min): ${loads.join(', ')}. ${bundleNote}.${postgresNote ? ` ${postgresNote}.` : ''}`);
 console.log(`PostgreSQL runs with fsync=off (the test fixture); SQLite with synchronous=NORMAL (the default). Total ${((Date.now() - started) / 1000).toFixed(0)} s.`);
