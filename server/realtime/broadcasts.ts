@@ -3,8 +3,10 @@
  * the wire (docs/protocol.md, server → client). Direct events (`message:new`,
  * `reward`, `message:likes`, `message:deleted`, `room:updated`) leave at once;
  * `room:stats`, `leaderboard:update`, `typing` and the `presence:*` batches go through per-room
- * coalescers (at most one flush per room per `STATS_INTERVAL_MS`) that read the state when they
- * flush. `presence:*` and `typing` go to small rooms only (`SMALL_ROOM_LIMIT` viewers).
+ * coalescers (at most one flush per room per `STATS_INTERVAL_MS`; `room:stats` and
+ * `leaderboard:update` less often in a room of more than 500 viewers on this instance, see
+ * `fanoutPacedInterval`) that read the state when they flush. `presence:*` and `typing` go to
+ * small rooms only (`SMALL_ROOM_LIMIT` viewers).
  * `message:reactions` is coalesced per room too, one event per changed message per flush
  * (`reaction-broadcasts.ts`).
  */
@@ -14,7 +16,7 @@ import type { Config } from '../config.ts';
 import type { Metrics } from '../metrics.ts';
 import type { Services } from '../services/index.ts';
 import { toWireSession } from '../services/sessions.ts';
-import { RoomCoalescer } from './coalescer.ts';
+import { fanoutPacedInterval, RoomCoalescer } from './coalescer.ts';
 import { PresenceBatches } from './presence-batches.ts';
 import { ReactionBroadcasts } from './reaction-broadcasts.ts';
 import type { ChatServer } from './socket-server.ts';
@@ -40,9 +42,13 @@ export function subscribeBroadcasts(
     if (!closed) logger.error({ err, room: roomId }, 'broadcast failed');
   };
   const toRoom = (roomId: string) => io.to(roomChannel(roomId));
+  /** Sockets of this instance in the room's channel (what a broadcast to it reaches here). */
+  const localViewers = (roomId: string) => io.of('/').adapter.rooms.get(roomChannel(roomId))?.size ?? 0;
+  /** `STATS_INTERVAL_MS`, longer in a large room (coalescer.ts, `fanoutPacedInterval`). */
+  const pacedInterval = (roomId: string) => fanoutPacedInterval(config.statsIntervalMs, localViewers(roomId));
 
   const stats = new RoomCoalescer(
-    config.statsIntervalMs,
+    pacedInterval,
     async (roomId) => {
       toRoom(roomId).emit('room:stats', await presence.stats(roomId));
     },
@@ -55,7 +61,7 @@ export function subscribeBroadcasts(
    */
   const scoredSession = new Map<string, string>();
   const leaderboard = new RoomCoalescer(
-    config.statsIntervalMs,
+    pacedInterval,
     async (roomId) => {
       const sessionId = scoredSession.get(roomId);
       const update = sessionId
@@ -102,9 +108,6 @@ export function subscribeBroadcasts(
     }, inMs + 50);
     typingExpiry.set(roomId, timer);
   };
-
-  /** Sockets of this instance in the room's channel (what a broadcast to it reaches here). */
-  const localViewers = (roomId: string) => io.of('/').adapter.rooms.get(roomChannel(roomId))?.size ?? 0;
 
   const subscriptions = [
     events.on('messageStored', ({ roomId, message }) => {

@@ -5,7 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { RoomCoalescer } from '../../../server/realtime/coalescer.ts';
+import { fanoutPacedInterval, RoomCoalescer } from '../../../server/realtime/coalescer.ts';
 import { FakeTimers } from './fake-timers.ts';
 
 const INTERVAL = 250;
@@ -129,5 +129,51 @@ describe('RoomCoalescer', () => {
     timers.advance(INTERVAL);
     change('a', 3);
     assert.deepEqual(flushes, [[0, 'a', 1]]);
+  });
+});
+
+describe('fanoutPacedInterval', () => {
+  it('keeps STATS_INTERVAL_MS up to 500 viewers, then holds a room to 2,000 frames a second, 10 s at most', () => {
+    assert.equal(fanoutPacedInterval(250, 0), 250);
+    assert.equal(fanoutPacedInterval(250, 500), 250);
+    assert.equal(fanoutPacedInterval(250, 501), 251);
+    assert.equal(fanoutPacedInterval(250, 2000), 1000);
+    assert.equal(fanoutPacedInterval(250, 10_000), 5000);
+    assert.equal(fanoutPacedInterval(250, 1_000_000), 10_000);
+    assert.equal(fanoutPacedInterval(2000, 2000), 2000, 'a longer setting stays');
+    for (const viewers of [600, 2000, 7000]) {
+      const perSecond = (viewers * 1000) / fanoutPacedInterval(250, viewers);
+      assert.ok(perSecond <= 2000, `${viewers} viewers: ${perSecond} frames a second`);
+    }
+  });
+
+  it('paces each room by its own interval, asked as each interval starts', () => {
+    const timers = new FakeTimers();
+    const size = new Map([
+      ['small', 100],
+      ['large', 2000],
+    ]);
+    const flushes: [number, string][] = [];
+    const coalescer = new RoomCoalescer(
+      (roomId) => fanoutPacedInterval(INTERVAL, size.get(roomId)!),
+      async (roomId) => {
+        flushes.push([timers.now, roomId]);
+      },
+      () => undefined,
+      timers,
+    );
+    for (let t = 0; t < 1900; t += 50) {
+      coalescer.schedule('small');
+      coalescer.schedule('large');
+      timers.advance(50);
+    }
+    const at = (room: string) => flushes.filter(([, r]) => r === room).map(([time]) => time);
+    assert.deepEqual(at('large'), [0, 1000]);
+    assert.deepEqual(at('small'), [0, 250, 500, 750, 1000, 1250, 1500, 1750]);
+    size.set('large', 100); // the crowd leaves: the next interval is the short one again
+    timers.advance(100);
+    coalescer.schedule('large');
+    timers.advance(INTERVAL);
+    assert.deepEqual(at('large').slice(2), [2000, 2000 + INTERVAL]);
   });
 });
