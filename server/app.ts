@@ -18,6 +18,7 @@ import { errorHandler, notFound } from './http/errors.ts';
 import { opsRouter } from './http/ops.ts';
 import { staticRouter } from './http/static.ts';
 import { createMetrics, type Metrics } from './metrics.ts';
+import { batchWebSocketWrites } from './realtime/batched-writes.ts';
 import { socketParser } from './realtime/join-history.ts';
 import { attachRealtime, type ChatServer } from './realtime/socket-server.ts';
 import { countingRefusals } from './services/identity.ts';
@@ -126,6 +127,8 @@ export function createServer(config: Config, deps: ServerDeps = {}): ChatServerI
   app.use(errorHandler(logger));
 
   const http = createHttpServer(app);
+  // A flush of several packets leaves a socket in one write (realtime/batched-writes.ts).
+  batchWebSocketWrites();
   const io: ChatServer = new Server(http, {
     serveClient: false,
     // Standard Socket.IO packets; join acks splice in a history encoded once per room.
