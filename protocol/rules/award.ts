@@ -49,7 +49,14 @@ export function decideAward(rules: AwardRules, { dailyChatXp, lastCoinAt, now }:
   return { xp, coins, coinReason };
 }
 
+const DAY_MS = 86_400_000;
+/** The last day {@link utcDay} answered: its first ms and its name (every message asks). */
+let lastDay = { start: NaN, name: '' };
+
 /** The UTC day (`YYYY-MM-DD`) of a time in ms: the unit of the daily XP cap. */
 export function utcDay(ms: number): string {
-  return new Date(ms).toISOString().slice(0, 10);
+  if (ms >= lastDay.start && ms < lastDay.start + DAY_MS) return lastDay.name;
+  const name = new Date(ms).toISOString().slice(0, 10);
+  lastDay = { start: Math.floor(ms / DAY_MS) * DAY_MS, name };
+  return name;
 }

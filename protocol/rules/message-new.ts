@@ -8,20 +8,34 @@
  */
 import type { Message, MessageNew } from '../types.ts';
 
-/** A stored message's broadcast form: its defaults left out (the server's side). */
+/**
+ * A stored message's broadcast form: its defaults left out (the server's side). Built key by
+ * key (never by deleting keys, which leaves V8 a slow dictionary object to encode for every
+ * viewer); the keys keep the message's order, the sender last but `likes` and `reward`.
+ */
 export function leanMessage(message: Message): MessageNew {
-  const { likes, reward, user, ...rest } = message;
-  const { avatarUrl, badges, ...sender } = user;
-  const lean: MessageNew = { ...rest, user: sender };
-  // Optional fields (`replyTo`, `reactions`, …) travel only when they hold something.
-  for (const [key, value] of Object.entries(rest)) {
-    if (value === null || (typeof value === 'object' && Object.keys(value).length === 0)) delete (lean as unknown as Record<string, unknown>)[key];
+  const lean: Record<string, unknown> = {};
+  for (const key in message) {
+    if (key === 'user' || key === 'likes' || key === 'reward') continue;
+    const value = (message as unknown as Record<string, unknown>)[key];
+    // Optional fields (`replyTo`, `reactions`, …) travel only when they hold something.
+    if (value === null || value === undefined || (typeof value === 'object' && isEmpty(value))) continue;
+    lean[key] = value;
   }
-  if (avatarUrl !== null) lean.user.avatarUrl = avatarUrl;
-  if (badges.length > 0) lean.user.badges = badges;
-  if (likes !== 0) lean.likes = likes;
-  if (reward !== null) lean.reward = reward;
-  return lean;
+  const { avatarUrl, badges, ...sender } = message.user;
+  const user: MessageNew['user'] = sender;
+  if (avatarUrl !== null) user.avatarUrl = avatarUrl;
+  if (badges.length > 0) user.badges = badges;
+  lean.user = user;
+  if (message.likes !== 0) lean.likes = message.likes;
+  if (message.reward !== null) lean.reward = message.reward;
+  return lean as unknown as MessageNew;
+}
+
+/** Whether an object (or array) has no own enumerable keys. */
+function isEmpty(value: object): boolean {
+  for (const _ in value) return false;
+  return true;
 }
 
 /** The {@link Message} a lean `message:new` stands for: its defaults put back (the client's side). */
