@@ -3,10 +3,18 @@
  * a room (newest = current). Whether a session must be replaced is NOT decided here: the
  * caller hands the rule in ({@link SessionRule}), the ledger only applies its answer inside
  * the transaction.
+ *
+ * Reads cache (issue 8, join storm: every join reads its room and the newest session). Every
+ * statement of this connection that writes a room or a session is in this module, and each
+ * drops the cached copy of what it changes. Other connections (another server process on the
+ * same file) are noticed by `PRAGMA data_version`, which changes when one of them has
+ * committed: then the whole cache is dropped. A copy is only used and taken outside a
+ * transaction, so it is always a committed row. Cached records are frozen (callers share them).
  */
 import { randomUUID } from 'node:crypto';
 import type Database from 'better-sqlite3';
-import type { Ledger, RoomPatch, SessionRecord, SessionRule } from '../ledger.ts';
+import { LRUCache } from 'lru-cache';
+import type { Ledger, RoomPatch, RoomRecord, SessionRecord, SessionRule } from '../ledger.ts';
 import { toRoom, toSession, type RoomRow, type SessionRow } from '../rows.ts';
 import type { SessionActivitySteps } from './session-activity.ts';
 
@@ -38,6 +46,9 @@ export interface RoomSessionSteps {
   startSession(roomId: string, now: number): SessionRecord;
 }
 
+/** Rooms (and newest sessions) whose rows are kept in memory, least recently read dropped first. */
+const CACHED_ROOMS = 10_000;
+
 const ROOM_COLUMNS: Record<keyof RoomPatch, string> = {
   title: 'title',
   opensAt: 'opens_at',
@@ -66,13 +77,46 @@ export function roomsAndSessions(
     endSession: db.prepare('UPDATE sessions SET ended_at = ? WHERE id = ? AND ended_at IS NULL'),
     addLikes: db.prepare<[number, string], { likes: number }>('UPDATE sessions SET likes = likes + ? WHERE id = ? RETURNING likes'),
   };
-  const latest = (roomId: string) => {
-    const row = q.latestSession.get(roomId);
-    return row ? toSession(row) : null;
+  /** Committed rows by room id (see the module comment); `session: null`: no session yet. */
+  const rooms = new LRUCache<string, RoomRecord>({ max: CACHED_ROOMS });
+  const newestSessions = new LRUCache<string, { session: SessionRecord | null }>({ max: CACHED_ROOMS });
+  const dataVersion = db.prepare<[], number>('PRAGMA data_version').pluck();
+  let cachedVersion: number | null = null;
+  /** Whether the cache may be used now: outside a transaction, after dropping it if another connection committed. */
+  const cacheUsable = (): boolean => {
+    if (db.inTransaction) return false;
+    const version = dataVersion.get()!;
+    if (version !== cachedVersion) {
+      rooms.clear();
+      newestSessions.clear();
+      cachedVersion = version;
+    }
+    return true;
   };
+  const latest = (roomId: string): SessionRecord | null => {
+    const usable = cacheUsable();
+    const cached = usable ? newestSessions.get(roomId) : undefined;
+    if (cached) return cached.session;
+    const row = q.latestSession.get(roomId);
+    const session = row ? Object.freeze(toSession(row)) : null;
+    if (usable) newestSessions.set(roomId, { session });
+    return session;
+  };
+  const getRoom = (roomId: string): RoomRecord | null => {
+    const usable = cacheUsable();
+    const cached = usable ? rooms.get(roomId) : undefined;
+    if (cached) return cached;
+    const row = q.getRoom.get(roomId);
+    const room = row ? Object.freeze(toRoom(row)) : null;
+    if (room && usable) rooms.set(roomId, room);
+    return room;
+  };
+  /** A session of `roomId` was started, ended or given hearts: its newest session is read again. */
+  const sessionsChanged = (roomId: string) => newestSessions.delete(roomId);
 
   /** Ends the room's open session, if any, and starts a new one; inside the caller's transaction. */
   function startSession(roomId: string, now: number): SessionRecord {
+    sessionsChanged(roomId);
     const open = q.latestSession.get(roomId);
     if (open && open.ended_at === null) q.endSession.run(now, open.id);
     const id = `s_${randomUUID()}`;
@@ -82,7 +126,10 @@ export function roomsAndSessions(
 
   const steps: RoomSessionSteps = {
     lastSeq: (roomId) => q.lastSeq.get(roomId)?.last_seq ?? null,
-    setLastSeq: (roomId, seq) => void q.setLastSeq.run(seq, roomId),
+    setLastSeq(roomId, seq) {
+      rooms.delete(roomId);
+      q.setLastSeq.run(seq, roomId);
+    },
     ensureSession(roomId, now, needsNewSession) {
       const current = latest(roomId);
       if (current && !needsNewSession(current)) return { session: current, started: false };
@@ -94,6 +141,8 @@ export function roomsAndSessions(
 
   const ensureTx = db.transaction(steps.ensureSession);
   const likesTx = db.transaction((sessionId: string, count: number, now: number | undefined) => {
+    // Hearts change a session's `likes`; which room's newest it is would take a read: drop all.
+    newestSessions.clear();
     const likes = q.addLikes.get(count, sessionId)?.likes;
     if (likes === undefined) return 0;
     if (now !== undefined) activity.countHearts(sessionId, now, count);
@@ -103,17 +152,18 @@ export function roomsAndSessions(
   const endTx = db.transaction((roomId: string, now: number): SessionRecord | null => {
     const open = q.latestSession.get(roomId);
     if (!open || open.ended_at !== null) return null;
+    sessionsChanged(roomId);
     q.endSession.run(now, open.id);
     return toSession(q.getSession.get(open.id)!);
   });
 
   const ledger: RoomsAndSessions = {
     async createRoom(room) {
+      rooms.delete(room.id);
       return q.insertRoom.run({ ...room, private: room.private ? 1 : 0 }).changes === 1;
     },
     async getRoom(roomId) {
-      const row = q.getRoom.get(roomId);
-      return row ? toRoom(row) : null;
+      return getRoom(roomId);
     },
     async listRooms() {
       return q.listRooms.all().map(toRoom);
@@ -123,10 +173,10 @@ export function roomsAndSessions(
       if (keys.length > 0) {
         const set = keys.map((k) => `${ROOM_COLUMNS[k]} = @${k}`).join(', ');
         const values = Object.fromEntries(keys.map((k) => [k, patch[k]]));
+        rooms.delete(roomId);
         db.prepare(`UPDATE rooms SET ${set} WHERE id = @roomId`).run({ ...values, roomId });
       }
-      const row = q.getRoom.get(roomId);
-      return row ? toRoom(row) : null;
+      return getRoom(roomId);
     },
 
     async latestSession(roomId) {
