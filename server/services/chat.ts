@@ -171,11 +171,11 @@ export function createChatService(deps: ChatDeps): ChatService {
       // Subscribe before reading the room and its history, so nothing committed meanwhile is missed.
       await connection.subscribe(roomId);
       try {
-        // The one read of the room; history and leaderboard come from the hot state.
-        const room = await rooms.get(roomId);
+        // The one read of the room (with its newest session); history and leaderboard come from the hot state.
+        const { room, latestSession } = await rooms.getWithLatestSession(roomId);
         const plan = planJoin(room.lastSeq, sinceSeq, config.replayWindow);
         const [session, messages] = await Promise.all([
-          sessions.current(room),
+          sessions.current(room, latestSession),
           plan.kind === 'none' ? [] : plan.kind === 'replay' ? recent(room, sinceSeq!, config.replayWindow) : lastMessages(room),
         ]);
         if (!rejoin) await presence.arrive(connection, identity.user, room.id);

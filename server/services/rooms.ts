@@ -7,7 +7,7 @@ import { LRUCache } from 'lru-cache';
 import { randomBytes } from 'node:crypto';
 import { AppError, refuse } from '../errors.ts';
 import { chatWindowState, type CreateRoomBody, type Message, type Room, type RoomUpdatePayload } from 'live-chat-protocol';
-import type { RoomPatch, RoomRecord } from '../stores/ledger.ts';
+import type { RoomPatch, RoomRecord, SessionRecord } from '../stores/ledger.ts';
 import { iso, type ServiceContext } from './deps.ts';
 import { isStaff, type Identity } from './identity.ts';
 import { slugify } from './text.ts';
@@ -60,6 +60,11 @@ export interface RoomService {
   ensureDefault(): Promise<void>;
   /** @throws `not_found` */
   get(roomId: string): Promise<RoomRecord>;
+  /**
+   * The room and its newest session (null before the first) in one ledger read: a join's.
+   * @throws `not_found`
+   */
+  getWithLatestSession(roomId: string): Promise<{ room: RoomRecord; latestSession: SessionRecord | null }>;
   /** @throws `not_found`, or `forbidden` for a private room the identity may not see. */
   getVisible(identity: Identity | null, roomId: string): Promise<RoomRecord>;
   /**
@@ -141,6 +146,11 @@ export function createRoomService({ ledger, clock, events }: ServiceContext): Ro
       });
     },
     get,
+    async getWithLatestSession(roomId) {
+      const read = await ledger.getRoomWithLatestSession(roomId);
+      if (!read) throw refuse.notFound(`No room "${roomId}"`);
+      return read;
+    },
     async getVisible(identity, roomId) {
       const room = await get(roomId);
       if (!visible(identity, room)) throw refuse.forbidden('This room is private');

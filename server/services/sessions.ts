@@ -40,8 +40,10 @@ export interface SessionService {
   /**
    * The session to show for a room: the newest one, after starting a new one if the room's
    * window has opened since the newest started. Null before the first session.
+   * @param latest the room's newest session when the caller read it with the room (no read
+   *   here then, unless the window rule needs its transaction).
    */
-  current(room: RoomRecord): Promise<SessionRecord | null>;
+  current(room: RoomRecord, latest?: SessionRecord | null): Promise<SessionRecord | null>;
   /** A session of the room by id. @throws `not_found` (unknown, or of another room) */
   get(room: RoomRecord, sessionId: string): Promise<SessionRecord>;
   /**
@@ -93,7 +95,7 @@ export function createSessionService(deps: SessionDeps): SessionService {
 
   const service: SessionService = {
     ruleFor,
-    async current(room) {
+    async current(room, latest) {
       const now = clock();
       if (room.opensAt !== null && chatWindowState(room, now).open) {
         const ensured = await ledger.ensureSession(room.id, now, ruleFor(room, now));
@@ -103,7 +105,7 @@ export function createSessionService(deps: SessionDeps): SessionService {
         }
         return ensured.session;
       }
-      return ledger.latestSession(room.id);
+      return latest !== undefined ? latest : ledger.latestSession(room.id);
     },
     async get(room, sessionId) {
       const session = await ledger.getSession(sessionId);

@@ -209,6 +209,11 @@ export interface Ledger {
 
   /** The room's newest session, open or ended; null before the first. */
   latestSession(roomId: string): Promise<SessionRecord | null>;
+  /**
+   * {@link getRoom} and {@link latestSession} in one read, as one snapshot (what a join needs:
+   * one round trip on PostgreSQL). Null for an unknown room.
+   */
+  getRoomWithLatestSession(roomId: string): Promise<{ room: RoomRecord; latestSession: SessionRecord | null } | null>;
   getSession(sessionId: string): Promise<SessionRecord | null>;
   /**
    * The room's current session in one transaction: the newest one, unless there is none or

@@ -19,6 +19,7 @@ type RoomsAndSessions = Pick<
   | 'listRooms'
   | 'updateRoom'
   | 'latestSession'
+  | 'getRoomWithLatestSession'
   | 'getSession'
   | 'ensureSession'
   | 'startSession'
@@ -109,6 +110,22 @@ export function roomsAndSessions(ctx: PgContext): RoomsAndSessions {
     async latestSession(roomId) {
       await ctx.ready;
       return latest(pool, roomId);
+    },
+    async getRoomWithLatestSession(roomId) {
+      await ctx.ready;
+      // One statement, one snapshot: the room and its newest session (none: NULL columns).
+      const { rows } = await pool.query<RoomRow & { s_id: string | null; s_started_at: number | null; s_ended_at: number | null; s_likes: number | null }>(
+        `SELECT r.*, s.id AS s_id, s.started_at AS s_started_at, s.ended_at AS s_ended_at, s.likes AS s_likes
+         FROM rooms r
+         LEFT JOIN LATERAL (SELECT id, started_at, ended_at, likes FROM sessions WHERE room_id = r.id ORDER BY ordinal DESC LIMIT 1) s ON true
+         WHERE r.id = $1`,
+        [roomId],
+      );
+      const row = rows[0];
+      if (!row) return null;
+      const latestSession =
+        row.s_id === null ? null : toSession({ id: row.s_id, room_id: row.id, started_at: row.s_started_at!, ended_at: row.s_ended_at, likes: row.s_likes! });
+      return { room: toRoom(row), latestSession };
     },
     async getSession(sessionId) {
       await ctx.ready;

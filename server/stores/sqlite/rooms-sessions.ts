@@ -25,6 +25,7 @@ type RoomsAndSessions = Pick<
   | 'listRooms'
   | 'updateRoom'
   | 'latestSession'
+  | 'getRoomWithLatestSession'
   | 'getSession'
   | 'ensureSession'
   | 'startSession'
@@ -181,6 +182,11 @@ export function roomsAndSessions(
 
     async latestSession(roomId) {
       return latest(roomId);
+    },
+    async getRoomWithLatestSession(roomId) {
+      // Both reads run back to back on this connection: nothing commits in between here.
+      const room = getRoom(roomId);
+      return room ? { room, latestSession: latest(roomId) } : null;
     },
     async getSession(sessionId) {
       const row = q.getSession.get(sessionId);

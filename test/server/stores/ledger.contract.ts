@@ -294,6 +294,27 @@ export function ledgerContract(name: string, factory: () => Promise<LedgerFixtur
         assert.deepEqual(await ledger.latestSession('r'), { id: first.message.sessionId, roomId: 'r', startedAt: T0, endedAt: null, likes: 0 });
       });
 
+      it('reads a room with its newest session in one call, as getRoom and latestSession answer them', async () => {
+        const ledger = await ledgerWith();
+        const agree = async () =>
+          assert.deepEqual(await ledger.getRoomWithLatestSession('r'), { room: await ledger.getRoom('r'), latestSession: await ledger.latestSession('r') });
+        assert.equal(await ledger.getRoomWithLatestSession('missing'), null);
+        assert.equal((await ledger.getRoomWithLatestSession('r'))!.latestSession, null, 'no session yet');
+        await agree();
+        await ledger.appendChatMessage(append({ clientId: 'with-session-1' }));
+        await agree();
+        const first = (await ledger.latestSession('r'))!;
+        await ledger.addSessionLikes(first.id, 2, T0);
+        await ledger.endSession('r', T0 + 5);
+        await agree();
+        const second = await ledger.startSession('r', T0 + 10);
+        await ledger.appendChatMessage(append({ clientId: 'with-session-2', now: T0 + 11 }));
+        const read = (await ledger.getRoomWithLatestSession('r'))!;
+        assert.equal(read.latestSession!.id, second.id, 'the newest, not the first');
+        assert.equal(read.room.lastSeq, 2);
+        await agree();
+      });
+
       it('ensure, start and end, with the window-opening rule handed in', async () => {
         const ledger = await ledgerWith();
         const early = await ledger.ensureSession('r', T0, windowRule(null, T0));
