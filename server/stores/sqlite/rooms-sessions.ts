@@ -78,9 +78,9 @@ export function roomsAndSessions(
     endSession: db.prepare('UPDATE sessions SET ended_at = ? WHERE id = ? AND ended_at IS NULL'),
     addLikes: db.prepare<[number, string], { likes: number }>('UPDATE sessions SET likes = likes + ? WHERE id = ? RETURNING likes'),
   };
-  /** Committed rows by room id (see the module comment); `session: null`: no session yet. */
-  const rooms = new LRUCache<string, RoomRecord>({ max: CACHED_ROOMS });
-  const newestSessions = new LRUCache<string, { session: SessionRecord | null }>({ max: CACHED_ROOMS });
+  /** Committed rows by room id (see the module comment); `value: null`: no such room, or no session yet. */
+  const rooms = new LRUCache<string, { value: RoomRecord | null }>({ max: CACHED_ROOMS });
+  const newestSessions = new LRUCache<string, { value: SessionRecord | null }>({ max: CACHED_ROOMS });
   const dataVersion = db.prepare<[], number>('PRAGMA data_version').pluck();
   let cachedVersion: number | null = null;
   /** Whether the cache may be used now: outside a transaction, after dropping it if another connection committed. */
@@ -94,24 +94,25 @@ export function roomsAndSessions(
     }
     return true;
   };
-  const latest = (roomId: string): SessionRecord | null => {
-    const usable = cacheUsable();
-    const cached = usable ? newestSessions.get(roomId) : undefined;
-    if (cached) return cached.session;
-    const row = q.latestSession.get(roomId);
-    const session = row ? Object.freeze(toSession(row)) : null;
-    if (usable) newestSessions.set(roomId, { session });
-    return session;
-  };
-  const getRoom = (roomId: string): RoomRecord | null => {
-    const usable = cacheUsable();
-    const cached = usable ? rooms.get(roomId) : undefined;
-    if (cached) return cached;
-    const row = q.getRoom.get(roomId);
-    const room = row ? Object.freeze(toRoom(row)) : null;
-    if (room && usable) rooms.set(roomId, room);
-    return room;
-  };
+  /** `read()` frozen, through `cache` when it is `usable` (asked once per ledger call). */
+  function cached<T extends object>(cache: LRUCache<string, { value: T | null }>, roomId: string, usable: boolean, read: () => T | null): T | null {
+    const hit = usable ? cache.get(roomId) : undefined;
+    if (hit) return hit.value;
+    const fresh = read();
+    const value = fresh && Object.freeze(fresh);
+    if (usable) cache.set(roomId, { value });
+    return value;
+  }
+  const latest = (roomId: string, usable = cacheUsable()): SessionRecord | null =>
+    cached(newestSessions, roomId, usable, () => {
+      const row = q.latestSession.get(roomId);
+      return row ? toSession(row) : null;
+    });
+  const getRoom = (roomId: string, usable = cacheUsable()): RoomRecord | null =>
+    cached(rooms, roomId, usable, () => {
+      const row = q.getRoom.get(roomId);
+      return row ? toRoom(row) : null;
+    });
   /** A session of `roomId` was started, ended or given hearts: its newest session is read again. */
   const sessionsChanged = (roomId: string) => newestSessions.delete(roomId);
 
@@ -184,9 +185,10 @@ export function roomsAndSessions(
       return latest(roomId);
     },
     async getRoomWithLatestSession(roomId) {
-      // Both reads run back to back on this connection: nothing commits in between here.
-      const room = getRoom(roomId);
-      return room ? { room, latestSession: latest(roomId) } : null;
+      // Both reads run back to back on this connection (nothing commits in between): one cache check.
+      const usable = cacheUsable();
+      const room = getRoom(roomId, usable);
+      return room ? { room, latestSession: latest(roomId, usable) } : null;
     },
     async getSession(sessionId) {
       const row = q.getSession.get(sessionId);
