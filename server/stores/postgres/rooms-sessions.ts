@@ -113,19 +113,16 @@ export function roomsAndSessions(ctx: PgContext): RoomsAndSessions {
     },
     async getRoomWithLatestSession(roomId) {
       await ctx.ready;
-      // One statement, one snapshot: the room and its newest session (none: NULL columns).
-      const { rows } = await pool.query<RoomRow & { s_id: string | null; s_started_at: number | null; s_ended_at: number | null; s_likes: number | null }>(
-        `SELECT r.*, s.id AS s_id, s.started_at AS s_started_at, s.ended_at AS s_ended_at, s.likes AS s_likes
+      // One statement, one snapshot: the room, and its newest session as JSON (null when none).
+      const { rows } = await pool.query<RoomRow & { latest_session: SessionRow | null }>(
+        `SELECT r.*, to_jsonb(s) AS latest_session
          FROM rooms r
-         LEFT JOIN LATERAL (SELECT id, started_at, ended_at, likes FROM sessions WHERE room_id = r.id ORDER BY ordinal DESC LIMIT 1) s ON true
+         LEFT JOIN LATERAL (SELECT ${SESSION_COLUMNS} FROM sessions WHERE room_id = r.id ORDER BY ordinal DESC LIMIT 1) s ON true
          WHERE r.id = $1`,
         [roomId],
       );
       const row = rows[0];
-      if (!row) return null;
-      const latestSession =
-        row.s_id === null ? null : toSession({ id: row.s_id, room_id: row.id, started_at: row.s_started_at!, ended_at: row.s_ended_at, likes: row.s_likes! });
-      return { room: toRoom(row), latestSession };
+      return row ? { room: toRoom(row), latestSession: row.latest_session && toSession(row.latest_session) } : null;
     },
     async getSession(sessionId) {
       await ctx.ready;
