@@ -121,9 +121,10 @@ const ROOM_SETTINGS_MAX = 10_000;
  *   `unauthorized` or `invalid` AppErrors as documented per method. Never throws when built.
  */
 export function createRoomService({ ledger, clock, events }: ServiceContext): RoomService {
+  const noRoom = (roomId: string) => refuse.notFound(`No room "${roomId}"`);
   const get = async (roomId: string) => {
     const room = await ledger.getRoom(roomId);
-    if (!room) throw refuse.notFound(`No room "${roomId}"`);
+    if (!room) throw noRoom(roomId);
     return room;
   };
   /** Rooms as the send path reads them (see {@link RoomService.getVisibleSettings}). */
@@ -148,7 +149,7 @@ export function createRoomService({ ledger, clock, events }: ServiceContext): Ro
     get,
     async getWithLatestSession(roomId) {
       const read = await ledger.getRoomWithLatestSession(roomId);
-      if (!read) throw refuse.notFound(`No room "${roomId}"`);
+      if (!read) throw noRoom(roomId);
       return read;
     },
     async getVisible(identity, roomId) {
