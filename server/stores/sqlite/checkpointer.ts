@@ -121,8 +121,14 @@ export function startCheckpointer(db: Database.Database, options: CheckpointerOp
   worker.on('error', takeBack);
   worker.on('message', (message) => {
     if (message !== 'restart' || stopping || !db.open) return;
-    restartWal(db);
-    worker.postMessage('restarted');
+    try {
+      restartWal(db);
+    } catch (err) {
+      // Not a lock (that answers busy, no throw): the connection checkpoints itself from now on.
+      takeBack(err as Error);
+    } finally {
+      worker.postMessage('restarted');
+    }
   });
   const exited = new Promise<void>((resolve) => worker.once('exit', () => resolve()));
   worker.once('exit', (code) => {
