@@ -114,8 +114,10 @@ export function subscribeBroadcasts(
       metrics.fanoutSize.observe(localViewers(roomId));
       toRoom(roomId).emit('message:new', leanMessage(message));
     }),
-    events.on('rewardEarned', ({ userId, reward }) => {
-      io.to(userChannel(userId)).emit('reward', reward);
+    events.on('rewardEarned', ({ userId, reward, connectionId }) => {
+      // The sending connection has the reward in its ack already.
+      const tabs = io.to(userChannel(userId));
+      (connectionId === undefined ? tabs : tabs.except(connectionId)).emit('reward', reward);
     }),
     events.on('likesChanged', ({ roomId, messageId, likes }) => {
       toRoom(roomId).emit('message:likes', { roomId, messageId, likes });

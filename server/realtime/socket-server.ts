@@ -146,7 +146,7 @@ export function attachRealtime(io: ChatServer, deps: RealtimeDeps): Realtime {
 
     onEvent(socket, 'message:send', schemas['message:send'], context, async (payload) => {
       await requireJoined(socket, payload.roomId);
-      const { message, reward } = await chat.send(me, payload);
+      const { message, reward } = await chat.send(me, payload, connection.id);
       return { message, reward };
     });
 

@@ -99,8 +99,11 @@ export interface ChatService {
   join(identity: Identity, connection: Connection, roomId: string, sinceSeq: number | undefined): Promise<JoinAck>;
   /** Older history: up to `limit` messages before `beforeSeq` (newest when absent), oldest first. */
   history(identity: Identity | null, roomId: string, beforeSeq: number | undefined, limit: number): Promise<Message[]>;
-  /** See the module comment. */
-  send(identity: Identity, payload: SendPayload): Promise<SendResult>;
+  /**
+   * See the module comment. `connectionId`: the connection that sent it, which its answer
+   * reaches (the `reward` event goes to the user's other connections only).
+   */
+  send(identity: Identity, payload: SendPayload, connectionId?: string): Promise<SendResult>;
 }
 
 interface ChatDeps extends ServiceContext {
@@ -213,7 +216,7 @@ export function createChatService(deps: ChatDeps): ChatService {
       return history(room.id, beforeSeq, limit);
     },
 
-    async send(identity, payload) {
+    async send(identity, payload, connectionId) {
       // The room's settings from the cache (its lastSeq may be behind: the append takes seqs).
       const room = await rooms.getVisibleSettings(identity, payload.roomId);
       if (!ids.canPost(identity)) throw refuse.unauthorized('Sign in to chat');
@@ -238,7 +241,7 @@ export function createChatService(deps: ChatDeps): ChatService {
         }
       } catch (err) {
         const known = err instanceof AppError ? await ledger.findMessageByClientId(room.id, userId, payload.clientId) : null;
-        if (known) return retried(room, known);
+        if (known) return retried(room, known, connectionId);
         throw err;
       }
 
@@ -254,7 +257,7 @@ export function createChatService(deps: ChatDeps): ChatService {
         decide: identity.guest ? null : rewards.decide,
         replyTo,
       });
-      if (result.duplicate) return retried(room, result.message);
+      if (result.duplicate) return retried(room, result.message, connectionId);
 
       const stored = result.message;
       metrics.messages.inc();
@@ -264,7 +267,7 @@ export function createChatService(deps: ChatDeps): ChatService {
         events.announce('sessionStarted', { roomId: room.id, session: result.sessionStarted });
       }
       await hot.pushRecent(room.id, [toWireMessage(stored)], config.replayWindow);
-      await rewards.recordAward(stored);
+      await rewards.recordAward(stored, { connectionId });
       await presence.sent(room.id, userId);
       return answer(stored, false, result.sessionStarted);
     },
@@ -281,12 +284,12 @@ export function createChatService(deps: ChatDeps): ChatService {
    * A known `clientId`: writes the hot caches again (a failed first attempt may have skipped
    * them; both writes are idempotent) and answers the stored message as a duplicate.
    */
-  async function retried(room: RoomRecord, stored: StoredMessage): Promise<SendResult> {
+  async function retried(room: RoomRecord, stored: StoredMessage, connectionId: string | undefined): Promise<SendResult> {
     // Outside the window the message could only be trimmed again; leave the window alone.
     if (room.lastSeq - stored.seq < config.replayWindow) {
       await hot.pushRecent(room.id, [toWireMessage(stored)], config.replayWindow);
     }
-    await rewards.recordAward(stored, { retry: true });
+    await rewards.recordAward(stored, { retry: true, connectionId });
     return answer(stored, true, null);
   }
 

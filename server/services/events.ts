@@ -22,9 +22,10 @@ export interface DomainEventMap {
   /**
    * A user's message earned XP or coins (never for a zero award); announced again for a
    * retried `clientId` (the first attempt may have failed before announcing it). Clients
-   * dedupe by `reward.messageId`.
+   * dedupe by `reward.messageId`. `connectionId`: the connection that sent the message; its
+   * ack carries the reward, so the event is not sent there.
    */
-  rewardEarned: { userId: string; reward: Reward };
+  rewardEarned: { userId: string; reward: Reward; connectionId?: string };
   /** A message's likes changed. */
   likesChanged: { roomId: string; messageId: string; likes: number };
   /** A message's reaction counts changed (the ❤️ toggle included); realtime reads the counts when it sends. */

@@ -60,13 +60,14 @@ export interface RewardService {
    * leaderboard (idempotent: the entry with the higher `lastSeq` wins, so running it again for
    * a retried `clientId` repairs a board a failed first attempt left behind), then announces
    * `leaderboardChanged` and, when the award is not zero, `rewardEarned` (again on a retry:
-   * the first attempt may have failed before it; clients dedupe by `messageId`). Unless
-   * `retry`, also counts the award in the metrics and logs it (and a level-up).
+   * the first attempt may have failed before it; clients dedupe by `messageId`), naming
+   * `connectionId`, the sending connection (its ack carries the reward, so the `reward` event
+   * skips it). Unless `retry`, also counts the award in the metrics and logs it (and a level-up).
    * A message without an award (a guest's) does nothing.
    * @throws when the hot store fails (the award itself is already in the ledger; nothing is
    *   announced).
    */
-  recordAward(message: StoredMessage, options?: { retry?: boolean }): Promise<void>;
+  recordAward(message: StoredMessage, options?: { retry?: boolean; connectionId?: string }): Promise<void>;
   /**
    * A user's standing (`GET /api/users/:userId/xp`, `me.progress`), read from the ledger only:
    * total XP and level, chat XP of the current UTC day, coin balance, and `nextCoinAt` while
@@ -114,7 +115,7 @@ export function createRewardService({ config, ledger, hot, clock, logger, metric
       };
     },
 
-    async recordAward(message, { retry = false } = {}) {
+    async recordAward(message, { retry = false, connectionId } = {}) {
       const a = message.award;
       if (!a) return;
       const userId = message.user.id;
@@ -142,7 +143,7 @@ export function createRewardService({ config, ledger, hot, clock, logger, metric
       });
       events.announce('leaderboardChanged', { roomId: message.roomId, sessionId: a.sessionId });
       const reward = service.toReward(message);
-      if (reward && (reward.xp !== 0 || reward.coins !== 0)) events.announce('rewardEarned', { userId, reward });
+      if (reward && (reward.xp !== 0 || reward.coins !== 0)) events.announce('rewardEarned', { userId, reward, connectionId });
     },
 
     async progress(userId) {

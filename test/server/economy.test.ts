@@ -101,7 +101,9 @@ describe('a hot-store failure after the commit', () => {
     ok(await call(host, 'session:start', { roomId: 'lobby' }));
     ok(await call(host, 'room:join', { roomId: 'lobby' })); // the session board is now loaded (empty)
     const a = await t.joined('Flaky Fay');
-    const rewards = collect(a, 'reward');
+    const otherTab = await t.joined('Flaky Fay');
+    const rewards = collect(otherTab, 'reward');
+    const toSender = collect(a, 'reward');
     const updates = collect(host, 'leaderboard:update');
     const hot = t.server.hot;
     const upsertScore = hot.upsertScore;
@@ -122,6 +124,7 @@ describe('a hot-store failure after the commit', () => {
     await eventually(() => assert.deepEqual(updates.at(-1)?.entries, [fay]));
     await eventually(() => assert.equal(rewards.length, 1));
     assert.equal(rewards[0]!.messageId, retry.message.id);
+    assert.equal(toSender.length, 0, 'the sender has it in the ack');
     await assertLedgerBalanced(t);
   });
 });
@@ -136,7 +139,9 @@ describe('idempotency', () => {
 
   it('awards once for the same clientId sent 10 times, even at once; every reward names its message', async () => {
     const a = await t.joined('Retry Rita');
-    const rewards = collect(a, 'reward');
+    const otherTab = await t.joined('Retry Rita');
+    const rewards = collect(otherTab, 'reward');
+    const toSender = collect(a, 'reward');
     const id = clientId();
     const acks = await Promise.all(Array.from({ length: 10 }, () => send(a, 'same message', 'lobby', id)));
     const ids = new Set(acks.map((x) => ok<{ message: Message }>(x).message.id));
@@ -146,10 +151,12 @@ describe('idempotency', () => {
     assert.ok(acks.every((x) => JSON.stringify(x.reward) === JSON.stringify(acks[0].reward)));
     const p = await progress(t, 'dev-retry-rita');
     assert.deepEqual([p.totalXp, p.coinBalance], [1, 1]);
-    // Retries send the event again (the first attempt may have failed before it); clients
-    // dedupe by messageId, which is the same in every one.
+    // Retries send the event again to the user's other connections (the first attempt may have
+    // failed before it); clients dedupe by messageId, which is the same in every one. The
+    // sending connection has it in every ack.
     await eventually(() => assert.equal(rewards.length, 10));
     assert.ok(rewards.every((r) => JSON.stringify(r) === JSON.stringify(acks[0].reward)));
+    assert.equal(toSender.length, 0);
     await assertLedgerBalanced(t);
   });
 
@@ -263,7 +270,7 @@ describe('rewards, levels and leaderboards', () => {
   });
   after(() => t.destroy());
 
-  it('reports level-ups, sends the reward to every socket of the earner only, and logs awards', async () => {
+  it("reports level-ups, sends the reward event to the earner's other sockets only (the sender has the ack), and logs awards", async () => {
     const token = await t.token('Level Lea');
     const tab1 = await t.connect(token);
     const tab2 = await t.connect(token);
@@ -271,7 +278,7 @@ describe('rewards, levels and leaderboards', () => {
     const other = await t.joined('Other Otto');
     const otherRewards = collect(other, 'reward');
     const onTab2 = nextEvent(tab2, 'reward');
-    const onTab1 = nextEvent(tab1, 'reward');
+    const tab1Rewards = collect(tab1, 'reward');
     const broadcast = nextEvent(other, 'message:new');
     const ack = ok<{ reward: Reward }>(await send(tab1, 'level me'));
     assert.deepEqual(
@@ -279,11 +286,13 @@ describe('rewards, levels and leaderboards', () => {
       [25, 25, 2, true, 25, 75],
     );
     assert.deepEqual(await onTab2, ack.reward);
-    assert.deepEqual(await onTab1, ack.reward);
     assert.deepEqual((await broadcast).reward, { xp: 25, coins: 1 });
-    const second = ok<{ reward: Reward }>(await send(tab1, 'no level'));
+    const onTab1 = nextEvent(tab1, 'reward');
+    const second = ok<{ reward: Reward }>(await send(tab2, 'no level'));
     assert.equal(second.reward.leveledUp, false);
+    assert.deepEqual(await onTab1, second.reward, "tab 2's message: tab 1 is told");
     assert.equal(otherRewards.length, 0);
+    assert.deepEqual(tab1Rewards.map((r) => r.messageId), [second.reward.messageId], "tab 1's own reward came in its ack only");
     const award = logs.find((l) => l.msg === 'award' && l.user === 'dev-level-lea');
     assert.ok(award, 'an award log line');
     assert.deepEqual(

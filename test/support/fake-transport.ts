@@ -660,8 +660,8 @@ export class FakeTransport implements ChatTransport {
         nextLevelXp: p.nextLevelXp,
       };
     }
+    // The sending connection gets its reward in the ack only (docs/protocol.md, `reward`).
     this.push('message:new', structuredClone(message));
-    if (reward && (reward.xp || reward.coins)) this.push('reward', structuredClone(reward));
     if (award) this.#pushBoard();
     return { message, reward };
   }

@@ -38,8 +38,9 @@ export function createMeStore() {
 
     /**
      * Folds a {@link Reward} (from a `message:send` ack or the `reward` event, maybe from
-     * another tab of the same user) into `me.progress`. The server reports one reward both
-     * ways: a reward is a duplicate when its `messageId` was seen already, or, from a server
+     * another tab of the same user) into `me.progress`. One reward can come twice (the ack of
+     * a retry, and the event of its first attempt that this connection got after a reconnect):
+     * a reward is a duplicate when its `messageId` was seen already, or, from a server
      * that sends no `messageId`, when its totals (XP, coins, daily XP) are the ones held.
      * Progress never moves backwards: a reward that arrives after a newer one (lower total
      * XP, or the same XP and fewer coins) counts as new but leaves the progress as it is.
