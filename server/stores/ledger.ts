@@ -211,7 +211,10 @@ export interface Ledger {
   latestSession(roomId: string): Promise<SessionRecord | null>;
   /**
    * {@link getRoom} and {@link latestSession} in one read, as one snapshot (what a join needs:
-   * one round trip on PostgreSQL). Null for an unknown room.
+   * one round trip on PostgreSQL). Null for an unknown room. The records are frozen and may be
+   * shared: SQLite answers them from its row cache, and PostgreSQL gives the calls for one room
+   * made in the same turn of the event loop one read, started after all of them (a join
+   * storm's joins of one turn cost one query).
    */
   getRoomWithLatestSession(roomId: string): Promise<{ room: RoomRecord; latestSession: SessionRecord | null } | null>;
   getSession(sessionId: string): Promise<SessionRecord | null>;

@@ -75,9 +75,33 @@ async function lockRoom(client: Client, roomId: string): Promise<void> {
   if (rowCount === 0) throw new Error(`room ${roomId} does not exist`);
 }
 
+type RoomWithLatestSession = Awaited<ReturnType<Ledger['getRoomWithLatestSession']>>;
+
 /** The room and session methods over the ledger's pool. */
 export function roomsAndSessions(ctx: PgContext): RoomsAndSessions {
   const { pool } = ctx;
+
+  /** The room and its newest session in one statement, one snapshot; frozen (it may be shared). */
+  const readRoomWithLatestSession = async (roomId: string): Promise<RoomWithLatestSession> => {
+    const { rows } = await pool.query<RoomRow & { latest_session: SessionRow | null }>(
+      `SELECT r.*, to_jsonb(s) AS latest_session
+       FROM rooms r
+       LEFT JOIN LATERAL (SELECT ${SESSION_COLUMNS} FROM sessions WHERE room_id = r.id ORDER BY ordinal DESC LIMIT 1) s ON true
+       WHERE r.id = $1`,
+      [roomId],
+    );
+    const row = rows[0];
+    if (!row) return null;
+    const latestSession = row.latest_session && Object.freeze(toSession(row.latest_session));
+    return Object.freeze({ room: Object.freeze(toRoom(row)), latestSession });
+  };
+  /**
+   * Reads of `getRoomWithLatestSession` waiting for the end of this turn of the event loop, by
+   * room: a join storm's joins of one turn share one query, which starts after every one of
+   * them asked (so it sees all each of them must see).
+   */
+  const turnReads = new Map<string, Promise<RoomWithLatestSession>>();
+
   return {
     async createRoom(room) {
       await ctx.ready;
@@ -113,16 +137,16 @@ export function roomsAndSessions(ctx: PgContext): RoomsAndSessions {
     },
     async getRoomWithLatestSession(roomId) {
       await ctx.ready;
-      // One statement, one snapshot: the room, and its newest session as JSON (null when none).
-      const { rows } = await pool.query<RoomRow & { latest_session: SessionRow | null }>(
-        `SELECT r.*, to_jsonb(s) AS latest_session
-         FROM rooms r
-         LEFT JOIN LATERAL (SELECT ${SESSION_COLUMNS} FROM sessions WHERE room_id = r.id ORDER BY ordinal DESC LIMIT 1) s ON true
-         WHERE r.id = $1`,
-        [roomId],
-      );
-      const row = rows[0];
-      return row ? { room: toRoom(row), latestSession: row.latest_session && toSession(row.latest_session) } : null;
+      let read = turnReads.get(roomId);
+      if (!read) {
+        read = new Promise<void>((resolve) => setImmediate(resolve)).then(() => {
+          // Started: a later call must not share a read that may have begun before it asked.
+          turnReads.delete(roomId);
+          return readRoomWithLatestSession(roomId);
+        });
+        turnReads.set(roomId, read);
+      }
+      return read;
     },
     async getSession(sessionId) {
       await ctx.ready;

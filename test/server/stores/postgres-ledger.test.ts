@@ -107,3 +107,30 @@ describe('PostgreSQL ledger shared by several instances', () => {
     }
   });
 });
+
+describe('PostgreSQL ledger: one read per room and turn', () => {
+  it('gives the calls of one turn one read, started after all of them; a later call reads again and sees later writes', async () => {
+    const ledger = createPostgresLedger({ connectionString: await postgres.createDatabase() });
+    try {
+      await ledger.createRoom({ id: 'storm', title: 'Before', private: false, opensAt: null, closesAt: null, slowModeSeconds: 0, createdAt: 0 });
+      await ledger.createRoom({ id: 'other', title: 'Other', private: false, opensAt: null, closesAt: null, slowModeSeconds: 0, createdAt: 0 });
+      // A join storm's turn: every call shares one frozen answer; another room reads on its own.
+      const turn = await Promise.all([...Array.from({ length: 20 }, () => ledger.getRoomWithLatestSession('storm')), ledger.getRoomWithLatestSession('other')]);
+      const shared = turn[0]!;
+      assert.ok(turn.slice(0, 20).every((read) => read === shared), 'one answer for the 20 calls of the turn');
+      assert.equal(turn[20]!.room.id, 'other');
+      assert.ok(Object.isFrozen(shared) && Object.isFrozen(shared.room));
+      assert.equal(shared.room.title, 'Before');
+
+      // A write awaited before the call is seen: the call never shares a read started before it.
+      await ledger.updateRoom('storm', { title: 'After' });
+      const pending = ledger.getRoomWithLatestSession('storm');
+      const later = await pending;
+      assert.notEqual(later, shared);
+      assert.equal(later!.room.title, 'After');
+      assert.equal(await ledger.getRoomWithLatestSession('missing'), null);
+    } finally {
+      await ledger.close();
+    }
+  });
+});
