@@ -57,7 +57,7 @@ describe('batched WebSocket writes', () => {
     const client = await t.joined('Batched Bea');
     const counter = countWrites(client);
     const order: string[] = [];
-    client.on('message:new', (m: Message) => order.push(`new ${m.text}`));
+    client.on('message:new', (m) => void order.push(`new ${m.text}`));
     for (const text of ['one', 'two', 'three']) {
       const before = counter.writes;
       const ack = ok<{ message: Message }>(await send(client, text));
