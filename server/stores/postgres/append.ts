@@ -14,8 +14,11 @@
  *    a session starts when the rule says so (a query, rare), the award rule sees what the
  *    earlier messages of the batch left (cap and cooldown exact), a reply's original is read
  *    `FOR SHARE` (its quote blanked when it was deleted);
- * 4. write it all set-wise: one multi-row statement per table (messages, XP and coin
- *    events, user days, users, session counters, rooms' seq).
+ * 4. write it all set-wise in ONE statement (one round trip): a multi-row part per table
+ *    (messages, XP and coin events, user days, users, session counters, rooms' seq), as
+ *    data-modifying `WITH` parts of one `UPDATE rooms`.
+ * Every statement is named ({@link statement}): each pooled connection has PostgreSQL parse
+ * it once, not once per batch.
  * Events are append-only; the running counters are written with the values the batch
  * computed on rows it holds locked, so totals stay equal to the sums of their events.
  */
@@ -29,6 +32,75 @@ import { appendedMessage, SESSION_COLUMNS, toMessage, toSession, type MessageRow
 /** Map key of several parts (ids never hold a NUL). */
 const key = (...parts: string[]) => parts.join('\u0000');
 
+/**
+ * A named statement of the append: node-postgres prepares it once per connection, so
+ * PostgreSQL parses and analyses its text once, not at every batch.
+ */
+const statement =
+  (name: string, text: string) =>
+  (values: unknown[]): { name: string; text: string; values: unknown[] } => ({ name: `append-${name}`, text, values });
+
+const LOCK_ROOMS = statement('lock-rooms', 'SELECT id, last_seq FROM rooms WHERE id = ANY($1::text[]) ORDER BY id COLLATE "C" FOR UPDATE');
+const LATEST_SESSIONS = statement(
+  'latest-sessions',
+  `SELECT DISTINCT ON (room_id) ${SESSION_COLUMNS} FROM sessions WHERE room_id = ANY($1::text[]) ORDER BY room_id, ordinal DESC`,
+);
+const LOCK_USERS = statement(
+  'lock-users',
+  `INSERT INTO users (id) SELECT unnest($1::text[]) ORDER BY 1 ON CONFLICT (id) DO UPDATE SET id = excluded.id
+   RETURNING id, total_xp, coin_balance, last_coin_at`,
+);
+const USER_DAYS = statement(
+  'user-days',
+  'SELECT user_id, day, chat_xp FROM user_days WHERE (user_id, day) IN (SELECT * FROM unnest($1::text[], $2::text[]))',
+);
+const STORED = statement(
+  'stored',
+  'SELECT * FROM messages WHERE (room_id, user_id, client_id) IN (SELECT * FROM unnest($1::text[], $2::text[], $3::text[]))',
+);
+const SESSION_COUNTERS = statement(
+  'session-counters',
+  'SELECT session_id, user_id, messages, coins FROM session_users WHERE (session_id, user_id) IN (SELECT * FROM unnest($1::text[], $2::text[]))',
+);
+const REPLY_ORIGINAL = statement('reply-original', 'SELECT deleted FROM messages WHERE room_id = $1 AND id = $2 FOR SHARE');
+/**
+ * Every write of a batch (step 4): each table is written by one part, no part reads what
+ * another writes, and a part whose arrays are empty writes nothing. Parameters, in order:
+ * messages $1–$15, XP events $16–$22, user days $23–$25, coin events $26–$31, users
+ * $32–$35, session counters $36–$42, rooms' seq $43–$44.
+ */
+const WRITE = statement(
+  'write',
+  `WITH
+   new_messages AS (
+     INSERT INTO messages (id, room_id, seq, session_id, client_id, user_id, user_json, guest, text,
+       created_at, reward_xp, reward_coins, award_json, reply_to, reply_json)
+     SELECT * FROM unnest($1::text[], $2::text[], $3::int8[], $4::text[], $5::text[], $6::text[], $7::text[], $8::bool[],
+       $9::text[], $10::int8[], $11::int4[], $12::int4[], $13::text[], $14::text[], $15::text[])),
+   new_xp_events AS (
+     INSERT INTO xp_events (id, user_id, kind, source, delta, room_id, session_id, day, created_at)
+     SELECT id, user_id, '${CHAT_KIND}', 'chat', delta, room_id, session_id, day, created_at
+     FROM unnest($16::text[], $17::text[], $18::int8[], $19::text[], $20::text[], $21::text[], $22::int8[])
+       AS e(id, user_id, delta, room_id, session_id, day, created_at)),
+   day_counters AS (
+     INSERT INTO user_days (user_id, day, chat_xp) SELECT * FROM unnest($23::text[], $24::text[], $25::int8[])
+     ON CONFLICT (user_id, day) DO UPDATE SET chat_xp = excluded.chat_xp),
+   new_coin_events AS (
+     INSERT INTO coin_events (id, user_id, kind, source, delta, room_id, session_id, created_at)
+     SELECT id, user_id, '${CHAT_KIND}', 'chat', delta, room_id, session_id, created_at
+     FROM unnest($26::text[], $27::text[], $28::int8[], $29::text[], $30::text[], $31::int8[])
+       AS e(id, user_id, delta, room_id, session_id, created_at)),
+   user_totals AS (
+     UPDATE users u SET total_xp = v.total_xp, coin_balance = v.coin_balance, last_coin_at = v.last_coin_at
+     FROM unnest($32::text[], $33::int8[], $34::int8[], $35::int8[]) AS v(id, total_xp, coin_balance, last_coin_at) WHERE u.id = v.id),
+   session_counters AS (
+     INSERT INTO session_users (session_id, user_id, user_json, guest, messages, coins, last_seq)
+     SELECT * FROM unnest($36::text[], $37::text[], $38::text[], $39::bool[], $40::int8[], $41::int8[], $42::int8[])
+     ON CONFLICT (session_id, user_id) DO UPDATE SET messages = excluded.messages, coins = excluded.coins,
+       last_seq = excluded.last_seq, user_json = excluded.user_json, guest = excluded.guest)
+   UPDATE rooms r SET last_seq = v.seq FROM unnest($43::text[], $44::int8[]) AS v(id, seq) WHERE r.id = v.id`,
+);
+
 interface UserState {
   total_xp: number;
   coin_balance: number;
@@ -37,18 +109,12 @@ interface UserState {
 
 /** The rooms' seq and newest session, their rows locked in id order. @throws for an unknown room. */
 async function lockRooms(client: Client, roomIds: string[]): Promise<{ seqs: Map<string, number>; sessions: Map<string, SessionRecord | null> }> {
-  const { rows } = await client.query<{ id: string; last_seq: number }>(
-    'SELECT id, last_seq FROM rooms WHERE id = ANY($1::text[]) ORDER BY id COLLATE "C" FOR UPDATE',
-    [roomIds],
-  );
+  const { rows } = await client.query<{ id: string; last_seq: number }>(LOCK_ROOMS([roomIds]));
   if (rows.length !== roomIds.length) {
     const found = new Set(rows.map((r) => r.id));
     throw new Error(`room ${roomIds.find((id) => !found.has(id))} does not exist`);
   }
-  const latest = await client.query<SessionRow>(
-    `SELECT DISTINCT ON (room_id) ${SESSION_COLUMNS} FROM sessions WHERE room_id = ANY($1::text[]) ORDER BY room_id, ordinal DESC`,
-    [roomIds],
-  );
+  const latest = await client.query<SessionRow>(LATEST_SESSIONS([roomIds]));
   const sessions = new Map<string, SessionRecord | null>(roomIds.map((id) => [id, null]));
   for (const row of latest.rows) sessions.set(row.room_id, toSession(row));
   return { seqs: new Map(rows.map((r) => [r.id, r.last_seq])), sessions };
@@ -57,11 +123,7 @@ async function lockRooms(client: Client, roomIds: string[]): Promise<{ seqs: Map
 /** Locks (creating at zero) the users' rows in id order and answers them. */
 async function lockUsers(client: Client, userIds: string[]): Promise<Map<string, UserState>> {
   if (userIds.length === 0) return new Map();
-  const { rows } = await client.query<UserState & { id: string }>(
-    `INSERT INTO users (id) SELECT unnest($1::text[]) ORDER BY 1 ON CONFLICT (id) DO UPDATE SET id = excluded.id
-     RETURNING id, total_xp, coin_balance, last_coin_at`,
-    [[...userIds].sort()],
-  );
+  const { rows } = await client.query<UserState & { id: string }>(LOCK_USERS([[...userIds].sort()]));
   return new Map(rows.map(({ id, ...state }) => [id, state]));
 }
 
@@ -99,17 +161,10 @@ export async function appendBatch(client: Client, inputs: readonly AppendChatMes
   const days =
     users.size === 0
       ? { rows: [] }
-      : await client.query<{ user_id: string; day: string; chat_xp: number }>(
-          'SELECT user_id, day, chat_xp FROM user_days WHERE (user_id, day) IN (SELECT * FROM unnest($1::text[], $2::text[]))',
-          [inputs.map((i) => i.user.id), inputs.map((i) => i.day)],
-        );
-  const stored = await client.query<MessageRow>(
-    'SELECT * FROM messages WHERE (room_id, user_id, client_id) IN (SELECT * FROM unnest($1::text[], $2::text[], $3::text[]))',
-    [inputs.map((i) => i.roomId), inputs.map((i) => i.user.id), inputs.map((i) => i.clientId)],
-  );
+      : await client.query<{ user_id: string; day: string; chat_xp: number }>(USER_DAYS([inputs.map((i) => i.user.id), inputs.map((i) => i.day)]));
+  const stored = await client.query<MessageRow>(STORED([inputs.map((i) => i.roomId), inputs.map((i) => i.user.id), inputs.map((i) => i.clientId)]));
   const counters = await client.query<{ session_id: string; user_id: string; messages: number; coins: number }>(
-    'SELECT session_id, user_id, messages, coins FROM session_users WHERE (session_id, user_id) IN (SELECT * FROM unnest($1::text[], $2::text[]))',
-    [inputs.map((i) => sessions.get(i.roomId)?.id ?? ''), inputs.map((i) => i.user.id)],
+    SESSION_COUNTERS([inputs.map((i) => sessions.get(i.roomId)?.id ?? ''), inputs.map((i) => i.user.id)]),
   );
   const dailyXp = new Map(days.rows.map((r) => [key(r.user_id, r.day), r.chat_xp]));
   const byClientId = new Map<string, StoredMessage>(stored.rows.map((r) => [key(r.room_id, r.user_id, r.client_id), toMessage(r)]));
@@ -183,10 +238,7 @@ export async function appendBatch(client: Client, inputs: readonly AppendChatMes
 
     let replyTo = input.replyTo ?? null;
     if (replyTo) {
-      const original = await client.query<{ deleted: boolean }>('SELECT deleted FROM messages WHERE room_id = $1 AND id = $2 FOR SHARE', [
-        roomId,
-        replyTo.id,
-      ]);
+      const original = await client.query<{ deleted: boolean }>(REPLY_ORIGINAL([roomId, replyTo.id]));
       if (!original.rows[0] || original.rows[0].deleted) replyTo = { ...replyTo, text: '' };
     }
     messageRows.push(
@@ -212,54 +264,19 @@ export async function appendBatch(client: Client, inputs: readonly AppendChatMes
   }
 
   if (messageRows.size === 0) return results;
-  await client.query(
-    `INSERT INTO messages (id, room_id, seq, session_id, client_id, user_id, user_json, guest, text,
-       created_at, reward_xp, reward_coins, award_json, reply_to, reply_json)
-     SELECT * FROM unnest($1::text[], $2::text[], $3::int8[], $4::text[], $5::text[], $6::text[], $7::text[], $8::bool[],
-       $9::text[], $10::int8[], $11::int4[], $12::int4[], $13::text[], $14::text[], $15::text[])`,
-    messageRows.cols,
-  );
-  if (xpRows.size > 0) {
-    await client.query(
-      `INSERT INTO xp_events (id, user_id, kind, source, delta, room_id, session_id, day, created_at)
-       SELECT id, user_id, '${CHAT_KIND}', 'chat', delta, room_id, session_id, day, created_at
-       FROM unnest($1::text[], $2::text[], $3::int8[], $4::text[], $5::text[], $6::text[], $7::int8[])
-         AS e(id, user_id, delta, room_id, session_id, day, created_at)`,
-      xpRows.cols,
-    );
-    await client.query(
-      `INSERT INTO user_days (user_id, day, chat_xp) SELECT * FROM unnest($1::text[], $2::text[], $3::int8[])
-       ON CONFLICT (user_id, day) DO UPDATE SET chat_xp = excluded.chat_xp`,
-      Columns.of(3, dayRows.values()).cols,
-    );
-  }
-  if (coinRows.size > 0) {
-    await client.query(
-      `INSERT INTO coin_events (id, user_id, kind, source, delta, room_id, session_id, created_at)
-       SELECT id, user_id, '${CHAT_KIND}', 'chat', delta, room_id, session_id, created_at
-       FROM unnest($1::text[], $2::text[], $3::int8[], $4::text[], $5::text[], $6::int8[]) AS e(id, user_id, delta, room_id, session_id, created_at)`,
-      coinRows.cols,
-    );
-  }
-  if (touchedUsers.size > 0) {
-    const changed = [...touchedUsers].map((id) => [id, users.get(id)!.total_xp, users.get(id)!.coin_balance, users.get(id)!.last_coin_at]);
-    await client.query(
-      `UPDATE users u SET total_xp = v.total_xp, coin_balance = v.coin_balance, last_coin_at = v.last_coin_at
-       FROM unnest($1::text[], $2::int8[], $3::int8[], $4::int8[]) AS v(id, total_xp, coin_balance, last_coin_at) WHERE u.id = v.id`,
-      Columns.of(4, changed).cols,
-    );
-  }
-  await client.query(
-    `INSERT INTO session_users (session_id, user_id, user_json, guest, messages, coins, last_seq)
-     SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::bool[], $5::int8[], $6::int8[], $7::int8[])
-     ON CONFLICT (session_id, user_id) DO UPDATE SET messages = excluded.messages, coins = excluded.coins,
-       last_seq = excluded.last_seq, user_json = excluded.user_json, guest = excluded.guest`,
-    Columns.of(7, sessionRows.values()).cols,
-  );
   const changedRooms = roomIds.filter((id) => results.some((r) => !r.duplicate && r.message.roomId === id));
-  await client.query('UPDATE rooms r SET last_seq = v.seq FROM unnest($1::text[], $2::int8[]) AS v(id, seq) WHERE r.id = v.id', [
-    changedRooms,
-    changedRooms.map((id) => seqs.get(id)!),
-  ]);
+  const changedUsers = [...touchedUsers].map((id) => [id, users.get(id)!.total_xp, users.get(id)!.coin_balance, users.get(id)!.last_coin_at]);
+  await client.query(
+    WRITE([
+      ...messageRows.cols,
+      ...xpRows.cols,
+      ...Columns.of(3, dayRows.values()).cols,
+      ...coinRows.cols,
+      ...Columns.of(4, changedUsers).cols,
+      ...Columns.of(7, sessionRows.values()).cols,
+      changedRooms,
+      changedRooms.map((id) => seqs.get(id)!),
+    ]),
+  );
   return results;
 }
