@@ -58,17 +58,26 @@ export function toWireMessage(m: StoredMessage): Message {
   return message;
 }
 
+/** {@link asSent}'s answers, by the window's message they were made from. */
+const sentForms = new WeakMap<Message, Message>();
+
 /**
  * A message of the recent window as {@link toWireMessage} would make it: patches cannot remove
  * fields, so reactions patched down to none (`{}`) and a deleted message's quote and
- * reactions are dropped here.
+ * reactions are dropped here. Made once per window message and frozen like it, so every join
+ * gets the same object (what the join history cache, `realtime/join-history.ts`, needs).
  */
 function asSent(m: Message): Message {
   const empty = m.reactions !== undefined && Object.keys(m.reactions).length === 0;
   if (!empty && !(m.deleted && (m.reactions || m.replyTo))) return m;
-  const { reactions, replyTo, ...rest } = m;
-  if (m.deleted) return rest;
-  return { ...rest, ...(replyTo ? { replyTo } : {}), ...(empty ? {} : { reactions }) };
+  let sent = sentForms.get(m);
+  if (!sent) {
+    const { reactions, replyTo, ...rest } = m;
+    sent = m.deleted ? rest : { ...rest, ...(replyTo ? { replyTo } : {}), ...(empty ? {} : { reactions }) };
+    if (Object.isFrozen(m)) Object.freeze(sent);
+    sentForms.set(m, sent);
+  }
+  return sent;
 }
 
 export interface SendResult {

@@ -127,4 +127,30 @@ describe('join history over a real server', () => {
     assert.equal(deleted.text, '');
     assert.equal(afterDelete.find((m) => m.id === target.id)!.likes, 1, 'the like is still there');
   });
+
+  it('answers every join the same frozen messages after a reaction was taken back and a reply deleted', async () => {
+    const cal = await t.joined('History Cal');
+    const target = ok<{ message: Message }>(await send(cal, 'react to me, then take it back')).message;
+    const quoted = ok<{ message: Message }>(await send(cal, 'quoted by a reply that is deleted')).message;
+    const reply = ok<{ message: Message }>(await call(cal, 'message:send', { roomId: 'lobby', clientId: 'history-cal-reply', text: 'a reply', replyTo: quoted.id })).message;
+    for (let i = 0; i < 2; i++) ok(await call(cal, 'message:react', { roomId: 'lobby', messageId: target.id, emoji: '🎉' }));
+    const host = await t.joined('History Host 2', 'lobby', ['host']);
+    ok(await call(host, 'mod:delete', { roomId: 'lobby', messageId: reply.id }));
+
+    // Two joins through the chat service, as the socket server makes them.
+    const { chat, identity } = t.server.services;
+    const join = async (id: string) => {
+      const guest = await identity.authenticate(undefined);
+      const rooms = new Set<string>();
+      const connection = { id, open: true, rooms, subscribe: async (r: string) => void rooms.add(r), unsubscribe: async (r: string) => rooms.delete(r) };
+      const ack = await chat.join(guest, connection, 'lobby', undefined);
+      await t.server.services.presence.leaveRoom(connection, guest.user, 'lobby');
+      return ack.messages;
+    };
+    const [first, second] = [await join('history-join-1'), await join('history-join-2')];
+    assert.equal(first.find((m) => m.id === target.id)!.reactions, undefined, 'no reactions left: none on the wire');
+    assert.equal(first.find((m) => m.id === reply.id)!.replyTo, undefined, 'a deleted message keeps no quote');
+    assert.ok(first.every((m) => Object.isFrozen(m)), 'all frozen');
+    assert.ok(first.length === second.length && first.every((m, i) => m === second[i]), 'the very same objects: the join history cache answers');
+  });
 });
