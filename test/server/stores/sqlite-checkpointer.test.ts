@@ -2,7 +2,8 @@
  * WAL checkpoints in a worker thread (server/stores/sqlite/checkpointer.ts), on real SQLite
  * files: the serving connection never checkpoints, the worker copies the WAL into the
  * database file, the WAL stays bounded under writes that never pause, a worker that cannot
- * run hands checkpoints back, and closing the ledger leaves no WAL behind.
+ * run or a WAL restart that fails hands checkpoints back, and closing the ledger leaves no WAL
+ * behind.
  */
 import assert from 'node:assert/strict';
 import { existsSync, renameSync, rmSync, statSync } from 'node:fs';
@@ -97,6 +98,38 @@ describe('SQLite checkpoints in a worker thread', () => {
       await until(() => failures.length > 0, 'the worker to fail');
       assert.equal(db.pragma('wal_autocheckpoint', { simple: true }), 1000);
       db.prepare('INSERT INTO rows (body) VALUES (?)').run('still writable');
+    } finally {
+      await checkpointer.stop();
+      db.close();
+    }
+  });
+
+  it('hands checkpoints back when a WAL restart fails, and the worker goes on', async () => {
+    const { db } = open();
+    const failures: Error[] = [];
+    const checkpointer = startCheckpointer(db, { intervalMs: 1, restartFrames: 16, onError: (err) => failures.push(err) });
+    // A restart that fails other than by a lock (a full or failing disk): injected into the real connection.
+    const injected = new Error('disk I/O error (injected)');
+    const pragma = db.pragma.bind(db);
+    db.pragma = ((source: string, options?: Database.PragmaOptions) => {
+      if (source === 'wal_checkpoint(RESTART)') throw injected;
+      return pragma(source, options);
+    }) as typeof db.pragma;
+    try {
+      const insert = db.prepare('INSERT INTO rows (body) VALUES (?)');
+      const batch = db.transaction(() => {
+        for (let i = 0; i < 50; i++) insert.run(body);
+      });
+      // Writes that never leave the WAL a quiet moment: the worker asks for restarts, which fail.
+      for (let n = 0; n < 2000 && failures.length < 2; n++) {
+        batch();
+        await tick();
+      }
+      assert.ok(failures.length >= 2, `${failures.length} failed restarts: the worker stopped asking after the first`);
+      assert.ok(failures.every((err) => err === injected));
+      assert.equal(pragma('wal_autocheckpoint', { simple: true }), 1000, 'the connection checkpoints itself again');
+      assert.equal(pragma('busy_timeout', { simple: true }), 5000, 'the busy timeout is back');
+      insert.run('still writable');
     } finally {
       await checkpointer.stop();
       db.close();
