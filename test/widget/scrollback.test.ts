@@ -49,6 +49,22 @@ describe('scrollback', () => {
     await until(() => seqs(el).at(-1) === 452, 'live follow');
   });
 
+  it('does not page back from a list that is near its top only because it barely overflows', async function () {
+    this.timeout(20_000);
+    const { el, fake } = await mount(emptyRoom({ messages: makeMessages(30), limits: { historyLimit: 10 } }));
+    await quiet(el);
+    // Size the widget so the list overflows by 20 px: at the bottom, the reader is also within 48 px of the top.
+    const log = logOf(el);
+    for (let i = 0; i < 5 && log.scrollHeight - log.clientHeight !== 20; i++) {
+      el.style.height = `${el.getBoundingClientRect().height + (log.scrollHeight - log.clientHeight - 20)}px`;
+      await quiet(el);
+    }
+    equal(log.scrollHeight - log.clientHeight, 20, 'the list overflows by 20 px');
+    await scrollTo(el, 'bottom');
+    equal(fake.calls.filter((c) => c.method === 'history').length, 0, 'no page asked for at the live end');
+    equal(seqs(el)[0], 21, 'still the newest 10');
+  });
+
   it('stops at the room\'s first message', async function () {
     this.timeout(20_000);
     const { el, fake } = await mount(emptyRoom({ messages: makeMessages(230) }));

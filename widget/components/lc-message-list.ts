@@ -242,8 +242,11 @@ export class LcMessageList extends LcElement {
     this.#atBottom = log.scrollHeight - log.scrollTop - log.clientHeight < NEAR_BOTTOM_PX;
     const actions = this.stores?.actions;
     // Scrollback: near the top, the page before; at the bottom of a paged-back window, live again.
+    // The bottom wins: a list that overflows by less than NEAR_BOTTOM_PX is near both ends, and
+    // a reader there follows live (a scroll the list makes itself, e.g. after a reload, is not a
+    // request for older messages).
     const top = this.renderRoot.querySelector<HTMLElement>('.items > *');
-    if (actions && top && log.scrollTop < NEAR_BOTTOM_PX && !this.#atStart.value && !this.#anchor && log.scrollHeight > log.clientHeight) {
+    if (actions && top && log.scrollTop < NEAR_BOTTOM_PX && !this.#atBottom && !this.#atStart.value && !this.#anchor) {
       this.#anchor = { key: top.dataset.id!, offset: top.offsetTop - log.scrollTop };
       const messages = this.stores!.messages;
       const first = messages.firstSeq();
