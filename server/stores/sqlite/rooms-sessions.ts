@@ -76,7 +76,9 @@ export function roomsAndSessions(
     getSession: db.prepare<[string], SessionRow>('SELECT * FROM sessions WHERE id = ?'),
     insertSession: db.prepare('INSERT INTO sessions (id, room_id, started_at) VALUES (?, ?, ?)'),
     endSession: db.prepare('UPDATE sessions SET ended_at = ? WHERE id = ? AND ended_at IS NULL'),
-    addLikes: db.prepare<[number, string], { likes: number }>('UPDATE sessions SET likes = likes + ? WHERE id = ? RETURNING likes'),
+    addLikes: db.prepare<[number, string], { likes: number; room_id: string }>(
+      'UPDATE sessions SET likes = likes + ? WHERE id = ? RETURNING likes, room_id',
+    ),
   };
   /** Committed rows by room id (see the module comment); `value: null`: no such room, or no session yet. */
   const rooms = new LRUCache<string, { value: RoomRecord | null }>({ max: CACHED_ROOMS });
@@ -143,12 +145,12 @@ export function roomsAndSessions(
 
   const ensureTx = db.transaction(steps.ensureSession);
   const likesTx = db.transaction((sessionId: string, count: number, now: number | undefined) => {
-    // Hearts change a session's `likes`; which room's newest it is would take a read: drop all.
-    newestSessions.clear();
-    const likes = q.addLikes.get(count, sessionId)?.likes;
-    if (likes === undefined) return 0;
+    const hearted = q.addLikes.get(count, sessionId);
+    if (!hearted) return 0;
+    // The session's `likes` changed: its room's newest session is read again (hearts go to it).
+    sessionsChanged(hearted.room_id);
     if (now !== undefined) activity.countHearts(sessionId, now, count);
-    return likes;
+    return hearted.likes;
   });
   const startTx = db.transaction(startSession);
   const endTx = db.transaction((roomId: string, now: number): SessionRecord | null => {
