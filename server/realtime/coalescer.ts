@@ -27,9 +27,9 @@ const realTimers: CoalescerTimers = {
  * Frames a second that one kind of coalesced broadcast (`room:stats`, `leaderboard:update`) may
  * cost one instance in one room: 2,000 (at 250 ms, a room of 500 viewers).
  */
-export const COALESCED_FRAMES_PER_SECOND = 2000;
+const COALESCED_FRAMES_PER_SECOND = 2000;
 /** The longest interval a large room's coalesced broadcasts wait, in ms. */
-export const MAX_COALESCE_INTERVAL_MS = 10_000;
+const MAX_COALESCE_INTERVAL_MS = 10_000;
 
 /**
  * The interval of a room with `viewers` sockets on this instance, in ms: `baseMs` (the
