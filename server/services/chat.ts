@@ -58,28 +58,6 @@ export function toWireMessage(m: StoredMessage): Message {
   return message;
 }
 
-/** {@link asSent}'s answers, by the window's message they were made from. */
-const sentForms = new WeakMap<Message, Message>();
-
-/**
- * A message of the recent window as {@link toWireMessage} would make it: patches cannot remove
- * fields, so reactions patched down to none (`{}`) and a deleted message's quote and
- * reactions are dropped here. Made once per window message and frozen like it, so every join
- * gets the same object (what the join history cache, `realtime/join-history.ts`, needs).
- */
-function asSent(m: Message): Message {
-  const empty = m.reactions !== undefined && Object.keys(m.reactions).length === 0;
-  if (!empty && !(m.deleted && (m.reactions || m.replyTo))) return m;
-  let sent = sentForms.get(m);
-  if (!sent) {
-    const { reactions, replyTo, ...rest } = m;
-    sent = m.deleted ? rest : { ...rest, ...(replyTo ? { replyTo } : {}), ...(empty ? {} : { reactions }) };
-    if (Object.isFrozen(m)) Object.freeze(sent);
-    sentForms.set(m, sent);
-  }
-  return sent;
-}
-
 export interface SendResult {
   message: Message;
   /** The earning user's reward; null for guests. */
@@ -152,6 +130,8 @@ export function createChatService(deps: ChatDeps): ChatService {
    * Messages after `sinceSeq`, oldest first, from the hot recent window when it holds every
    * one of them up to the room's `lastSeq` (the join path then reads no message from the
    * ledger); otherwise up to `limit` from the ledger, warming the window for the next joins.
+   * The window holds messages as toWireMessage makes them (its patches keep that form), each
+   * the same frozen object until it changes: what the join history cache (realtime/join-history.ts) needs.
    */
   async function recent(room: RoomRecord, sinceSeq: number, limit: number): Promise<Message[]> {
     if (room.lastSeq <= sinceSeq) return [];
@@ -160,7 +140,7 @@ export function createChatService(deps: ChatDeps): ChatService {
       cached.length > 0 &&
       cached.every((m, i) => m.seq === sinceSeq + 1 + i) &&
       cached[cached.length - 1]!.seq >= room.lastSeq;
-    if (contiguous) return cached.map(asSent);
+    if (contiguous) return cached;
     const messages = (await ledger.messagesAfter(room.id, sinceSeq, limit)).map(toWireMessage);
     await hot.pushRecent(room.id, messages, config.replayWindow);
     return messages;

@@ -164,7 +164,8 @@ export function createModerationService(
       const room = await rooms.get(roomId);
       const deleted = await ledger.deleteMessage(room.id, messageId);
       if (!deleted) throw refuse.notFound('No such message in this room');
-      await hot.patchRecent(room.id, messageId, { text: '', deleted: true });
+      // As toWireMessage sends a deleted message: no text, quote or reactions.
+      await hot.patchRecent(room.id, messageId, { text: '', deleted: true, replyTo: undefined, reactions: undefined });
       await blankCachedQuotes({ ledger, hot }, deleted);
       logger.info({ room: room.id, user: identity.user.id, seq: deleted.seq, author: deleted.user.id }, 'message deleted');
       events.announce('messageDeleted', { roomId: room.id, messageId });

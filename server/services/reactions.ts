@@ -54,7 +54,9 @@ export function createReactionService(
     const result = await ledger.toggleReaction(room.id, messageId, identity.user.id, emoji);
     if (!result) throw refuse.notFound('No such message in this room');
     const likes = result.reactions[LIKE_REACTION] ?? 0;
-    await hot.patchRecent(room.id, messageId, { reactions: result.reactions, likes });
+    // No reactions left: none on the wire (toWireMessage), so none in the window either.
+    const reactions = Object.keys(result.reactions).length > 0 ? result.reactions : undefined;
+    await hot.patchRecent(room.id, messageId, { reactions, likes });
     events.announce('reactionsChanged', { roomId: room.id, messageId });
     if (emoji === LIKE_REACTION) events.announce('likesChanged', { roomId: room.id, messageId, likes });
     return { reactions: result.reactions, mine: result.mine };

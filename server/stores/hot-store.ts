@@ -81,6 +81,10 @@ export interface HotStore {
    * only: the memory store hands out its own (frozen) objects.
    */
   recentSince(roomId: string, sinceSeq: number): Promise<Message[]>;
-  /** Replaces fields of a message held in the window (likes, deletion); no-op when absent. */
+  /**
+   * Replaces fields of a message held in the window (likes, deletion); a field given as
+   * `undefined` is removed (reactions taken back, a deleted message's quote). No-op when the
+   * message is not held.
+   */
   patchRecent(roomId: string, messageId: string, patch: Partial<Message>): Promise<void>;
 }

@@ -288,7 +288,10 @@ export interface Ledger {
    * quotes replies keep of it, in one transaction; null when unknown.
    */
   deleteMessage(roomId: string, messageId: string): Promise<StoredMessage | null>;
-  /** Ids of the room's messages that answer `messageId`, oldest first (to refresh caches of their quotes). */
+  /**
+   * Ids of the room's messages that answer `messageId` and are not deleted, oldest first (to
+   * refresh caches of their quotes; a deleted reply shows no quote).
+   */
   replyIds(roomId: string, messageId: string): Promise<string[]>;
 
   /** A user's totals, daily chat XP on `day` and last coin time, all from the ledger. */

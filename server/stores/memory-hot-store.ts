@@ -193,7 +193,13 @@ export function createMemoryHotStore(): HotStore {
     async patchRecent(roomId, messageId, patch) {
       const list = recent.get(roomId);
       const index = list?.findIndex((m) => m.id === messageId) ?? -1;
-      if (list && index >= 0) list[index] = frozenCopy({ ...list[index]!, ...patch });
+      if (!list || index < 0) return;
+      const patched: Record<string, unknown> = { ...list[index]! };
+      for (const [field, value] of Object.entries(patch)) {
+        if (value === undefined) delete patched[field];
+        else patched[field] = value;
+      }
+      list[index] = frozenCopy(patched as unknown as Message);
     },
   };
 }

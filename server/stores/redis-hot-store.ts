@@ -309,13 +309,17 @@ export function createRedisHotStore(url: string, options: RedisHotStoreOptions =
       for (let i = 0; i < answer.length; i += 2) {
         const message = JSON.parse(answer[i] as string) as Record<string, unknown>;
         const patch = answer[i + 1] as string[];
-        for (let j = 0; j < patch.length; j += 2) message[patch[j]!] = JSON.parse(patch[j + 1]!);
+        for (let j = 0; j < patch.length; j += 2) {
+          // An empty value (never JSON) is a field the patch removed.
+          if (patch[j + 1] === '') delete message[patch[j]!];
+          else message[patch[j]!] = JSON.parse(patch[j + 1]!);
+        }
         messages.push(message as unknown as Message);
       }
       return messages;
     },
     async patchRecent(roomId, messageId, patch) {
-      const pairs = Object.entries(patch).flatMap(([field, value]) => [field, JSON.stringify(value)]);
+      const pairs = Object.entries(patch).flatMap(([field, value]) => [field, value === undefined ? '' : JSON.stringify(value)]);
       if (pairs.length === 0) return;
       await patchRecent([k.recent(roomId)[2]!], [messageId, k.patches(roomId), ...pairs]);
     },

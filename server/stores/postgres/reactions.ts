@@ -95,7 +95,7 @@ export function reactions(ctx: PgContext): Pick<Ledger, 'toggleReaction' | 'togg
     },
     async replyIds(roomId, messageId) {
       await ctx.ready;
-      const { rows } = await pool.query<{ id: string }>('SELECT id FROM messages WHERE room_id = $1 AND reply_to = $2 ORDER BY seq', [
+      const { rows } = await pool.query<{ id: string }>('SELECT id FROM messages WHERE room_id = $1 AND reply_to = $2 AND NOT deleted ORDER BY seq', [
         roomId,
         messageId,
       ]);

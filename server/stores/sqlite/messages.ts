@@ -46,7 +46,7 @@ export function messages(db: Database.Database, rooms: RoomSessionSteps, economy
     after: db.prepare<[string, number, number], MessageRow>('SELECT * FROM messages WHERE room_id = ? AND seq > ? ORDER BY seq LIMIT ?'),
     deleteMessage: db.prepare("UPDATE messages SET deleted = 1, text = '' WHERE room_id = ? AND id = ?"),
     blankQuotes: db.prepare("UPDATE messages SET reply_json = json_set(reply_json, '$.text', '') WHERE room_id = ? AND reply_to = ?"),
-    replyIds: db.prepare<[string, string], { id: string }>('SELECT id FROM messages WHERE room_id = ? AND reply_to = ? ORDER BY seq'),
+    replyIds: db.prepare<[string, string], { id: string }>('SELECT id FROM messages WHERE room_id = ? AND reply_to = ? AND deleted = 0 ORDER BY seq'),
   };
 
   /** What one batch has read and changed per room: the newest seq, and the current session. */

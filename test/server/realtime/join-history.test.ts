@@ -128,7 +128,7 @@ describe('join history over a real server', () => {
     assert.equal(afterDelete.find((m) => m.id === target.id)!.likes, 1, 'the like is still there');
   });
 
-  it('answers every join the same frozen messages after a reaction was taken back and a reply deleted', async () => {
+  it('answers every join the same frozen messages after a reaction was taken back and a reply and the message it quoted deleted', async () => {
     const cal = await t.joined('History Cal');
     const target = ok<{ message: Message }>(await send(cal, 'react to me, then take it back')).message;
     const quoted = ok<{ message: Message }>(await send(cal, 'quoted by a reply that is deleted')).message;
@@ -136,6 +136,8 @@ describe('join history over a real server', () => {
     for (let i = 0; i < 2; i++) ok(await call(cal, 'message:react', { roomId: 'lobby', messageId: target.id, emoji: '🎉' }));
     const host = await t.joined('History Host 2', 'lobby', ['host']);
     ok(await call(host, 'mod:delete', { roomId: 'lobby', messageId: reply.id }));
+    // The quoted message goes too: its blanked quote must not come back on the deleted reply.
+    ok(await call(host, 'mod:delete', { roomId: 'lobby', messageId: quoted.id }));
 
     // Two joins through the chat service, as the socket server makes them.
     const { chat, identity } = t.server.services;

@@ -197,6 +197,17 @@ export function hotStoreContract(name: string, makeStore: () => Promise<HotStore
         assert.deepEqual([m2!.likes, m2!.text, m2!.deleted], [3, '', true]);
       });
 
+      it('removes a field patched to undefined, and can set it again', async () => {
+        const s = await store();
+        await s.pushRecent('r1', [{ ...message(1), reactions: { '🎉': 1 } }], 10);
+        await s.patchRecent('r1', 'm1', { reactions: undefined, likes: 2 });
+        const [gone] = await s.recentSince('r1', 0);
+        assert.equal('reactions' in gone!, false, 'no reactions key left');
+        assert.equal(gone!.likes, 2);
+        await s.patchRecent('r1', 'm1', { reactions: { '👍': 1 } });
+        assert.deepEqual((await s.recentSince('r1', 0))[0]!.reactions, { '👍': 1 });
+      });
+
       it('hands out messages that changing cannot change the window (copies, or frozen)', async () => {
         const s = await store();
         await s.pushRecent('r1', [message(1)], 10);

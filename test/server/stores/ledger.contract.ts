@@ -484,6 +484,8 @@ export function ledgerContract(name: string, factory: () => Promise<LedgerFixtur
         assert.deepEqual((await ledger.findMessageByClientId('r', 'u1', 'r1'))!.replyTo, quote(original));
         assert.deepEqual(await ledger.replyIds('r', original.id), [first.message.id, second.message.id]);
         assert.deepEqual(await ledger.replyIds('other', original.id), []);
+        await ledger.deleteMessage('r', second.message.id);
+        assert.deepEqual(await ledger.replyIds('r', original.id), [first.message.id], 'a deleted reply shows no quote to refresh');
 
         await ledger.deleteMessage('r', original.id);
         const blank = { ...quote(original), text: '' };
