@@ -103,6 +103,16 @@ export class LoadPool {
   }
 }
 
+/**
+ * The value of sample `name` (a Prometheus sample name, e.g. `…_count`) in `url`/metrics;
+ * NaN when the server does not report it.
+ */
+export async function metricValue(url: string, name: string): Promise<number> {
+  const text = await (await fetch(`${url}/metrics`)).text();
+  const line = text.split('\n').find((l) => l.startsWith(`${name} `));
+  return line ? Number(line.slice(name.length + 1)) : Number.NaN;
+}
+
 /* ------------------------------------------------------------------ servers under test */
 
 export interface Target {

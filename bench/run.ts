@@ -28,7 +28,7 @@ import { join } from 'node:path';
 import { brotliCompressSync, gzipSync } from 'node:zlib';
 import { repoRoot } from '../test/helpers/processes.ts';
 import { postgresBin, startPostgres, type PostgresFixture } from '../test/helpers/postgres.ts';
-import { LoadPool, percentile, startBaseline, startLiveChat, type Target } from './harness.ts';
+import { LoadPool, metricValue, percentile, startBaseline, startLiveChat, type Target } from './harness.ts';
 import { historyCost } from './history-cost.ts';
 import { fanout, idleMemory, joinStorm, throughput } from './scenarios.ts';
 import { measureStartup } from './startup.ts';
@@ -143,6 +143,14 @@ try {
         sample(`throughput, ${where}: events received per message`, 'events', false, t.name, tp.framesPerMessage);
       }
     }
+  }
+  // The event-loop time of the SQLite WAL restarts those runs caused (sqlite/checkpointer.ts).
+  const sqlite = targets.find((t) => t.name === 'live-chat (SQLite)');
+  if (sqlite && runs('throughput')) {
+    const count = await metricValue(sqlite.url, 'live_chat_sqlite_wal_restart_ms_count');
+    const sum = await metricValue(sqlite.url, 'live_chat_sqlite_wal_restart_ms_sum');
+    record('throughput runs: SQLite WAL restarts (each holds the event loop)', 'restarts', false, sqlite.name, count);
+    record('throughput runs: event-loop time per SQLite WAL restart, mean', 'ms', false, sqlite.name, count > 0 ? sum / count : Number.NaN);
   }
   loads.push(`after the throughput ${load()}`);
 } finally {

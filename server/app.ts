@@ -84,7 +84,8 @@ export function createServer(config: Config, deps: ServerDeps = {}): ChatServerI
   const clock = deps.clock ?? Date.now;
   const logger = deps.logger ?? pino({ name: 'live-chat', level: config.logLevel });
   for (const warning of startupWarnings(config)) logger.warn(warning);
-  const ledger = openLedger(config, logger);
+  const metrics = createMetrics();
+  const ledger = openLedger(config, logger, metrics);
   // With Redis, hot state is shared; during a Redis outage each instance serves its own
   // clients from memory (server/stores/failover-hot-store.ts).
   const hot = config.redisUrl
@@ -97,7 +98,6 @@ export function createServer(config: Config, deps: ServerDeps = {}): ChatServerI
     : createMemoryHotStore();
   // With Redis, broadcasts reach sockets of every instance through the Redis adapter.
   const adapterClients = config.redisUrl ? redisAdapterClients(config.redisUrl, logger) : null;
-  const metrics = createMetrics();
   const services = createServices({ config, ledger, hot, clock, logger, metrics });
 
   const app = express();
@@ -186,7 +186,7 @@ export function createServer(config: Config, deps: ServerDeps = {}): ChatServerI
  * (checked first, see `prepareDataDir`).
  * @throws {ConfigError} `DATA_DIR` (SQLite only); else when the SQLite file cannot be opened.
  */
-function openLedger(config: Config, logger: Logger): Ledger {
+function openLedger(config: Config, logger: Logger, metrics: Metrics): Ledger {
   if (config.databaseUrl) {
     return createPostgresLedger({
       connectionString: config.databaseUrl,
@@ -196,6 +196,7 @@ function openLedger(config: Config, logger: Logger): Ledger {
   prepareDataDir(config.dataDir);
   return createLedger(openDatabase(config.dataDir, config.sqliteSynchronous), {
     onCheckpointError: (err) => logger.warn({ err }, 'the SQLite checkpoint worker stopped; commits checkpoint the WAL again'),
+    onWalRestart: (restart) => metrics.walRestartMs.observe(restart.ms),
   });
 }
 

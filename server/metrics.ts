@@ -52,6 +52,8 @@ export interface Metrics {
   connections: Counter;
   /** Chat messages per ledger transaction (group commit, `GROUP_COMMIT_*`), one observation per transaction. */
   groupCommitMessages: Histogram;
+  /** SQLite only: event-loop time of each WAL restart on the serving connection, in ms (`sqlite/checkpointer.ts`). */
+  walRestartMs: Histogram;
 }
 
 /**
@@ -109,6 +111,12 @@ export function createMetrics(): Metrics {
       name: 'live_chat_group_commit_messages',
       help: 'Chat messages stored per ledger transaction (group commit)',
       buckets: BATCH_BUCKETS,
+      registers,
+    }),
+    walRestartMs: new Histogram({
+      name: 'live_chat_sqlite_wal_restart_ms',
+      help: 'SQLite WAL restarts on the serving connection: event-loop time of each, in ms',
+      buckets: ACK_MS_BUCKETS,
       registers,
     }),
   };

@@ -18,7 +18,7 @@ import Database from 'better-sqlite3';
 import type { Ledger } from './ledger.ts';
 import { economy } from './sqlite/economy.ts';
 import { messages } from './sqlite/messages.ts';
-import { startCheckpointer } from './sqlite/checkpointer.ts';
+import { startCheckpointer, type WalRestart } from './sqlite/checkpointer.ts';
 import { migrate } from './sqlite/migrations.ts';
 import { moderation } from './sqlite/moderation.ts';
 import { reactions } from './sqlite/reactions.ts';
@@ -48,6 +48,8 @@ export interface SqliteLedgerOptions {
   backgroundCheckpoints?: boolean;
   /** Told when the checkpoint worker failed (the connection checkpoints itself again). */
   onCheckpointError?(err: Error): void;
+  /** Told about each WAL restart the serving connection ran (metrics). */
+  onWalRestart?(restart: WalRestart): void;
 }
 
 /**
@@ -59,7 +61,7 @@ export interface SqliteLedgerOptions {
  */
 export function createLedger(db: Database.Database, options: SqliteLedgerOptions = {}): Ledger {
   migrate(db);
-  const checkpointer = options.backgroundCheckpoints === false ? null : startCheckpointer(db, { onError: options.onCheckpointError });
+  const checkpointer = options.backgroundCheckpoints === false ? null : startCheckpointer(db, { onError: options.onCheckpointError, onRestart: options.onWalRestart });
   const ping = db.prepare('SELECT 1');
   const activity = sessionActivity(db);
   const rooms = roomsAndSessions(db, activity.steps);

@@ -1,7 +1,8 @@
 /**
  * WAL checkpoints in a worker thread (server/stores/sqlite/checkpointer.ts), on real SQLite
  * files: the serving connection never checkpoints, the worker copies the WAL into the
- * database file, the WAL stays bounded under writes that never pause, a worker that cannot
+ * database file, the WAL stays bounded under writes that never pause, the worker catches up
+ * before it asks the serving connection for a restart, a worker that cannot
  * run or a WAL restart that fails hands checkpoints back, and closing the ledger leaves no WAL
  * behind.
  */
@@ -10,7 +11,7 @@ import { existsSync, renameSync, rmSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { after, describe, it } from 'node:test';
 import type Database from 'better-sqlite3';
-import { startCheckpointer } from '../../../server/stores/sqlite/checkpointer.ts';
+import { CATCH_UP_ROUNDS, startCheckpointer, type WalRestart } from '../../../server/stores/sqlite/checkpointer.ts';
 import { createLedger, openDatabase } from '../../../server/stores/sqlite-ledger.ts';
 import { tempDir } from '../helpers.ts';
 
@@ -82,6 +83,35 @@ describe('SQLite checkpoints in a worker thread', () => {
       // Without restarts the WAL would hold all ~50 MB; it restarts soon after 64 pages (256 KB),
       // as fast as the two threads take turns on a busy machine.
       assert.ok(largest < 12_000_000, `the WAL grew to ${largest} bytes`);
+    } finally {
+      await checkpointer.stop();
+      db.close();
+    }
+  });
+
+  it('catches up before it asks for a restart, so the serving connection copies only a short tail', async () => {
+    const { db } = open();
+    const tailFrames = 32;
+    const restarts: WalRestart[] = [];
+    const checkpointer = startCheckpointer(db, { intervalMs: 50, restartFrames: 64, tailFrames, onRestart: (r) => restarts.push(r) });
+    try {
+      const insert = db.prepare('INSERT INTO rows (body) VALUES (?)');
+      const batch = db.transaction(() => {
+        for (let i = 0; i < 50; i++) insert.run(body);
+      });
+      // ~13 pages a transaction, one every millisecond or so (a server has other work between
+      // commits): a 50 ms pause lets hundreds of pages pile up, a round without one far fewer.
+      for (let n = 0; n < 5000 && restarts.length < 5; n++) {
+        batch();
+        await new Promise((resolve) => setTimeout(resolve, 1));
+      }
+      assert.ok(restarts.length >= 5, `${restarts.length} restarts: ${JSON.stringify(restarts)}`);
+      for (const r of restarts) assert.ok(r.ms >= 0 && r.catchUpRounds <= CATCH_UP_ROUNDS);
+      // A restart after a round of more than the tail: only when catching up stopped converging.
+      const caughtUp = restarts.filter((r) => r.lastRoundFrames <= tailFrames);
+      assert.ok(caughtUp.length > 0, `no restart followed a short round: ${JSON.stringify(restarts)}`);
+      // The first round past the threshold copies everything since the pause: the worker caught up before asking.
+      assert.ok(restarts.some((r) => r.catchUpRounds > 0), 'no restart followed a catch-up');
     } finally {
       await checkpointer.stop();
       db.close();
