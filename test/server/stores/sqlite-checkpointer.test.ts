@@ -30,6 +30,14 @@ const size = (file: string) => (existsSync(file) ? statSync(file).size : 0);
 const tick = () => new Promise((resolve) => setImmediate(resolve));
 const body = 'x'.repeat(1000);
 
+/** A transaction of 50 rows of 1 KB (~13 pages of the WAL) on `db`. */
+function batchOf(db: Database.Database): () => void {
+  const insert = db.prepare('INSERT INTO rows (body) VALUES (?)');
+  return db.transaction(() => {
+    for (let i = 0; i < 50; i++) insert.run(body);
+  });
+}
+
 /** Waits (≤ 10 s) for `done()`. */
 async function until(done: () => boolean, what: string): Promise<void> {
   const deadline = Date.now() + 10_000;
@@ -64,10 +72,7 @@ describe('SQLite checkpoints in a worker thread', () => {
     // The file keeps its largest size; trimmed at each restart, it shows the WAL as it is now.
     db.pragma('journal_size_limit = 1000000');
     try {
-      const insert = db.prepare('INSERT INTO rows (body) VALUES (?)');
-      const batch = db.transaction(() => {
-        for (let i = 0; i < 50; i++) insert.run(body);
-      });
+      const batch = batchOf(db);
       // The worker is up once it has copied a first transaction into the database file.
       const empty = size(file);
       batch();
@@ -95,10 +100,7 @@ describe('SQLite checkpoints in a worker thread', () => {
     const restarts: WalRestart[] = [];
     const checkpointer = startCheckpointer(db, { intervalMs: 50, restartFrames: 64, tailFrames, onRestart: (r) => restarts.push(r) });
     try {
-      const insert = db.prepare('INSERT INTO rows (body) VALUES (?)');
-      const batch = db.transaction(() => {
-        for (let i = 0; i < 50; i++) insert.run(body);
-      });
+      const batch = batchOf(db);
       // ~13 pages a transaction, one every millisecond or so (a server has other work between
       // commits): a 50 ms pause lets hundreds of pages pile up, a round without one far fewer.
       for (let n = 0; n < 5000 && restarts.length < 5; n++) {
@@ -146,10 +148,7 @@ describe('SQLite checkpoints in a worker thread', () => {
       return pragma(source, options);
     }) as typeof db.pragma;
     try {
-      const insert = db.prepare('INSERT INTO rows (body) VALUES (?)');
-      const batch = db.transaction(() => {
-        for (let i = 0; i < 50; i++) insert.run(body);
-      });
+      const batch = batchOf(db);
       // Writes that never leave the WAL a quiet moment: the worker asks for restarts, which fail.
       for (let n = 0; n < 2000 && failures.length < 2; n++) {
         batch();
@@ -159,7 +158,7 @@ describe('SQLite checkpoints in a worker thread', () => {
       assert.ok(failures.every((err) => err === injected));
       assert.equal(pragma('wal_autocheckpoint', { simple: true }), 1000, 'the connection checkpoints itself again');
       assert.equal(pragma('busy_timeout', { simple: true }), 5000, 'the busy timeout is back');
-      insert.run('still writable');
+      db.prepare('INSERT INTO rows (body) VALUES (?)').run('still writable');
     } finally {
       await checkpointer.stop();
       db.close();
