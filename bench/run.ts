@@ -10,7 +10,7 @@
  * turns between the servers, so a busy machine weighs on both alike.
  *
  * - join storm: STORM guests join a room with 100 messages of history at once (ROUNDS times)
- * - fan-out: one sender, FANOUT receivers, stepped rates (messages/s)
+ * - fan-out: one sender, FANOUT receivers, stepped rates (messages/s), each step at least 100 messages
  * - throughput: 8 senders in one room, 100 senders in 100 rooms, closed loop, then half the peak
  *   (ROUNDS times each)
  * - a user with 20,000 messages in the session against a fresh user (send path, in process)
@@ -40,7 +40,7 @@ const RATES = QUICK ? [10] : [10, 40];
 const STEP_MS = QUICK ? 1500 : 3000;
 const IDLE = QUICK ? 200 : 1000;
 const WORKERS = Number(process.env.BENCH_WORKERS ?? 4);
-/** Rounds of the join storm and of each throughput run, the servers taking turns (medians reported). */
+/** Rounds of the join storm and of each throughput run, the servers taking turns and each round starting with the next (medians reported). */
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? (QUICK ? 1 : 3));
 const SEEDED = QUICK ? 2000 : 20_000;
 const ONLY = process.env.BENCH_ONLY ? new Set(process.env.BENCH_ONLY.split(',').map((s) => s.trim())) : null;
@@ -93,16 +93,22 @@ try {
       postgresNote = `PostgreSQL skipped: ${(err as Error).message.split('\n')[0]}`;
     }
   }
+  /**
+   * The targets in round `round`'s order: each round starts with the next one, so no server
+   * always runs first (warm-up, the previous run's garbage and disconnects land on all alike).
+   */
+  const inTurn = (round: number) => targets.map((_, i) => targets[(i + round) % targets.length]!);
   const step = (what: string) => console.error(`[bench ${((Date.now() - started) / 1000).toFixed(0)} s, load ${load()}] ${what}`);
 
   for (const t of runs('memory') ? targets : []) {
     step(`idle memory: ${t.name}`);
     record(`idle memory per connection (${IDLE} joined guests)`, 'KB', false, t.name, await idleMemory(t, pool, IDLE, 'idle'));
   }
-  // A storm lasts a fraction of a second: ROUNDS of them, the servers taking turns, and the
-  // median of each figure (the rounds' join rates are printed under the table).
+  // A storm lasts a fraction of a second: ROUNDS of them, the servers taking turns (each round
+  // in another order), and the median of each figure (the rounds' join rates are printed under
+  // the table).
   for (let round = 0; round < (runs('join') ? ROUNDS : 0); round++) {
-    for (const t of targets) {
+    for (const t of inTurn(round)) {
       step(`join storm ${round + 1}/${ROUNDS}: ${t.name}`);
       const storm = await joinStorm(t, pool, STORM, `storm-${round}`);
       sample(`join storm, ${STORM} clients, 100 messages of history: joins/s`, 'joins/s', true, t.name, storm.joinsPerSecond);
@@ -114,8 +120,8 @@ try {
     }
   }
   loads.push(`after the join storm ${load()}`);
-  for (const receivers of runs('fanout') ? FANOUT : []) {
-    for (const t of targets) {
+  for (const [n, receivers] of (runs('fanout') ? FANOUT : []).entries()) {
+    for (const t of inTurn(n)) {
       step(`fan-out to ${receivers}: ${t.name}`);
       for (const s of await fanout(t, pool, sender, receivers, RATES, STEP_MS)) {
         record(`fan-out to ${receivers} at ${s.rate} msg/s: deliveries/s`, 'deliveries/s', true, t.name, s.deliveriesPerSecond);
@@ -132,7 +138,7 @@ try {
   ] as const;
   for (const [senders, rooms] of runs('throughput') ? throughputRuns : []) {
     for (let round = 0; round < ROUNDS; round++) {
-      for (const t of targets) {
+      for (const t of inTurn(round)) {
         step(`throughput ${senders} senders / ${rooms} rooms, round ${round + 1}/${ROUNDS}: ${t.name}`);
         const tag = `${t.name.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '')}-${round}`;
         const tp = await throughput(t, pool, senders, rooms, STEP_MS, tag);

@@ -59,10 +59,14 @@ export interface FanoutStep {
   failedJoins: number;
 }
 
+/** Messages a fan-out step sends at least, so that its p99 is not simply its worst message. */
+const FANOUT_MIN_MESSAGES = 100;
+
 /**
  * `receivers` guests join a room; one signed-in sender (its own process) sends at each rate
- * of `rates` (messages/s) for `ms`; deliveries counted until every receiver has every message
- * or 5 s after the last ack.
+ * of `rates` (messages/s) for `ms`, or longer when that would be fewer than
+ * {@link FANOUT_MIN_MESSAGES} messages (10 s at 10 msg/s); deliveries counted until every
+ * receiver has every message or 5 s after the last ack.
  */
 export async function fanout(target: Target, pool: LoadPool, sender: LoadPool, receivers: number, rates: number[], ms: number): Promise<FanoutStep[]> {
   const roomId = `fanout-${receivers}`;
@@ -77,7 +81,8 @@ export async function fanout(target: Target, pool: LoadPool, sender: LoadPool, r
   for (const rate of rates) {
     const prefix = `f${receivers}r${rate}-`;
     await pool.all('watch', { prefix, on: true });
-    const [sent] = await sender.all<{ sent: [string, number][] }>('openLoop', { roomIds: [roomId], rate, ms, prefix });
+    const stepMs = Math.max(ms, Math.ceil((FANOUT_MIN_MESSAGES / rate) * 1000));
+    const [sent] = await sender.all<{ sent: [string, number][] }>('openLoop', { roomIds: [roomId], rate, ms: stepMs, prefix });
     const expected = sent!.sent.length * (receivers - failedJoins);
     const deadline = Date.now() + 5000;
     for (;;) {
