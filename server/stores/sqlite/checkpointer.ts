@@ -41,7 +41,7 @@ export interface CheckpointerOptions {
   tailFrames?: number;
   /** Told when the worker failed; checkpoints are back on the serving connection by then. */
   onError?(err: Error): void;
-  /** Told about each WAL restart the serving connection ran (not told when it failed). */
+  /** Told about each WAL restart the serving connection ran (not told when it failed or answered busy). */
   onRestart?(restart: WalRestart): void;
 }
 
@@ -124,12 +124,15 @@ run();
  * `wal_checkpoint(RESTART)` on the serving connection, without waiting: the worker pauses
  * while it runs; should anything else hold the lock, it answers busy at once and the worker
  * asks again after its next round.
+ * @returns whether the WAL was restarted (false: busy, it stays as it was).
+ * @throws a database error other than busy.
  */
-function restartWal(db: Database.Database): void {
+function restartWal(db: Database.Database): boolean {
   const busyTimeout = db.pragma('busy_timeout', { simple: true }) as number;
   db.pragma('busy_timeout = 0');
   try {
-    db.pragma('wal_checkpoint(RESTART)');
+    const [result] = db.pragma('wal_checkpoint(RESTART)') as { busy: number }[];
+    return result?.busy === 0;
   } finally {
     db.pragma(`busy_timeout = ${busyTimeout}`);
   }
@@ -176,9 +179,10 @@ export function startCheckpointer(db: Database.Database, options: CheckpointerOp
     if (message?.restart !== true || stopping || !db.open) return;
     try {
       const started = performance.now();
-      restartWal(db);
-      const { lastRoundFrames, catchUpRounds } = message as WalRestart;
-      options.onRestart?.({ ms: performance.now() - started, lastRoundFrames, catchUpRounds });
+      if (restartWal(db)) {
+        const { lastRoundFrames, catchUpRounds } = message as WalRestart;
+        options.onRestart?.({ ms: performance.now() - started, lastRoundFrames, catchUpRounds });
+      }
     } catch (err) {
       // Not a lock (that answers busy, no throw): the connection checkpoints itself from now on.
       takeBack(err as Error);

@@ -2,7 +2,8 @@
  * WAL checkpoints in a worker thread (server/stores/sqlite/checkpointer.ts), on real SQLite
  * files: the serving connection never checkpoints, the worker copies the WAL into the
  * database file, the WAL stays bounded under writes that never pause, the worker catches up
- * before it asks the serving connection for a restart, a worker that cannot
+ * before it asks the serving connection for a restart, a restart a reader holds up is not
+ * counted, a worker that cannot
  * run or a WAL restart that fails hands checkpoints back, and closing the ledger leaves no WAL
  * behind.
  */
@@ -10,6 +11,7 @@ import assert from 'node:assert/strict';
 import { existsSync, renameSync, rmSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { after, describe, it } from 'node:test';
+import BetterSqlite3 from 'better-sqlite3';
 import type Database from 'better-sqlite3';
 import { CATCH_UP_ROUNDS, startCheckpointer, type WalRestart } from '../../../server/stores/sqlite/checkpointer.ts';
 import { createLedger, openDatabase } from '../../../server/stores/sqlite-ledger.ts';
@@ -115,6 +117,48 @@ describe('SQLite checkpoints in a worker thread', () => {
       // The first round past the threshold copies everything since the pause: the worker caught up before asking.
       assert.ok(restarts.some((r) => r.catchUpRounds > 0), 'no restart followed a catch-up');
     } finally {
+      await checkpointer.stop();
+      db.close();
+    }
+  });
+
+  it('does not count a restart that a reader holds up (busy), and restarts once the reader is done', async () => {
+    const { db, file } = open();
+    const restarts: WalRestart[] = [];
+    const failures: Error[] = [];
+    const checkpointer = startCheckpointer(db, {
+      intervalMs: 5,
+      restartFrames: 64,
+      onRestart: (r) => restarts.push(r),
+      onError: (err) => failures.push(err),
+    });
+    let asked = 0;
+    const pragma = db.pragma.bind(db);
+    db.pragma = ((source: string, options?: Database.PragmaOptions) => {
+      if (source === 'wal_checkpoint(RESTART)') asked++;
+      return pragma(source, options);
+    }) as typeof db.pragma;
+    // A reader in the middle of a transaction: the WAL cannot start over under its snapshot.
+    const reader = new BetterSqlite3(file);
+    try {
+      reader.exec('BEGIN');
+      reader.prepare('SELECT count(*) AS n FROM rows').get();
+      const batch = batchOf(db);
+      for (let n = 0; n < 2000 && asked < 3; n++) {
+        batch();
+        await tick();
+      }
+      assert.ok(asked >= 3, `the worker asked for ${asked} restarts`);
+      assert.deepEqual(restarts, [], 'a restart that answered busy was counted');
+      reader.exec('COMMIT');
+      for (let n = 0; n < 2000 && restarts.length === 0; n++) {
+        batch();
+        await tick();
+      }
+      assert.ok(restarts.length > 0, 'no restart once the reader was done');
+      assert.deepEqual(failures, []);
+    } finally {
+      reader.close();
       await checkpointer.stop();
       db.close();
     }
