@@ -14,8 +14,9 @@
  * connection runs `wal_checkpoint(RESTART)` itself: it copies the pages the worker has not,
  * and starts the WAL over. That runs on the event loop, so the worker first catches up: it
  * checkpoints again at once until a round had at most `TAIL_FRAMES` pages to copy (or a
- * round copied no fewer than the one before, writes outpacing it, or `CATCH_UP_ROUNDS` rounds
- * have run), and asks for the restart right after such a round,
+ * round copied no fewer than the one before, or the WAL grew by another `RESTART_FRAMES`
+ * since the catch-up began: writes outpacing it; or `CATCH_UP_ROUNDS` rounds have run), and asks for the restart right
+ * after such a round,
  * leaving the serving connection only the pages committed since (a few ms of writes, not the
  * hundreds of ms a long round lets pile up). The file stays bounded either way.
  *
@@ -80,6 +81,8 @@ let stopped = false;
 let copied = 0;
 let catchUp = 0;
 let lastRound = 0;
+// The WAL's length when the current catch-up began.
+let catchUpFrom = 0;
 const run = () => {
   timer = null;
   if (stopped) return;
@@ -90,8 +93,10 @@ const run = () => {
   // tail (or catching up takes too long), ask the serving connection, and stay out of its way
   // (no checkpoint of ours holding the lock) until it answers.
   if (result.log >= workerData.restartFrames) {
-    // Writes that outpace the copies (a round no shorter than the one before) are not waited out.
-    const converging = catchUp === 0 || thisRound < lastRound;
+    // Writes that outpace the copies (a round no shorter than the one before, or a WAL grown
+    // by another threshold's worth since the catch-up began) are not waited out.
+    if (catchUp === 0) catchUpFrom = result.log;
+    const converging = (catchUp === 0 || thisRound < lastRound) && result.log < catchUpFrom + workerData.restartFrames;
     if (thisRound <= workerData.tailFrames || !converging || catchUp >= workerData.catchUpRounds) {
       parentPort.postMessage({ restart: true, lastRoundFrames: thisRound, catchUpRounds: catchUp });
       catchUp = 0;

@@ -70,7 +70,8 @@ describe('SQLite checkpoints in a worker thread', () => {
   it('keeps the WAL bounded under writes that never leave it a quiet moment', async () => {
     const { db, file } = open();
     const restartFrames = 64;
-    const checkpointer = startCheckpointer(db, { intervalMs: 1, restartFrames });
+    let restarts = 0;
+    const checkpointer = startCheckpointer(db, { intervalMs: 1, restartFrames, onRestart: () => restarts++ });
     // The file keeps its largest size; trimmed at each restart, it shows the WAL as it is now.
     db.pragma('journal_size_limit = 1000000');
     try {
@@ -87,9 +88,13 @@ describe('SQLite checkpoints in a worker thread', () => {
         await tick();
       }
       assert.equal((db.prepare('SELECT COUNT(*) AS n FROM rows').get() as { n: number }).n, 50_050);
-      // Without restarts the WAL would hold all ~50 MB; it restarts soon after 64 pages (256 KB),
-      // as fast as the two threads take turns on a busy machine.
-      assert.ok(largest < 12_000_000, `the WAL grew to ${largest} bytes`);
+      // Without restarts the WAL would hold all ~50 MB; it restarts soon after 64 pages (256 KB).
+      assert.ok(restarts >= 5, `${restarts} WAL restarts`);
+      // How far past the threshold it gets depends on how the threads take turns (a catch-up
+      // may add up to another threshold's worth, then the restart waits for the event loop):
+      // 3–8 MB at most on a quiet machine, more on a busy one. Less than half of the ~50 MB
+      // written is what shows the restarts at work.
+      assert.ok(largest < 25_000_000, `the WAL grew to ${largest} bytes`);
     } finally {
       await checkpointer.stop();
       db.close();
@@ -100,7 +105,7 @@ describe('SQLite checkpoints in a worker thread', () => {
     const { db } = open();
     const tailFrames = 32;
     const restarts: WalRestart[] = [];
-    const checkpointer = startCheckpointer(db, { intervalMs: 50, restartFrames: 64, tailFrames, onRestart: (r) => restarts.push(r) });
+    const checkpointer = startCheckpointer(db, { intervalMs: 50, restartFrames: 512, tailFrames, onRestart: (r) => restarts.push(r) });
     try {
       const batch = batchOf(db);
       // ~13 pages a transaction, one every millisecond or so (a server has other work between
