@@ -142,12 +142,31 @@ CREATE TABLE session_minutes (
 ) WITHOUT ROWID;
 `;
 
+/**
+ * Migration 5 (issue 8, constant cost per message): two indexes every message paid for with a
+ * B-tree page of its own in every commit (its session's and its user's leaf), which the send
+ * path never reads. A recap reads a session's messages as one seq range of its room instead:
+ * `sessions.first_seq`, the room's `last_seq` + 1 when the session started (messages are
+ * assigned to sessions in seq order), filled here from the messages, or, for a session without
+ * any, from its room. `xp_events` keeps its primary key; a user's events are summed by
+ * `audit()` only (tests and tools), which may scan.
+ */
+const SESSION_SEQ_RANGES = `
+ALTER TABLE sessions ADD COLUMN first_seq INTEGER;
+UPDATE sessions SET first_seq = COALESCE(
+  (SELECT MIN(seq) FROM messages WHERE session_id = sessions.id),
+  (SELECT last_seq + 1 FROM rooms WHERE id = sessions.room_id));
+DROP INDEX messages_by_session_user;
+DROP INDEX xp_events_by_user_day;
+`;
+
 /** The ledger's migrations, oldest first. Append new ones; never edit one that has shipped. */
 export const MIGRATIONS: readonly Migration[] = [
   { version: 1, name: 'initial schema', up: INITIAL_SCHEMA },
   { version: 2, name: 'running counters (session, day, coin time)', up: addCounters },
   { version: 3, name: 'pins, restrictions, moderation log, session minutes', up: MODERATION_AND_RECAP },
   { version: 4, name: 'replies and reactions (likes become ❤️ reactions)', up: REPLIES_AND_REACTIONS_SCHEMA },
+  { version: 5, name: 'session seq ranges; no per-message session and user-day indexes', up: SESSION_SEQ_RANGES },
 ];
 
 const VERSION_TABLE = `

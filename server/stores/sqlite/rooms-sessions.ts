@@ -74,7 +74,10 @@ export function roomsAndSessions(
     setLastSeq: db.prepare<[number, string]>('UPDATE rooms SET last_seq = ? WHERE id = ?'),
     latestSession: db.prepare<[string], SessionRow>('SELECT * FROM sessions WHERE room_id = ? ORDER BY rowid DESC LIMIT 1'),
     getSession: db.prepare<[string], SessionRow>('SELECT * FROM sessions WHERE id = ?'),
-    insertSession: db.prepare('INSERT INTO sessions (id, room_id, started_at) VALUES (?, ?, ?)'),
+    // A session's messages are the room's from `first_seq` on (migration 5): the next seq now.
+    insertSession: db.prepare<[string, string, number, string]>(
+      'INSERT INTO sessions (id, room_id, started_at, first_seq) VALUES (?, ?, ?, (SELECT last_seq + 1 FROM rooms WHERE id = ?))',
+    ),
     endSession: db.prepare('UPDATE sessions SET ended_at = ? WHERE id = ? AND ended_at IS NULL'),
     addLikes: db.prepare<[number, string], { likes: number; room_id: string }>(
       'UPDATE sessions SET likes = likes + ? WHERE id = ? RETURNING likes, room_id',
@@ -124,7 +127,7 @@ export function roomsAndSessions(
     const open = q.latestSession.get(roomId);
     if (open && open.ended_at === null) q.endSession.run(now, open.id);
     const id = `s_${randomUUID()}`;
-    q.insertSession.run(id, roomId, now);
+    q.insertSession.run(id, roomId, now, roomId);
     return toSession(q.getSession.get(id)!);
   }
 

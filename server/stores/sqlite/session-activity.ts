@@ -2,7 +2,8 @@
  * What the SQLite ledger keeps for session recaps (migration 3): per UTC minute of a session,
  * the hearts given (counted by `addSessionLikes` in its transaction) and the occupancy
  * samples (peak, sum, count). Messages per minute and the chatters are read from the
- * messages themselves when a recap is asked for: nothing is added to the send path.
+ * messages themselves when a recap is asked for, as the seq range of the session's room
+ * (`sessions.first_seq`, migration 5): nothing is added to the send path.
  */
 import type Database from 'better-sqlite3';
 import type { UserRef } from 'live-chat-protocol';
@@ -15,6 +16,16 @@ export interface SessionActivitySteps {
   /** Counts `count` hearts for the UTC minute of `now` (ms) of the session. */
   countHearts(sessionId: string, now: number, count: number): void;
 }
+
+/** A session's messages: its room's with `from` ≤ seq < `to` (migration 5; `session_id` checked too). */
+interface SeqRange {
+  sessionId: string;
+  roomId: string;
+  from: number;
+  to: number;
+}
+/** The messages of a {@link SeqRange}, read through the room's (room_id, seq) index. */
+const IN_RANGE = 'room_id = @roomId AND seq >= @from AND seq < @to AND session_id = @sessionId';
 
 /** ms at the start of the UTC minute of `ms`. */
 export const minuteOf = (ms: number): number => Math.floor(ms / 60_000) * 60_000;
@@ -36,14 +47,25 @@ export function sessionActivity(db: Database.Database): { ledger: SessionActivit
     minutes: db.prepare<[string], { minute: number; hearts: number; viewers_peak: number; viewers_sum: number; viewers_samples: number }>(
       'SELECT minute, hearts, viewers_peak, viewers_sum, viewers_samples FROM session_minutes WHERE session_id = ? ORDER BY minute',
     ),
-    messagesByMinute: db.prepare<[string], { minute: number; messages: number }>(
+    /** The session's room and seq range [from, to) (to: the next session's first seq, or none). */
+    range: db.prepare<[string], { room_id: string; from_seq: number; to_seq: number | null }>(
+      `SELECT s.room_id, s.first_seq AS from_seq,
+         (SELECT n.first_seq FROM sessions n WHERE n.room_id = s.room_id AND n.rowid > s.rowid ORDER BY n.rowid LIMIT 1) AS to_seq
+       FROM sessions s WHERE s.id = ?`,
+    ),
+    messagesByMinute: db.prepare<[SeqRange], { minute: number; messages: number }>(
       `SELECT (created_at / 60000) * 60000 AS minute, COUNT(*) AS messages
-       FROM messages WHERE session_id = ? GROUP BY 1 ORDER BY 1`,
+       FROM messages WHERE ${IN_RANGE} GROUP BY 1 ORDER BY 1`,
     ),
-    chatters: db.prepare<[string], { user_json: string; messages: number; coins: number; xp: number; first_seq: number }>(
+    chatters: db.prepare<[SeqRange], { user_json: string; messages: number; coins: number; xp: number; first_seq: number }>(
       `SELECT user_id, user_json, COUNT(*) AS messages, SUM(reward_coins) AS coins, SUM(reward_xp) AS xp, MIN(seq) AS first_seq
-       FROM messages WHERE session_id = ? GROUP BY user_id`,
+       FROM messages WHERE ${IN_RANGE} GROUP BY user_id`,
     ),
+  };
+  /** The session's messages as a seq range of its room (an empty one for an unknown session). */
+  const rangeOf = (sessionId: string): SeqRange => {
+    const r = q.range.get(sessionId);
+    return { sessionId, roomId: r?.room_id ?? '', from: r?.from_seq ?? 0, to: r?.to_seq ?? Number.MAX_SAFE_INTEGER };
   };
   return {
     steps: {
@@ -56,8 +78,9 @@ export function sessionActivity(db: Database.Database): { ledger: SessionActivit
         q.viewers.run({ sessionId, minute: minuteOf(now), v: viewers });
       },
       async sessionActivity(sessionId) {
+        const range = rangeOf(sessionId);
         return {
-          messagesByMinute: q.messagesByMinute.all(sessionId),
+          messagesByMinute: q.messagesByMinute.all(range),
           minutes: q.minutes.all(sessionId).map((r) => ({
             minute: r.minute,
             hearts: r.hearts,
@@ -65,7 +88,7 @@ export function sessionActivity(db: Database.Database): { ledger: SessionActivit
             viewersSum: r.viewers_sum,
             viewersSamples: r.viewers_samples,
           })),
-          chatters: q.chatters.all(sessionId).map((r) => ({
+          chatters: q.chatters.all(range).map((r) => ({
             user: JSON.parse(r.user_json) as UserRef,
             messages: r.messages,
             coins: r.coins,

@@ -166,7 +166,8 @@ describe('constant cost per message (SQLite ledger)', () => {
 
   it('tells a growing read from a keyed one (the check can fail)', () => {
     const old = 'SELECT COALESCE(SUM(reward_coins), 0) AS coins, COUNT(*) AS messages FROM messages WHERE session_id = ? AND user_id = ?';
-    assert.match(unboundedRead(db, recorder.prepare, old) ?? '', /messages_by_session_user/);
+    // Since migration 5 no index starts with session_id: the old read scans the table.
+    assert.match(unboundedRead(db, recorder.prepare, old) ?? '', /SCAN messages/);
     assert.notEqual(unboundedRead(db, recorder.prepare, 'SELECT * FROM messages WHERE room_id = ?'), null);
     assert.equal(unboundedRead(db, recorder.prepare, 'SELECT * FROM rooms WHERE id = ?'), null);
   });

@@ -632,6 +632,21 @@ export function ledgerContract(name: string, factory: () => Promise<LedgerFixtur
           ],
           'a deleted message keeps what it earned',
         );
+        // The room's next session: each session reads its own messages only.
+        const next = await ledger.appendChatMessage(append({ clientId: 'm4', now: T0 + 130_000, user: user('u3'), needsNewSession: () => true }));
+        assert.notEqual(next.message.sessionId, sessionId);
+        await ledger.appendChatMessage(append({ clientId: 'm5', now: T0 + 131_000 }));
+        assert.deepEqual((await ledger.sessionActivity(sessionId)).chatters.length, 2, 'the first session ends where the next begins');
+        assert.deepEqual((await ledger.sessionActivity(sessionId)).messagesByMinute, activity.messagesByMinute);
+        const second = await ledger.sessionActivity(next.message.sessionId);
+        assert.deepEqual(second.messagesByMinute, [{ minute: T0 + 120_000, messages: 2 }]);
+        assert.deepEqual(
+          [...second.chatters].sort((a, b) => a.firstSeq - b.firstSeq).map((c) => [c.user.id, c.messages, c.firstSeq]),
+          [
+            ['u3', 1, 4],
+            ['u1', 1, 5],
+          ],
+        );
         assert.deepEqual(await ledger.sessionActivity('missing'), { messagesByMinute: [], minutes: [], chatters: [] });
       });
     });

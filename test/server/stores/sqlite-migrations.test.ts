@@ -137,6 +137,11 @@ describe('SQLite schema migrations', () => {
       });
       assert.deepEqual([next.message.seq, next.message.sessionId, next.message.award!.coins], [2, 's_old', 0]);
       assert.equal(next.message.award!.totalXp, 2);
+      // Migration 5 gave the old session its seq range: its recap reads both messages.
+      assert.deepEqual(
+        (await ledger.sessionActivity('s_old')).chatters.map((c) => [c.user.id, c.messages, c.firstSeq]),
+        [['u1', 2, 1]],
+      );
     } finally {
       await ledger.close();
     }
