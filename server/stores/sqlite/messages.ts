@@ -80,7 +80,7 @@ export function messages(db: Database.Database, rooms: RoomSessionSteps, economy
       // This append starts a session: answer a retry of a stored message first, so a retry never starts one.
       const duplicate = duplicateOf(input);
       if (duplicate) return duplicate;
-      session = rooms.startSession(roomId, now);
+      session = rooms.startSession(roomId, now, last + 1);
       started = true;
       batch.sessions.set(roomId, session);
     }

@@ -43,8 +43,12 @@ export interface RoomSessionSteps {
   ensureSession(roomId: string, now: number, needsNewSession: SessionRule): { session: SessionRecord; started: boolean };
   /** The room's newest session, open or ended; null before the first. */
   latestSession(roomId: string): SessionRecord | null;
-  /** {@link Ledger.startSession} without a transaction of its own. */
-  startSession(roomId: string, now: number): SessionRecord;
+  /**
+   * {@link Ledger.startSession} without a transaction of its own. `firstSeq`: the seq of the
+   * session's first message (`sessions.first_seq`, migration 5); default the room's stored
+   * `last_seq` + 1, which a batch of appends passes itself (it writes `last_seq` at its end).
+   */
+  startSession(roomId: string, now: number, firstSeq?: number): SessionRecord;
 }
 
 /** Rooms (and newest sessions) whose rows are kept in memory, least recently read dropped first. */
@@ -74,10 +78,8 @@ export function roomsAndSessions(
     setLastSeq: db.prepare<[number, string]>('UPDATE rooms SET last_seq = ? WHERE id = ?'),
     latestSession: db.prepare<[string], SessionRow>('SELECT * FROM sessions WHERE room_id = ? ORDER BY rowid DESC LIMIT 1'),
     getSession: db.prepare<[string], SessionRow>('SELECT * FROM sessions WHERE id = ?'),
-    // A session's messages are the room's from `first_seq` on (migration 5): the next seq now.
-    insertSession: db.prepare<[string, string, number, string]>(
-      'INSERT INTO sessions (id, room_id, started_at, first_seq) VALUES (?, ?, ?, (SELECT last_seq + 1 FROM rooms WHERE id = ?))',
-    ),
+    // A session's messages are the room's from `first_seq` on (migration 5).
+    insertSession: db.prepare<[string, string, number, number]>('INSERT INTO sessions (id, room_id, started_at, first_seq) VALUES (?, ?, ?, ?)'),
     endSession: db.prepare('UPDATE sessions SET ended_at = ? WHERE id = ? AND ended_at IS NULL'),
     addLikes: db.prepare<[number, string], { likes: number; room_id: string }>(
       'UPDATE sessions SET likes = likes + ? WHERE id = ? RETURNING likes, room_id',
@@ -122,12 +124,12 @@ export function roomsAndSessions(
   const sessionsChanged = (roomId: string) => newestSessions.delete(roomId);
 
   /** Ends the room's open session, if any, and starts a new one; inside the caller's transaction. */
-  function startSession(roomId: string, now: number): SessionRecord {
+  function startSession(roomId: string, now: number, firstSeq = (q.lastSeq.get(roomId)?.last_seq ?? 0) + 1): SessionRecord {
     sessionsChanged(roomId);
     const open = q.latestSession.get(roomId);
     if (open && open.ended_at === null) q.endSession.run(now, open.id);
     const id = `s_${randomUUID()}`;
-    q.insertSession.run(id, roomId, now, roomId);
+    q.insertSession.run(id, roomId, now, firstSeq);
     return toSession(q.getSession.get(id)!);
   }
 

@@ -49,7 +49,7 @@ export function sessionActivity(db: Database.Database): { ledger: SessionActivit
     ),
     /** The session's room and seq range [from, to) (to: the next session's first seq, or none). */
     range: db.prepare<[string], { room_id: string; from_seq: number; to_seq: number | null }>(
-      `SELECT s.room_id, s.first_seq AS from_seq,
+      `SELECT s.room_id, COALESCE(s.first_seq, 1) AS from_seq,
          (SELECT n.first_seq FROM sessions n WHERE n.room_id = s.room_id AND n.rowid > s.rowid ORDER BY n.rowid LIMIT 1) AS to_seq
        FROM sessions s WHERE s.id = ?`,
     ),

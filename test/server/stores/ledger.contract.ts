@@ -632,19 +632,34 @@ export function ledgerContract(name: string, factory: () => Promise<LedgerFixtur
           ],
           'a deleted message keeps what it earned',
         );
-        // The room's next session: each session reads its own messages only.
-        const next = await ledger.appendChatMessage(append({ clientId: 'm4', now: T0 + 130_000, user: user('u3'), needsNewSession: () => true }));
-        assert.notEqual(next.message.sessionId, sessionId);
-        await ledger.appendChatMessage(append({ clientId: 'm5', now: T0 + 131_000 }));
-        assert.deepEqual((await ledger.sessionActivity(sessionId)).chatters.length, 2, 'the first session ends where the next begins');
-        assert.deepEqual((await ledger.sessionActivity(sessionId)).messagesByMinute, activity.messagesByMinute);
-        const second = await ledger.sessionActivity(next.message.sessionId);
+        // The room's next session starts in the middle of a group-commit batch: each session
+        // reads its own messages, all of them.
+        const [late, next] = await ledger.appendChatMessages([
+          append({ clientId: 'm4', now: T0 + 80_000, user: user('u2') }),
+          append({ clientId: 'm5', now: T0 + 130_000, user: user('u3'), needsNewSession: () => true }),
+          append({ clientId: 'm6', now: T0 + 131_000 }),
+        ]);
+        assert.equal(late!.message.sessionId, sessionId);
+        assert.notEqual(next!.message.sessionId, sessionId);
+        const first = await ledger.sessionActivity(sessionId);
+        assert.deepEqual(first.messagesByMinute, [
+          { minute: T0, messages: 1 },
+          { minute: T0 + 60_000, messages: 3 },
+        ]);
+        assert.deepEqual(
+          [...first.chatters].sort((a, b) => a.firstSeq - b.firstSeq).map((c) => [c.user.id, c.messages]),
+          [
+            ['u1', 2],
+            ['u2', 2],
+          ],
+        );
+        const second = await ledger.sessionActivity(next!.message.sessionId);
         assert.deepEqual(second.messagesByMinute, [{ minute: T0 + 120_000, messages: 2 }]);
         assert.deepEqual(
           [...second.chatters].sort((a, b) => a.firstSeq - b.firstSeq).map((c) => [c.user.id, c.messages, c.firstSeq]),
           [
-            ['u3', 1, 4],
-            ['u1', 1, 5],
+            ['u3', 1, 5],
+            ['u1', 1, 6],
           ],
         );
         assert.deepEqual(await ledger.sessionActivity('missing'), { messagesByMinute: [], minutes: [], chatters: [] });
