@@ -15,10 +15,10 @@
  * and starts the WAL over. That runs on the event loop, so the worker first catches up: it
  * checkpoints again at once until a round had at most `TAIL_FRAMES` pages to copy (or a
  * round copied no fewer than the one before, or the WAL grew by another `RESTART_FRAMES`
- * since the catch-up began: writes outpacing it; or `CATCH_UP_ROUNDS` rounds have run), and asks for the restart right
- * after such a round,
- * leaving the serving connection only the pages committed since (a few ms of writes, not the
- * hundreds of ms a long round lets pile up). The file stays bounded either way.
+ * since the catch-up began: writes outpacing it; or `CATCH_UP_ROUNDS` rounds have run), and
+ * asks for the restart right after such a round, leaving the serving connection only the
+ * pages committed since (a few ms of writes, not the hundreds of ms a long round lets pile
+ * up). The file stays bounded either way.
  *
  * Durability is unchanged: a commit is in the WAL before it is acknowledged, whoever copies
  * it later. When the worker cannot run (it fails to start or dies), the serving connection
