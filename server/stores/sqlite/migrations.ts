@@ -146,9 +146,8 @@ CREATE TABLE session_minutes (
  * Migration 5 (issue 8, constant cost per message): two indexes every message paid for with a
  * B-tree page of its own in every commit (its session's and its user's leaf), which the send
  * path never reads. A recap reads a session's messages as one seq range of its room instead:
- * `sessions.first_seq`, the room's `last_seq` + 1 when the session started (messages are
- * assigned to sessions in seq order), filled here from the messages, or, for a session without
- * any, from its room. `xp_events` keeps its primary key; a user's events are summed by
+ * `sessions.first_seq`, the seq its first message gets (messages are assigned to sessions in
+ * seq order), filled here from the messages, or, for a session without any, from its room. `xp_events` keeps its primary key; a user's events are summed by
  * `audit()` only (tests and tools), which may scan.
  */
 const SESSION_SEQ_RANGES = `
