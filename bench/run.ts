@@ -106,7 +106,12 @@ try {
   }
   // A storm lasts a fraction of a second: ROUNDS of them, the servers taking turns (each round
   // in another order), and the median of each figure (the rounds' join rates are printed under
-  // the table).
+  // the table). One storm per server first, not measured: a server's first storm runs cold
+  // (its JIT, its first 500 sockets), which made round 1 a contest of cold starts.
+  for (const t of runs('join') ? targets : []) {
+    step(`join storm warm-up: ${t.name}`);
+    await joinStorm(t, pool, STORM, 'storm-warm-up');
+  }
   for (let round = 0; round < (runs('join') ? ROUNDS : 0); round++) {
     for (const t of inTurn(round)) {
       step(`join storm ${round + 1}/${ROUNDS}: ${t.name}`);
