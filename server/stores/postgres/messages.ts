@@ -30,12 +30,12 @@ export function messages(ctx: PgContext): Messages {
   return {
     async appendChatMessage(input) {
       await ctx.ready;
-      return (await transaction(pool, (client) => appendBatch(client, [input])))[0]!;
+      return (await transaction(pool, (client, defer) => appendBatch(client, [input], defer)))[0]!;
     },
     async appendChatMessages(inputs) {
       if (inputs.length === 0) return [];
       await ctx.ready;
-      return transaction(pool, (client) => appendBatch(client, inputs));
+      return transaction(pool, (client, defer) => appendBatch(client, inputs, defer));
     },
     async findMessageByClientId(roomId, userId, clientId) {
       await ctx.ready;

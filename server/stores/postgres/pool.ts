@@ -7,6 +7,8 @@
  *   deadlock (`40P01`), at most {@link MAX_ATTEMPTS} times with a short random pause, so a
  *   conflict between instances is invisible to callers; any other error rolls back and is
  *   rethrown as is.
+ * - Connections are pipelined (node-postgres `pipeline: true`): a query is written when it
+ *   is made, so statements that do not need each other's answers share a round trip.
  */
 import pg from 'pg';
 
@@ -41,7 +43,11 @@ export type Client = pg.PoolClient;
 export function createPool(connectionString: string, onError: (err: Error) => void, max = 10): Pool {
   // A database that does not answer fails a checkout after CONNECT_TIMEOUT_MS instead of
   // holding the caller forever (the send answers `internal`, the widget retries).
-  const pool = new Pool({ connectionString, max, types: parsers, connectionTimeoutMillis: CONNECT_TIMEOUT_MS });
+  // Pipelined connections (node-postgres `pipeline: true`): a query is written as soon as it
+  // is made, not when the one before it has answered, so the statements of a transaction that
+  // do not need each other's answers share one round trip (`append.ts`). PostgreSQL still runs
+  // them one after another, in order.
+  const pool = new Pool({ connectionString, max, types: parsers, connectionTimeoutMillis: CONNECT_TIMEOUT_MS, pipeline: true } as pg.PoolConfig);
   pool.on('error', onError);
   return pool;
 }
@@ -55,22 +61,40 @@ export function sqlState(err: unknown): string | undefined {
  * Runs `work` in one transaction (READ COMMITTED, the default: every statement sees what is
  * committed when it starts; row locks order the writers) on one pooled connection.
  * `work` returns `{ commit: false }` through {@link rollback} to roll back and still answer a
- * value (e.g. a duplicate found after taking a lock).
- * @throws what `work` throws (after ROLLBACK), or the last serialization failure / deadlock
+ * value (e.g. a duplicate found after taking a lock). BEGIN goes out with `work`'s first
+ * statement, and the statements `work` hands to `defer` with the COMMIT (one round trip
+ * each, on the pool's pipelined connections); the answer comes once the COMMIT has.
+ * @throws what `work` throws, or the first deferred statement's error (after ROLLBACK:
+ *   nothing of the transaction is stored), or the last serialization failure / deadlock
  *   after {@link MAX_ATTEMPTS} runs.
  */
-export async function transaction<T>(pool: Pool, work: (client: Client) => Promise<T | Rollback<T>>): Promise<T> {
+export async function transaction<T>(pool: Pool, work: (client: Client, defer: Defer) => Promise<T | Rollback<T>>): Promise<T> {
   for (let attempt = 1; ; attempt++) {
     const client = await pool.connect();
     let broken = false;
     try {
-      await client.query('BEGIN');
-      const result = await work(client);
+      // BEGIN shares its round trip with the work's first statement (pipelined connections).
+      const begun = client.query('BEGIN');
+      const deferred: Promise<unknown>[] = [begun];
+      const defer: Defer = (statement) => {
+        deferred.push(statement);
+        return statement;
+      };
+      let result: T | Rollback<T>;
+      try {
+        result = await work(client, defer);
+      } catch (err) {
+        await Promise.allSettled(deferred);
+        throw err;
+      }
       if (result instanceof Rollback) {
+        await inOrder(deferred);
         await client.query('ROLLBACK');
         return result.value;
       }
-      await client.query('COMMIT');
+      // COMMIT shares its round trip with the deferred statements. When one of them failed,
+      // PostgreSQL answers that COMMIT with a rollback, and the statement's error is thrown.
+      await inOrder([...deferred, client.query('COMMIT')]);
       return result;
     } catch (err) {
       await client.query('ROLLBACK').catch(() => {
@@ -86,6 +110,26 @@ export async function transaction<T>(pool: Pool, work: (client: Client) => Promi
     }
   }
 }
+
+/**
+ * Answers every statement's result once all have answered, or throws the error of the first
+ * one (in the order given) that failed: on a pipelined connection a failure makes the ones
+ * sent after it fail too ("current transaction is aborted"), and the first is the cause (a
+ * serialization failure or deadlock keeps its SQLSTATE for {@link transaction}'s retry).
+ */
+export async function inOrder<T extends unknown[]>(statements: { [K in keyof T]: Promise<T[K]> }): Promise<T> {
+  const settled = await Promise.allSettled(statements);
+  const failed = settled.find((s): s is PromiseRejectedResult => s.status === 'rejected');
+  if (failed) throw failed.reason;
+  return settled.map((s) => (s as PromiseFulfilledResult<unknown>).value) as T;
+}
+
+/**
+ * Hands {@link transaction} a statement the work has sent and does not wait for (a write
+ * whose answer it does not need): the transaction awaits it together with its COMMIT, in one
+ * round trip, and rolls back when it fails. Answers the statement's promise.
+ */
+export type Defer = <R>(statement: Promise<R>) => Promise<R>;
 
 /** The answer of a transaction that must not commit (see {@link transaction}). */
 export class Rollback<T> {

@@ -32,21 +32,23 @@ ledgerContract('postgres', async () => {
   };
 });
 
+const T0 = Date.parse('2030-01-15T12:00:00.000Z');
+const rules = { xpPerMessage: 1, dailyXpCap: 50, coinsPerMessage: 1, coinCooldownSeconds: 300 };
+const user: UserRef = { id: 'u1', name: 'U1', avatarUrl: null, badges: [] };
+/** A chat message of `user` in room `r` at T0 (its text is its clientId unless given), under `rules`. */
+const append = (clientId: string, text = clientId): AppendChatMessageInput => ({
+  roomId: 'r',
+  user,
+  guest: false,
+  clientId,
+  text,
+  now: T0,
+  day: utcDay(T0),
+  needsNewSession: (latest) => needsNewSession(latest, null, T0),
+  decide: (state) => decideAward(rules, state),
+});
+
 describe('PostgreSQL ledger shared by several instances', () => {
-  const T0 = Date.parse('2030-01-15T12:00:00.000Z');
-  const rules = { xpPerMessage: 1, dailyXpCap: 50, coinsPerMessage: 1, coinCooldownSeconds: 300 };
-  const user: UserRef = { id: 'u1', name: 'U1', avatarUrl: null, badges: [] };
-  const append = (clientId: string, now = T0): AppendChatMessageInput => ({
-    roomId: 'r',
-    user,
-    guest: false,
-    clientId,
-    text: clientId,
-    now,
-    day: utcDay(now),
-    needsNewSession: (latest) => needsNewSession(latest, null, now),
-    decide: (state) => decideAward(rules, state),
-  });
   const range = (n: number) => Array.from({ length: n }, (_, i) => i);
 
   it('three ledgers on one database: migrations once, seqs unique, clientId once, the cap and the cooldown exact', async () => {
@@ -130,6 +132,64 @@ describe('PostgreSQL ledger: one read per room and turn', () => {
       assert.equal(later!.room.title, 'After');
       assert.equal(await ledger.getRoomWithLatestSession('missing'), null);
     } finally {
+      await ledger.close();
+    }
+  });
+});
+
+describe('PostgreSQL ledger: the pipelined append (append.ts)', () => {
+  const room = { id: 'r', title: 'R', private: false, opensAt: null, closesAt: null, slowModeSeconds: 0, createdAt: T0 };
+
+  it('a batch whose write fails (sent with its COMMIT) stores nothing, and the next append takes the next seq', async () => {
+    const ledger = createPostgresLedger({ connectionString: await postgres.createDatabase(), poolSize: 1 });
+    try {
+      await ledger.createRoom(room);
+      const first = await ledger.appendChatMessage(append('m1'));
+      // PostgreSQL's text refuses a NUL character: the reads pass, the write fails.
+      await assert.rejects(ledger.appendChatMessages([append('m2'), append('m3', 'nul \u0000 inside')]), /0x00|invalid byte sequence/);
+      assert.deepEqual((await ledger.messagesAfter('r', 0, 10)).map((m) => m.clientId), ['m1'], 'nothing of the failed batch');
+      const standing = await ledger.userStanding('u1', utcDay(T0));
+      assert.deepEqual([standing.totalXp, standing.coinBalance, standing.dailyChatXp], [first.message.award!.totalXp, 1, 1]);
+      // The one pooled connection is usable again: its pipeline was drained and rolled back.
+      const next = await ledger.appendChatMessage(append('m2'));
+      assert.equal(next.message.seq, 2);
+      assert.equal(next.duplicate, false);
+    } finally {
+      await ledger.close();
+    }
+  });
+
+  it('plans the append for its parameters: no whole-table scan of messages once they grew, before any ANALYZE', async () => {
+    const url = await postgres.createDatabase();
+    const ledger = createPostgresLedger({ connectionString: url, poolSize: 1 });
+    const pool = createPool(url, () => undefined);
+    try {
+      await ledger.createRoom(room);
+      // No ANALYZE during the test: the statistics stay those of an empty table, as at the
+      // start of an event on a new database.
+      await pool.query('ALTER TABLE messages SET (autovacuum_enabled = false)');
+      // Ten appends while messages is tiny: a cached generic plan would be made now.
+      for (let i = 0; i < 10; i++) await ledger.appendChatMessage(append(`warm${i}`));
+      const { sessionId } = (await ledger.messagesAfter('r', 0, 1))[0]!;
+      await pool.query(
+        `INSERT INTO messages (id, room_id, seq, session_id, client_id, user_id, user_json, text, created_at)
+         SELECT 'bulk' || n, 'r', 10 + n, $1, 'bulk' || n, 'u2', '{}', 'bulk', $2 FROM generate_series(1, 20000) AS n`,
+        [sessionId, T0],
+      );
+      await pool.query('UPDATE rooms SET last_seq = 20010 WHERE id = $1', ['r']);
+      const seqScans = async () => {
+        // A backend reports its table statistics as it goes idle, when its last report is a
+        // second old: wait, then end one more statement on the ledger's one connection.
+        await new Promise((r) => setTimeout(r, 1100));
+        await ledger.getRoomWithLatestSession('r');
+        const { rows } = await pool.query<{ seq_scan: number }>("SELECT seq_scan FROM pg_stat_user_tables WHERE relname = 'messages'");
+        return rows[0]!.seq_scan;
+      };
+      const before = await seqScans();
+      for (let i = 0; i < 10; i++) await ledger.appendChatMessage(append(`after${i}`));
+      assert.equal((await seqScans()) - before, 0, 'every look-up in messages went through an index');
+    } finally {
+      await pool.end();
       await ledger.close();
     }
   });
