@@ -20,6 +20,9 @@ export const MAX_ATTEMPTS = 8;
 /** How long getting a connection may take, in ms (connecting included). */
 export const CONNECT_TIMEOUT_MS = 5000;
 
+/** SQLSTATE of a statement sent after an earlier one of its transaction failed. */
+const IN_FAILED_TRANSACTION = '25P02';
+
 /** SQLSTATEs after which a transaction is run again from the start. */
 const RETRYABLE = new Set(['40001', '40P01']);
 
@@ -73,19 +76,25 @@ export async function transaction<T>(pool: Pool, work: (client: Client, defer: D
     const client = await pool.connect();
     let broken = false;
     try {
-      // BEGIN shares its round trip with the work's first statement (pipelined connections).
-      const begun = client.query('BEGIN');
-      const deferred: Promise<unknown>[] = [begun];
+      const deferred: Promise<unknown>[] = [];
       const defer: Defer = (statement) => {
+        // Observed at once: it may fail while the work still awaits other statements, and an
+        // unobserved rejection would stop the process. Its error is thrown below.
+        statement.catch(() => undefined);
         deferred.push(statement);
         return statement;
       };
+      // BEGIN shares its round trip with the work's first statement (pipelined connections).
+      defer(client.query('BEGIN'));
       let result: T | Rollback<T>;
       try {
         result = await work(client, defer);
       } catch (err) {
-        await Promise.allSettled(deferred);
-        throw err;
+        // A deferred statement that failed was sent before what failed in the work after it
+        // ("current transaction is aborted"): it is the cause, and keeps its SQLSTATE for the retry.
+        const settled = await Promise.allSettled(deferred);
+        const cause = settled.find((s): s is PromiseRejectedResult => s.status === 'rejected' && sqlState(s.reason) !== IN_FAILED_TRANSACTION);
+        throw cause ? cause.reason : err;
       }
       if (result instanceof Rollback) {
         await inOrder(deferred);

@@ -9,7 +9,7 @@ import { after, before, describe, it } from 'node:test';
 import { decideAward, needsNewSession, utcDay, type UserRef } from 'live-chat-protocol';
 import type { AppendChatMessageInput, Ledger } from '../../../server/stores/ledger.ts';
 import { migratePostgres, PG_MIGRATIONS } from '../../../server/stores/postgres/migrations.ts';
-import { createPool } from '../../../server/stores/postgres/pool.ts';
+import { createPool, transaction } from '../../../server/stores/postgres/pool.ts';
 import { createPostgresLedger } from '../../../server/stores/postgres/postgres-ledger.ts';
 import { startPostgres, type PostgresFixture } from '../../helpers/postgres.ts';
 import { ledgerContract } from './ledger.contract.ts';
@@ -156,6 +156,35 @@ describe('PostgreSQL ledger: the pipelined append (append.ts)', () => {
       assert.equal(next.duplicate, false);
     } finally {
       await ledger.close();
+    }
+  });
+
+  it('a deferred statement that fails while the work goes on: its error, no unhandled rejection, the connection usable', async () => {
+    const pool = createPool(await postgres.createDatabase(), () => undefined, 1);
+    const unhandled: unknown[] = [];
+    const onUnhandled = (reason: unknown) => unhandled.push(reason);
+    process.on('unhandledRejection', onUnhandled);
+    try {
+      let ran = 0;
+      await assert.rejects(
+        transaction(pool, async (client, defer) => {
+          ran++;
+          void defer(client.query('SELECT 1 / 0'));
+          // The failure arrives while the work waits; the next statement then fails as aborted.
+          await new Promise((r) => setTimeout(r, 100));
+          await client.query('SELECT 1');
+          return 'committed';
+        }),
+        /division by zero/,
+      );
+      await new Promise((r) => setTimeout(r, 50));
+      assert.deepEqual(unhandled, []);
+      assert.equal(ran, 1, 'not a retryable failure: run once');
+      const { rows } = await pool.query<{ one: number }>('SELECT 1 AS one');
+      assert.equal(rows[0]!.one, 1, 'the one pooled connection answers again');
+    } finally {
+      process.off('unhandledRejection', onUnhandled);
+      await pool.end();
     }
   });
 
