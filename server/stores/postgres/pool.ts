@@ -50,7 +50,7 @@ export function createPool(connectionString: string, onError: (err: Error) => vo
   // is made, not when the one before it has answered, so the statements of a transaction that
   // do not need each other's answers share one round trip (`append.ts`). PostgreSQL still runs
   // them one after another, in order.
-  const pool = new Pool({ connectionString, max, types: parsers, connectionTimeoutMillis: CONNECT_TIMEOUT_MS, pipeline: true } as pg.PoolConfig);
+  const pool = new Pool({ connectionString, max, types: parsers, connectionTimeoutMillis: CONNECT_TIMEOUT_MS, pipeline: true });
   pool.on('error', onError);
   return pool;
 }
@@ -62,16 +62,15 @@ export function sqlState(err: unknown): string | undefined {
 
 /**
  * Runs `work` in one transaction (READ COMMITTED, the default: every statement sees what is
- * committed when it starts; row locks order the writers) on one pooled connection.
- * `work` returns `{ commit: false }` through {@link rollback} to roll back and still answer a
- * value (e.g. a duplicate found after taking a lock). BEGIN goes out with `work`'s first
- * statement, and the statements `work` hands to `defer` with the COMMIT (one round trip
- * each, on the pool's pipelined connections); the answer comes once the COMMIT has.
- * @throws what `work` throws, or the first deferred statement's error (after ROLLBACK:
+ * committed when it starts; row locks order the writers) on one pooled connection. BEGIN
+ * goes out with `work`'s first statement, and the statements `work` hands to `defer` with the
+ * COMMIT (one round trip each, on the pool's pipelined connections); the answer comes once
+ * the COMMIT has.
+ * @throws what `work` throws, or the failed deferred statement's error (after ROLLBACK:
  *   nothing of the transaction is stored), or the last serialization failure / deadlock
  *   after {@link MAX_ATTEMPTS} runs.
  */
-export async function transaction<T>(pool: Pool, work: (client: Client, defer: Defer) => Promise<T | Rollback<T>>): Promise<T> {
+export async function transaction<T>(pool: Pool, work: (client: Client, defer: Defer) => Promise<T>): Promise<T> {
   for (let attempt = 1; ; attempt++) {
     const client = await pool.connect();
     let broken = false;
@@ -86,20 +85,14 @@ export async function transaction<T>(pool: Pool, work: (client: Client, defer: D
       };
       // BEGIN shares its round trip with the work's first statement (pipelined connections).
       defer(client.query('BEGIN'));
-      let result: T | Rollback<T>;
+      let result: T;
       try {
         result = await work(client, defer);
       } catch (err) {
-        // A deferred statement that failed was sent before what failed in the work after it
-        // ("current transaction is aborted"): it is the cause, and keeps its SQLSTATE for the retry.
-        const settled = await Promise.allSettled(deferred);
-        const cause = settled.find((s): s is PromiseRejectedResult => s.status === 'rejected' && sqlState(s.reason) !== IN_FAILED_TRANSACTION);
-        throw cause ? cause.reason : err;
-      }
-      if (result instanceof Rollback) {
-        await inOrder(deferred);
-        await client.query('ROLLBACK');
-        return result.value;
+        // A deferred statement that failed on its own account is the cause of what failed in
+        // the work after it ("current transaction is aborted"), and keeps its SQLSTATE for the retry.
+        const cause = causeOf(await Promise.allSettled(deferred));
+        throw cause && sqlState(cause.reason) !== IN_FAILED_TRANSACTION ? cause.reason : err;
       }
       // COMMIT shares its round trip with the deferred statements. When one of them failed,
       // PostgreSQL answers that COMMIT with a rollback, and the statement's error is thrown.
@@ -121,15 +114,25 @@ export async function transaction<T>(pool: Pool, work: (client: Client, defer: D
 }
 
 /**
- * Answers every statement's result once all have answered, or throws the error of the first
- * one (in the order given) that failed: on a pipelined connection a failure makes the ones
- * sent after it fail too ("current transaction is aborted"), and the first is the cause (a
- * serialization failure or deadlock keeps its SQLSTATE for {@link transaction}'s retry).
+ * The failure that caused the others among settled statements of one transaction: on a
+ * pipelined connection a failure makes the ones sent after it fail too with `25P02` ("current
+ * transaction is aborted"), so the first that failed otherwise, else the first that failed;
+ * undefined when none did.
+ */
+function causeOf(settled: PromiseSettledResult<unknown>[]): PromiseRejectedResult | undefined {
+  const failed = settled.filter((s): s is PromiseRejectedResult => s.status === 'rejected');
+  return failed.find((s) => sqlState(s.reason) !== IN_FAILED_TRANSACTION) ?? failed[0];
+}
+
+/**
+ * Answers every statement's result once all have answered, or throws the error of the one
+ * that caused the failures ({@link causeOf}: a serialization failure or deadlock keeps its
+ * SQLSTATE for {@link transaction}'s retry).
  */
 export async function inOrder<T extends unknown[]>(statements: { [K in keyof T]: Promise<T[K]> }): Promise<T> {
   const settled = await Promise.allSettled(statements);
-  const failed = settled.find((s): s is PromiseRejectedResult => s.status === 'rejected');
-  if (failed) throw failed.reason;
+  const cause = causeOf(settled);
+  if (cause) throw cause.reason;
   return settled.map((s) => (s as PromiseFulfilledResult<unknown>).value) as T;
 }
 
@@ -139,11 +142,3 @@ export async function inOrder<T extends unknown[]>(statements: { [K in keyof T]:
  * round trip, and rolls back when it fails. Answers the statement's promise.
  */
 export type Defer = <R>(statement: Promise<R>) => Promise<R>;
-
-/** The answer of a transaction that must not commit (see {@link transaction}). */
-export class Rollback<T> {
-  constructor(readonly value: T) {}
-}
-
-/** Rolls the running transaction back and answers `value`. */
-export const rollback = <T>(value: T): Rollback<T> => new Rollback(value);
