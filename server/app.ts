@@ -88,12 +88,16 @@ export function createServer(config: Config, deps: ServerDeps = {}): ChatServerI
   const ledger = openLedger(config, logger, metrics);
   // With Redis, hot state is shared; during a Redis outage each instance serves its own
   // clients from memory (server/stores/failover-hot-store.ts).
+  // Either way this instance's sockets are put back into the presence it switched to (set
+  // once the realtime layer exists).
+  let resyncPresence = () => {};
   const hot = config.redisUrl
     ? createFailoverHotStore(createRedisHotStore(config.redisUrl), createMemoryHotStore(), {
-        onChange: (up, err) =>
-          up
-            ? logger.info('redis answers again: hot state back in Redis')
-            : logger.warn({ err }, 'redis is down: serving this instance’s clients from memory until it returns'),
+        onChange: (up, err) => {
+          if (up) logger.info('redis answers again: hot state back in Redis');
+          else logger.warn({ err }, 'redis is down: serving this instance’s clients from memory until it returns');
+          resyncPresence();
+        },
       })
     : createMemoryHotStore();
   // With Redis, broadcasts reach sockets of every instance through the Redis adapter.
@@ -146,6 +150,7 @@ export function createServer(config: Config, deps: ServerDeps = {}): ChatServerI
   // The handshake calls identity.authenticate: count its refusals.
   const handshakeIdentity = countingRefusals(services.identity, () => metrics.handshakesRefused.inc({ reason: 'unauthorized' }));
   const realtime = attachRealtime(io, { config, services: { ...services, identity: handshakeIdentity }, logger, metrics });
+  resyncPresence = realtime.resyncPresence;
   // Start-up: the default room, and (bounded) the Redis adapter's subscriptions, so a fresh
   // instance is in the others' broadcasts before it says it is ready.
   const ready = Promise.all([services.rooms.ensureDefault(), adapterClients?.settled(ADAPTER_START_WAIT_MS)]).then(() => undefined);

@@ -104,6 +104,13 @@ export interface Config {
   leaderboardSize: number;
   /** How long a `typing:start` lasts without a new one, in ms. */
   typingTtlMs: number;
+  /** With Redis: how often an instance tells the others it is alive, in ms. */
+  presenceHeartbeatMs: number;
+  /**
+   * With Redis: an instance silent this long (ms) is taken for dead and its sockets are
+   * removed from presence. At least twice `presenceHeartbeatMs`.
+   */
+  presenceTimeoutMs: number;
 }
 
 /** A setting could not be read; `variable` is the environment variable at fault. */
@@ -175,6 +182,8 @@ const variables = {
   GROUP_COMMIT_MS: int(0, 1000),
   GROUP_COMMIT_MAX_MESSAGES: int(1, 10_000),
   LEADERBOARD_SIZE: int(1, 100),
+  PRESENCE_HEARTBEAT_MS: int(100, 60_000),
+  PRESENCE_TIMEOUT_MS: int(200, 3_600_000),
 } as const;
 
 type Variable = keyof typeof variables;
@@ -187,7 +196,8 @@ type Parsed = { [K in Variable]?: z.output<(typeof variables)[K]> };
  * @throws {ConfigError} naming the first variable with a bad value, or `JWT_SECRET` when
  *   `NODE_ENV=production` and neither `JWT_SECRET` nor `JWKS_URL` is set, or `JWT_AUDIENCE` /
  *   `JWT_ISSUER` when `NODE_ENV=production` and `JWKS_URL` is set without them (a token an
- *   identity provider minted for another app would be accepted). `DATA_DIR` is checked on
+ *   identity provider minted for another app would be accepted), or `PRESENCE_TIMEOUT_MS` when
+ *   it is under twice `PRESENCE_HEARTBEAT_MS`. `DATA_DIR` is checked on
  *   disk by {@link prepareDataDir}, not here.
  */
 export function loadConfig(env: Record<string, string | undefined>): Config {
@@ -225,6 +235,13 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     if (!/^https?:\/\/[^/\s]+$/.test(origin)) {
       throw new ConfigError('CORS_ORIGINS', `"${origin}" is not an origin like https://example.com`);
     }
+  }
+
+  const presenceHeartbeatMs = v.PRESENCE_HEARTBEAT_MS ?? 5000;
+  const presenceTimeoutMs = v.PRESENCE_TIMEOUT_MS ?? 30_000;
+  if (presenceTimeoutMs < 2 * presenceHeartbeatMs) {
+    // One late heartbeat must not get a live instance's viewers reaped.
+    throw new ConfigError('PRESENCE_TIMEOUT_MS', `must be at least twice PRESENCE_HEARTBEAT_MS (${presenceHeartbeatMs} ms)`);
   }
 
   return {
@@ -265,6 +282,8 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     groupCommitMaxMessages: v.GROUP_COMMIT_MAX_MESSAGES ?? 64,
     leaderboardSize: v.LEADERBOARD_SIZE ?? DEFAULT_LIMITS.leaderboardSize,
     typingTtlMs: 5000,
+    presenceHeartbeatMs,
+    presenceTimeoutMs,
   };
 }
 

@@ -26,6 +26,7 @@ import { JoinHistoryCache } from './join-history.ts';
 import { syncCaches } from './cache-sync.ts';
 import { subscribeBroadcasts, roomChannel, userChannel } from './broadcasts.ts';
 import { startViewerSampling } from './viewer-sampler.ts';
+import { keepPresence } from './presence-keeping.ts';
 
 export interface SocketData {
   identity: Identity;
@@ -51,7 +52,13 @@ export interface Realtime {
    * @returns how many handlers were still running then (0 after a clean drain).
    */
   drain(timeoutMs: number): Promise<number>;
-  /** Stops the broadcast subscriptions and the coalescing and typing timers. */
+  /**
+   * With Redis: puts this instance's sockets back into the hot presence as they are now, and
+   * announces what that changed (call it when the hot store switched between Redis and
+   * memory). Without Redis, nothing. Never throws; failures are logged.
+   */
+  resyncPresence(): void;
+  /** Stops the broadcast subscriptions, the presence heartbeats and the coalescing and typing timers. */
   close(): void;
 }
 
@@ -102,6 +109,8 @@ export function attachRealtime(io: ChatServer, deps: RealtimeDeps): Realtime {
   const broadcasts = subscribeBroadcasts(io, deps);
   const unsyncCaches = syncCaches(io as unknown as Server, services, deps.config.redisUrl !== null);
   const sampling = startViewerSampling(io, services.recap, logger, undefined, services.events);
+  // Instances sharing Redis reap each other's presence when one dies (presence-keeping.ts).
+  const keeping = deps.config.redisUrl ? keepPresence(io, { config: deps.config, presence, logger }) : null;
 
   /** `not_found` for an unknown room, `forbidden` for one this socket has not joined. */
   async function requireJoined(socket: ChatSocket, roomId: string): Promise<void> {
@@ -235,7 +244,9 @@ export function attachRealtime(io: ChatServer, deps: RealtimeDeps): Realtime {
       await flushed(io, Math.max(0, deadline - Date.now()));
       return running;
     },
+    resyncPresence: () => keeping?.resync(),
     close: () => {
+      keeping?.stop();
       broadcasts.close();
       unsyncCaches();
       sampling.stop();

@@ -7,6 +7,7 @@
  */
 import type { RoomStats, UserRef } from 'live-chat-protocol';
 import type { SessionRecord } from '../stores/ledger.ts';
+import { presenceKey, type PresenceChanges, type PresenceEntry } from '../stores/hot-store.ts';
 import { AppError, refuse } from '../errors.ts';
 import type { ServiceContext } from './deps.ts';
 import type { Identity, IdentityService } from './identity.ts';
@@ -58,6 +59,25 @@ export interface PresenceService {
    *   path): its hearts are used and the ledger is not read; omitted: read from the ledger.
    */
   stats(roomId: string, session?: SessionRecord | null): Promise<RoomStats>;
+  /**
+   * Instance liveness, run every `PRESENCE_HEARTBEAT_MS` by the realtime layer when instances
+   * share Redis (docs/server.md, "Failure behaviour"): marks this instance alive, announces the
+   * users of instances silent for `PRESENCE_TIMEOUT_MS` as gone (`presenceChanged` `left`,
+   * `statsChanged`), and {@link resync}s when the store had lost this instance.
+   * @param local this instance's open connections, one entry per (connection, room joined).
+   * @throws when the hot store fails (the next heartbeat tries again).
+   */
+  heartbeat(local: () => PresenceEntry[]): Promise<void>;
+  /**
+   * Makes the hot presence of this instance what `local` says, after hot state was lost or
+   * kept without it (Redis restarted or came back from an outage, this instance reaped), and
+   * announces the users that arrived or went by it. A connection that joined or left a room
+   * while the sync ran keeps its own answer: `local` is read again afterwards and what changed
+   * meanwhile is added or removed again. Calls run one after another; calls made meanwhile
+   * share the next run.
+   * @throws when the hot store fails.
+   */
+  resync(local: () => PresenceEntry[]): Promise<void>;
   /** Occupancy alone: distinct users connected to the room, from the hot store. */
   viewers(roomId: string): Promise<number>;
   /**
@@ -91,6 +111,34 @@ export function createPresenceService(
 ): PresenceService {
   const { config, ledger, hot, clock, logger, events, identity: ids, rooms, restrictions } = deps;
   const typingChanged = (roomId: string, expiresInMs: number | null) => events.announce('typingChanged', { roomId, expiresInMs });
+
+  /** Announces what a reap or a sync changed: each user's arrival or departure, then each room's occupancy. */
+  const announceChanges = ({ joined, left }: PresenceChanges) => {
+    for (const [list, change] of [[joined, 'joined'], [left, 'left']] as const) {
+      for (const { roomId, user, socketId } of list) events.announce('presenceChanged', { roomId, user, change, connectionId: socketId });
+    }
+    for (const roomId of new Set([...joined, ...left].map((e) => e.roomId))) events.announce('statsChanged', { roomId });
+  };
+  /** The run of `resync` in progress, and the one queued behind it (shared by every call made meanwhile). */
+  let syncing: Promise<void> = Promise.resolve();
+  let queued: Promise<void> | null = null;
+  const syncOnce = async (local: () => PresenceEntry[]) => {
+    const synced = local();
+    const changes = await hot.syncPresence(synced);
+    // Joins and leaves that ran while the sync did: their own add or remove may have come
+    // before the sync's, which then undid it. Each is done again (adding and removing are
+    // idempotent), and the sync's changes are announced only where they still hold.
+    const key = (e: PresenceEntry) => presenceKey(e.roomId, e.user.id, e.socketId);
+    const before = new Set(synced.map(key));
+    const current = local();
+    const now = new Set(current.map(key));
+    for (const entry of current) if (!before.has(key(entry))) await hot.addPresence(entry.roomId, entry.user, entry.socketId);
+    for (const entry of synced) if (!now.has(key(entry))) await hot.removePresence(entry.roomId, entry.user.id, entry.socketId);
+    announceChanges({
+      joined: changes.joined.filter((e) => now.has(key(e))),
+      left: changes.left.filter((e) => !now.has(key(e))),
+    });
+  };
 
   // Methods call each other through `service`, so a test that wraps one (e.g. a slow
   // `enter`) is seen by the others.
@@ -138,6 +186,19 @@ export function createPresenceService(
         known === undefined ? ledger.latestSession(roomId) : known,
       ]);
       return { roomId, viewers, likes: session?.likes ?? 0 };
+    },
+    async heartbeat(local) {
+      const { known, left } = await hot.heartbeat(clock(), config.presenceTimeoutMs);
+      announceChanges({ joined: [], left });
+      if (!known) await service.resync(local);
+    },
+    resync(local) {
+      const run = () => {
+        queued = null;
+        return syncOnce(local);
+      };
+      queued ??= syncing = syncing.then(run, run);
+      return queued;
     },
     viewers: (roomId) => hot.occupancy(roomId),
     isSmall: async (roomId) => (await hot.occupancy(roomId)) <= config.smallRoomLimit,

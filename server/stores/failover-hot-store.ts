@@ -8,7 +8,8 @@
  * the authority for messages, seqs and awards, so nothing the economy decides changes. When
  * Redis answers again, calls go back to it: caches (leaderboards, the recent window) are
  * checked against the ledger by their callers (a miss or a hole reads the ledger), and
- * presence recovers as clients rejoin.
+ * `onChange` tells the realtime layer to put this instance's sockets back into the presence of
+ * the store it switched to (`PresenceService.resync`).
  *
  * Switching: a call that fails on Redis while Redis does not answer a ping (within
  * {@link FailoverOptions.probeTimeoutMs}) is answered by memory and marks Redis down; while
@@ -38,6 +39,8 @@ const OPERATIONS = [
   'addPresence',
   'removePresence',
   'occupancy',
+  'syncPresence',
+  'heartbeat',
   'setTyping',
   'clearTyping',
   'typingUsers',

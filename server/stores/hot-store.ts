@@ -31,6 +31,22 @@ export type RateResult =
   /** `index` is the position of the first refusing check; `retryAfterMs` when it frees up. */
   | { allowed: false; index: number; retryAfterMs: number };
 
+/** One socket of a user in a room's presence. */
+export interface PresenceEntry {
+  roomId: string;
+  user: UserRef;
+  socketId: string;
+}
+
+/** One string per (room, user, socket): JSON, so no id can run into the next. */
+export const presenceKey = (roomId: string, userId: string, socketId: string): string => JSON.stringify([roomId, userId, socketId]);
+
+/** What a reap or a presence sync changed: users who arrived (first socket) or went (last socket). */
+export interface PresenceChanges {
+  joined: PresenceEntry[];
+  left: PresenceEntry[];
+}
+
 /** A user's row of a session leaderboard, unranked: the ledger's row, cached. */
 export type ScoreEntry = ScoreRecord;
 
@@ -64,6 +80,24 @@ export interface HotStore {
   removePresence(roomId: string, userId: string, socketId: string): Promise<{ last: boolean }>;
   /** Occupancy: distinct users with at least one socket in the room. */
   occupancy(roomId: string): Promise<number>;
+  /**
+   * Makes this instance's presence what `entries` says (its sockets now): entries it holds and
+   * `entries` lacks are removed, the others added. For after hot state was lost or kept
+   * without this instance (Redis restarted, an outage, this instance reaped).
+   * @returns users whose first socket was added (`joined`) or last removed (`left`).
+   */
+  syncPresence(entries: PresenceEntry[]): Promise<PresenceChanges>;
+  /**
+   * Instance liveness (docs/server.md, "Failure behaviour"): marks this instance seen at `now`
+   * (ms) and reaps the presence of every instance not seen for `timeoutMs` (ms), as if each of
+   * its sockets had disconnected. An instance that dies without closing its sockets (kill -9,
+   * a lost machine) thus stops counting as viewers `timeoutMs` after its last heartbeat.
+   * @returns `known`: false when the store did not know this instance (its first heartbeat, or
+   *   its presence was lost or reaped: call {@link syncPresence}); `left`: the reaped users'
+   *   last sockets (announce them as gone). The memory store (one instance) answers
+   *   `{ known: true, left: [] }`.
+   */
+  heartbeat(now: number, timeoutMs: number): Promise<{ known: boolean; left: PresenceEntry[] }>;
 
   /** Marks a user typing in a room until `until` (ms). */
   setTyping(roomId: string, user: UserRef, until: number): Promise<void>;

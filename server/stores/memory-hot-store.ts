@@ -7,7 +7,7 @@
  * (the oldest is dropped and reloaded from the ledger when needed).
  */
 import { compareScores, type Message, type UserRef } from 'live-chat-protocol';
-import type { HotStore, RateCheck, RateResult, ScoreEntry } from './hot-store.ts';
+import { presenceKey, type HotStore, type PresenceChanges, type RateCheck, type RateResult, type ScoreEntry } from './hot-store.ts';
 
 const MAX_LEADERBOARDS = 1000;
 
@@ -39,6 +39,26 @@ export function createMemoryHotStore(): HotStore {
   const boards = new Map<string, Board>();
   /** room → user → { user, sockets } */
   const presence = new Map<string, Map<string, { user: UserRef; sockets: Set<string> }>>();
+  /** Adds a socket; true when it is the user's first in the room. */
+  const enter = (roomId: string, user: UserRef, socketId: string): boolean => {
+    let users = presence.get(roomId);
+    if (!users) presence.set(roomId, (users = new Map()));
+    let entry = users.get(user.id);
+    const first = !entry;
+    if (!entry) users.set(user.id, (entry = { user, sockets: new Set() }));
+    entry.sockets.add(socketId);
+    return first;
+  };
+  /** Removes a socket; true when it was the user's last in the room. */
+  const exit = (roomId: string, userId: string, socketId: string): boolean => {
+    const users = presence.get(roomId);
+    const entry = users?.get(userId);
+    if (!users || !entry || !entry.sockets.delete(socketId)) return false;
+    if (entry.sockets.size > 0) return false;
+    users.delete(userId);
+    if (users.size === 0) presence.delete(roomId);
+    return true;
+  };
   /** room → user → { user, until } in insertion order */
   const typing = new Map<string, Map<string, { user: UserRef; until: number }>>();
   /** room → messages sorted by seq */
@@ -137,25 +157,33 @@ export function createMemoryHotStore(): HotStore {
     },
 
     async addPresence(roomId, user, socketId) {
-      let users = presence.get(roomId);
-      if (!users) presence.set(roomId, (users = new Map()));
-      let entry = users.get(user.id);
-      const first = !entry;
-      if (!entry) users.set(user.id, (entry = { user, sockets: new Set() }));
-      entry.sockets.add(socketId);
-      return { first };
+      return { first: enter(roomId, user, socketId) };
     },
     async removePresence(roomId, userId, socketId) {
-      const users = presence.get(roomId);
-      const entry = users?.get(userId);
-      if (!users || !entry || !entry.sockets.delete(socketId)) return { last: false };
-      if (entry.sockets.size > 0) return { last: false };
-      users.delete(userId);
-      if (users.size === 0) presence.delete(roomId);
-      return { last: true };
+      return { last: exit(roomId, userId, socketId) };
     },
     async occupancy(roomId) {
       return presence.get(roomId)?.size ?? 0;
+    },
+    async syncPresence(entries) {
+      // Every entry of this store is this instance's (one process).
+      const wanted = new Set(entries.map((e) => presenceKey(e.roomId, e.user.id, e.socketId)));
+      const changes: PresenceChanges = { joined: [], left: [] };
+      for (const [roomId, users] of [...presence]) {
+        for (const [userId, entry] of [...users]) {
+          for (const socketId of [...entry.sockets]) {
+            if (wanted.has(presenceKey(roomId, userId, socketId))) continue;
+            if (exit(roomId, userId, socketId)) changes.left.push({ roomId, user: entry.user, socketId });
+          }
+        }
+      }
+      for (const entry of entries) {
+        if (enter(entry.roomId, entry.user, entry.socketId)) changes.joined.push(entry);
+      }
+      return changes;
+    },
+    async heartbeat() {
+      return { known: true, left: [] };
     },
 
     async setTyping(roomId, user, until) {

@@ -11,7 +11,8 @@
  */
 import { Redis } from 'ioredis';
 import type { Message, UserRef } from 'live-chat-protocol';
-import type { HotStore, RateCheck, RateResult, ScoreEntry } from './hot-store.ts';
+import { randomUUID } from 'node:crypto';
+import { presenceKey, type HotStore, type PresenceEntry, type RateCheck, type RateResult, type ScoreEntry } from './hot-store.ts';
 
 const DAY_MS = 24 * 3600 * 1000;
 /** Cache keys (leaderboards, recent window) are dropped after this long unused. */
@@ -88,22 +89,94 @@ end
 return out
 `;
 
-/** KEYS: sockets set of (room, user), users hash of the room. */
-const ADD_PRESENCE = `
-local before = redis.call('SCARD', KEYS[1])
-redis.call('SADD', KEYS[1], ARGV[1])
-if before == 0 then redis.call('HSET', KEYS[2], ARGV[2], ARGV[3]) end
--- Sockets of an instance that died without closing would stay forever: expire a day after
--- the room's last join.
-redis.call('PEXPIRE', KEYS[1], ${DAY_MS})
-redis.call('PEXPIRE', KEYS[2], ${DAY_MS})
-return before == 0 and 1 or 0
+/**
+ * Presence: per (room, user) a set of socket ids (`presence:<room>:s:<user>`), per room a hash
+ * user → UserRef JSON (`presence:<room>:users`, its length is the occupancy), and per instance
+ * a set of its entries ({@link presenceKey} strings, `instance:<id>:presence`), so that the
+ * entries of an instance that died can be reaped. The keys of an entry are derived from it in
+ * Lua (one Redis node, as above). Every key expires a day after it was last written, the
+ * backstop when no instance is left to reap.
+ */
+const PRESENCE_BODY = `
+local prefix = ARGV[1]
+local function keys(entry)
+  local e = cjson.decode(entry)
+  return prefix .. 'presence:' .. e[1] .. ':s:' .. e[2], prefix .. 'presence:' .. e[1] .. ':users', e[2], e[3]
+end
+-- Adds an entry; true when it is the user's first socket in the room.
+local function enter(entry, user)
+  local sockets, users, userId, socketId = keys(entry)
+  local before = redis.call('SCARD', sockets)
+  redis.call('SADD', sockets, socketId)
+  if before == 0 then redis.call('HSET', users, userId, user) end
+  redis.call('PEXPIRE', sockets, ${DAY_MS})
+  redis.call('PEXPIRE', users, ${DAY_MS})
+  return before == 0
+end
+-- Removes an entry; the user's JSON when it was their last socket in the room, else nil.
+local function leave(entry)
+  local sockets, users, userId, socketId = keys(entry)
+  if redis.call('SREM', sockets, socketId) == 0 then return nil end
+  if redis.call('SCARD', sockets) > 0 then return nil end
+  local user = redis.call('HGET', users, userId)
+  redis.call('HDEL', users, userId)
+  return user or nil
+end
 `;
-const REMOVE_PRESENCE = `
-if redis.call('SREM', KEYS[1], ARGV[1]) == 0 then return 0 end
-if redis.call('SCARD', KEYS[1]) > 0 then return 0 end
-redis.call('HDEL', KEYS[2], ARGV[2])
-return 1
+/** KEYS: this instance's entries. ARGV: prefix, entry, user JSON. */
+const ADD_PRESENCE = `${PRESENCE_BODY}
+redis.call('SADD', KEYS[1], ARGV[2])
+redis.call('PEXPIRE', KEYS[1], ${DAY_MS})
+return enter(ARGV[2], ARGV[3]) and 1 or 0
+`;
+/** KEYS: this instance's entries. ARGV: prefix, entry. */
+const REMOVE_PRESENCE = `${PRESENCE_BODY}
+redis.call('SREM', KEYS[1], ARGV[2])
+return leave(ARGV[2]) and 1 or 0
+`;
+/** KEYS: this instance's entries. ARGV: prefix, then (entry, user JSON) pairs: what it holds now. */
+const SYNC_PRESENCE = `${PRESENCE_BODY}
+local wanted = {}
+for i = 2, #ARGV, 2 do wanted[ARGV[i]] = true end
+local left, joined = {}, {}
+for _, entry in ipairs(redis.call('SMEMBERS', KEYS[1])) do
+  if not wanted[entry] then
+    redis.call('SREM', KEYS[1], entry)
+    local user = leave(entry)
+    if user then table.insert(left, entry); table.insert(left, user) end
+  end
+end
+for i = 2, #ARGV, 2 do
+  redis.call('SADD', KEYS[1], ARGV[i])
+  if enter(ARGV[i], ARGV[i + 1]) then table.insert(joined, ARGV[i]); table.insert(joined, ARGV[i + 1]) end
+end
+redis.call('PEXPIRE', KEYS[1], ${DAY_MS})
+return {joined, left}
+`;
+/**
+ * KEYS: instances zset (id → last heartbeat, ms). ARGV: prefix, this instance's id, now,
+ * timeout. Reaps every instance whose last heartbeat is older than the timeout, unless this
+ * one's is too: after a Redis outage every instance is late, and the first to come back must
+ * not take the others for dead before they have had a heartbeat's time to say otherwise.
+ */
+const HEARTBEAT = `${PRESENCE_BODY}
+local id, now, timeout = ARGV[2], tonumber(ARGV[3]), tonumber(ARGV[4])
+local last = redis.call('ZSCORE', KEYS[1], id)
+redis.call('ZADD', KEYS[1], now, id)
+redis.call('PEXPIRE', KEYS[1], ${DAY_MS})
+redis.call('PEXPIRE', prefix .. 'instance:' .. id .. ':presence', ${DAY_MS})
+local left = {}
+if last == false or now - tonumber(last) > timeout then return {last == false and 0 or 1, left} end
+for _, dead in ipairs(redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', '(' .. (now - timeout))) do
+  local index = prefix .. 'instance:' .. dead .. ':presence'
+  for _, entry in ipairs(redis.call('SMEMBERS', index)) do
+    local user = leave(entry)
+    if user then table.insert(left, entry); table.insert(left, user) end
+  end
+  redis.call('DEL', index)
+  redis.call('ZREM', KEYS[1], dead)
+end
+return {1, left}
 `;
 
 /** KEYS: until zset, start-order zset, users hash, counter. */
@@ -193,6 +266,18 @@ const memberOf = (e: ScoreEntry) => `${pad(MAX - e.coins)}:${pad(MAX - e.message
 export interface RedisHotStoreOptions {
   /** Key prefix; default `lc:`. */
   prefix?: string;
+  /** This instance's id among those sharing the Redis (presence reaping); default a random UUID. */
+  instanceId?: string;
+}
+
+/** `[entry, user JSON, …]` from a presence script → entries. */
+function presenceEntries(flat: string[]): PresenceEntry[] {
+  const out: PresenceEntry[] = [];
+  for (let i = 0; i < flat.length; i += 2) {
+    const [roomId, , socketId] = JSON.parse(flat[i]!) as [string, string, string];
+    out.push({ roomId, user: JSON.parse(flat[i + 1]!) as UserRef, socketId });
+  }
+  return out;
 }
 
 /**
@@ -205,6 +290,7 @@ export function createRedisHotStore(url: string, options: RedisHotStoreOptions =
     /* surfaced by the failing command and /ready; avoid unhandled 'error' events */
   });
   const p = options.prefix ?? 'lc:';
+  const instanceId = options.instanceId ?? randomUUID();
 
   /** Registers a Lua script (EVALSHA, falling back to EVAL) and returns its runner. */
   const script = (name: string, lua: string): ScriptRunner => {
@@ -218,6 +304,8 @@ export function createRedisHotStore(url: string, options: RedisHotStoreOptions =
   const topScores = script('lcTopScores', TOP_SCORES);
   const addPresence = script('lcAddPresence', ADD_PRESENCE);
   const removePresence = script('lcRemovePresence', REMOVE_PRESENCE);
+  const syncPresence = script('lcSyncPresence', SYNC_PRESENCE);
+  const heartbeat = script('lcHeartbeat', HEARTBEAT);
   const setTyping = script('lcSetTyping', SET_TYPING);
   const clearTyping = script('lcClearTyping', CLEAR_TYPING);
   const typingUsers = script('lcTypingUsers', TYPING_USERS);
@@ -230,7 +318,10 @@ export function createRedisHotStore(url: string, options: RedisHotStoreOptions =
     rateSeq: `${p}rate:#seq`,
     board: (sessionId: string) =>
       ['z', 'seq', 'member', 'entry', 'loaded'].map((part) => `${p}lb:${sessionId}:${part}`),
-    presence: (roomId: string, userId: string) => [`${p}presence:${roomId}:s:${userId}`, `${p}presence:${roomId}:users`],
+    /** The room's users hash (as PRESENCE_BODY names it). */
+    presenceUsers: (roomId: string) => `${p}presence:${roomId}:users`,
+    ownPresence: `${p}instance:${instanceId}:presence`,
+    instances: `${p}instances`,
     typing: (roomId: string) => ['until', 'order', 'users', 'n'].map((part) => `${p}typing:${roomId}:${part}`),
     recent: (roomId: string) => ['z', 'msg', 'id', 'seq'].map((part) => `${p}recent:${roomId}:${part}`),
     patches: (roomId: string) => `${p}recent:${roomId}:patch:`,
@@ -273,15 +364,24 @@ export function createRedisHotStore(url: string, options: RedisHotStoreOptions =
     },
 
     async addPresence(roomId, user, socketId) {
-      const first = await addPresence(k.presence(roomId, user.id), [socketId, user.id, JSON.stringify(user)]);
+      const first = await addPresence([k.ownPresence], [p, presenceKey(roomId, user.id, socketId), JSON.stringify(user)]);
       return { first: first === 1 };
     },
     async removePresence(roomId, userId, socketId) {
-      const last = await removePresence(k.presence(roomId, userId), [socketId, userId]);
+      const last = await removePresence([k.ownPresence], [p, presenceKey(roomId, userId, socketId)]);
       return { last: last === 1 };
     },
     async occupancy(roomId) {
-      return redis.hlen(k.presence(roomId, '')[1]!);
+      return redis.hlen(k.presenceUsers(roomId));
+    },
+    async syncPresence(entries) {
+      const pairs = entries.flatMap((e) => [presenceKey(e.roomId, e.user.id, e.socketId), JSON.stringify(e.user)]);
+      const [joined, left] = (await syncPresence([k.ownPresence], [p, ...pairs])) as [string[], string[]];
+      return { joined: presenceEntries(joined), left: presenceEntries(left) };
+    },
+    async heartbeat(now, timeoutMs) {
+      const [known, left] = (await heartbeat([k.instances], [p, instanceId, now, timeoutMs])) as [number, string[]];
+      return { known: known === 1, left: presenceEntries(left) };
     },
 
     async setTyping(roomId, user, until) {

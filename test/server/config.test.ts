@@ -165,4 +165,18 @@ describe('DATABASE_URL and start-up warnings', () => {
     for (const bad of ['-1', '1001', '1.5', 'soon']) assert.match(refusal({ GROUP_COMMIT_MS: bad }).message, /^GROUP_COMMIT_MS: /);
     for (const bad of ['0', '10001']) assert.match(refusal({ GROUP_COMMIT_MAX_MESSAGES: bad }).message, /^GROUP_COMMIT_MAX_MESSAGES: /);
   });
+
+  it('reads the presence heartbeat and timeout (ms), the timeout at least twice the heartbeat', () => {
+    const defaults = loadConfig({});
+    assert.deepEqual([defaults.presenceHeartbeatMs, defaults.presenceTimeoutMs], [5000, 30_000]);
+    const set = loadConfig({ PRESENCE_HEARTBEAT_MS: '200', PRESENCE_TIMEOUT_MS: '400' });
+    assert.deepEqual([set.presenceHeartbeatMs, set.presenceTimeoutMs], [200, 400]);
+    assert.equal(
+      refusal({ PRESENCE_HEARTBEAT_MS: '200', PRESENCE_TIMEOUT_MS: '399' }).message,
+      'PRESENCE_TIMEOUT_MS: must be at least twice PRESENCE_HEARTBEAT_MS (200 ms)',
+    );
+    assert.match(refusal({ PRESENCE_HEARTBEAT_MS: '20000' }).message, /^PRESENCE_TIMEOUT_MS: /, 'against the default timeout too');
+    for (const bad of ['99', '60001', 'often']) assert.match(refusal({ PRESENCE_HEARTBEAT_MS: bad }).message, /^PRESENCE_HEARTBEAT_MS: /);
+    for (const bad of ['199', '3600001']) assert.match(refusal({ PRESENCE_TIMEOUT_MS: bad }).message, /^PRESENCE_TIMEOUT_MS: /);
+  });
 });

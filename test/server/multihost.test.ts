@@ -7,7 +7,7 @@
  *   and one coin per cooldown;
  * - `kill -9` of one instance under load loses no acked message, the others keep serving, and
  *   its clients reconnect to a survivor and replay with `sinceSeq`: nothing missing, nothing
- *   twice;
+ *   twice; its viewers stop counting (occupancy, `presence:leave`) once its heartbeats stop;
  * - a ban, a slow-mode change and an unban made on one instance apply on the others at once
  *   (their send-path caches are dropped over Redis, not left to expire);
  * - `REDIS_URL` with the SQLite ledger warns "one host only" at start-up.
@@ -26,7 +26,13 @@ import { startRedis, type RedisFixture } from './redis-fixture.ts';
 
 const range = (n: number) => Array.from({ length: n }, (_, i) => i);
 const send = sendMessage;
-const join = (socket: ChatClient, roomId = 'lobby', sinceSeq?: number) => joinRoom(socket, roomId, sinceSeq);
+/** Sockets that joined the lobby (a test's own count of its viewers). */
+const inLobby = new Set<ChatClient>();
+const join = async (socket: ChatClient, roomId = 'lobby', sinceSeq?: number) => {
+  const ack = await joinRoom(socket, roomId, sinceSeq);
+  if (roomId === 'lobby') inLobby.add(socket);
+  return ack;
+};
 const received = heard;
 
 describe('three instances, one PostgreSQL, one Redis', () => {
@@ -40,13 +46,32 @@ describe('three instances, one PostgreSQL, one Redis', () => {
     const dir = mkdtempSync(joinPath(tmpdir(), 'live-chat-host-'));
     dirs.push(dir);
     // Sends are rate limited per user per minute; these tests send in bursts on purpose.
-    return { DATA_DIR: dir, DATABASE_URL: databaseUrl, REDIS_URL: redis.url, MESSAGES_PER_MINUTE: '100000', REPLAY_WINDOW: '5000' };
+    // Heartbeats every 200 ms, reaping after 1 s of silence (defaults 5 s and 30 s).
+    return {
+      DATA_DIR: dir,
+      DATABASE_URL: databaseUrl,
+      REDIS_URL: redis.url,
+      MESSAGES_PER_MINUTE: '100000',
+      REPLAY_WINDOW: '5000',
+      PRESENCE_HEARTBEAT_MS: '200',
+      PRESENCE_TIMEOUT_MS: '1000',
+    };
   };
+  /** Who each socket is and where it is connected. */
+  const placed = new Map<ChatClient, { instance: Instance; name: string }>();
   const client = async (instance: Instance, name: string, roles: string[] = []) => {
     const socket = await connect(instance, await devToken(instance, name, roles));
     sockets.push(socket);
+    placed.set(socket, { instance, name });
     return socket;
   };
+  /** Names of the users in the lobby with a connected socket there on `instance` (or, with `except`, on any other). */
+  const lobbyUsers = (instance: Instance, except = false) =>
+    new Set(
+      [...inLobby]
+        .filter((socket) => socket.connected && (placed.get(socket)!.instance === instance) !== except)
+        .map((socket) => placed.get(socket)!.name),
+    );
 
   before(async () => {
     [postgres, redis] = await Promise.all([startPostgres(), startRedis()]);
@@ -157,6 +182,15 @@ describe('three instances, one PostgreSQL, one Redis', () => {
     const senders = await Promise.all([a, b, c].map((instance, i) => client(instance, `Loader ${i}`)));
     for (const s of senders) await join(s);
 
+    // A viewer on a survivor counts the room: the users the killed instance alone had must
+    // stop counting once its heartbeats stop, and be announced as gone.
+    const counter = await client(a, 'Counter Cal');
+    const viewers: number[] = [];
+    const gone: string[] = [];
+    counter.on('room:stats', (stats) => stats.roomId === 'lobby' && viewers.push(stats.viewers));
+    counter.on('presence:leave', ({ users }) => gone.push(...users.map((u) => u.name)));
+    const before = (await join(counter)).stats.viewers;
+
     const acked: Message[] = [];
     const failures: string[] = [];
     let stop = false;
@@ -178,8 +212,13 @@ describe('three instances, one PostgreSQL, one Redis', () => {
     });
 
     await eventually(() => assert.ok(acked.length >= 60, `${acked.length} acked so far`), 20_000);
+    const elsewhere = lobbyUsers(c, true);
+    const onlyOnC = [...lobbyUsers(c)].filter((name) => !elsewhere.has(name)).sort();
+    assert.ok(onlyOnC.includes('Watcher Wes') && onlyOnC.includes('Loader 2'), onlyOnC.join(', '));
     await c.stop('SIGKILL');
     const ackedAtKill = acked.length;
+    await eventually(() => assert.equal(viewers.at(-1), before - onlyOnC.length, `viewers ${viewers.slice(-5).join(', ')}`), 10_000);
+    await eventually(() => assert.deepEqual([...new Set(gone)].sort(), onlyOnC, 'announced as gone: the users who were on c alone'));
     // The survivors keep serving: their senders keep getting acks.
     await eventually(() => assert.ok(acked.length >= ackedAtKill + 60, `${acked.length - ackedAtKill} acked after the kill`), 20_000);
     stop = true;

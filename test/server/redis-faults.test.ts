@@ -7,7 +7,8 @@
  *   returns (the Socket.IO adapter subscribes again: broadcasts cross both ways);
  * - a Redis restart mid-event: each instance keeps serving its own clients, broadcasts across
  *   instances resume when Redis is back, and a client on the other instance replays what it
- *   missed with `sinceSeq` (nothing missing, nothing twice).
+ *   missed with `sinceSeq` (nothing missing, nothing twice); the room's occupancy counts every
+ *   viewer again (each instance puts its sockets back into the new Redis).
  */
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -48,15 +49,21 @@ describe('Redis faults', () => {
       DATABASE_URL: databaseUrl,
       REDIS_URL: `redis://127.0.0.1:${redisPort}`,
       MESSAGES_PER_MINUTE: '100000',
+      PRESENCE_HEARTBEAT_MS: '200',
+      PRESENCE_TIMEOUT_MS: '1000',
     });
     instances.push(instance);
     return instance;
   };
+  const names = new Map<ChatClient, string>();
   const client = async (instance: Instance, name: string) => {
     const socket = await connect(instance, await devToken(instance, name));
     sockets.push(socket);
+    names.set(socket, name);
     return socket;
   };
+  /** Distinct users with a connected socket (every socket here joins the lobby). */
+  const connectedUsers = () => new Set(sockets.filter((s) => s.connected).map((s) => names.get(s))).size;
 
   let x: Instance;
   let y: Instance;
@@ -117,6 +124,14 @@ describe('Redis faults', () => {
     await eventually(async () => {
       for (const instance of [x, y]) assert.equal((await readiness(instance)).status, 200, instance.name);
     }, 15_000);
+    // The new Redis holds no presence: each instance puts its sockets back, so the room counts
+    // everyone again, not only who joined since.
+    const counter = await client(y, 'Counter Cy');
+    const counted: number[] = [];
+    counter.on('room:stats', (stats) => counted.push(stats.viewers));
+    counted.push((await join(counter)).stats.viewers);
+    await eventually(() => assert.equal(counted.at(-1), connectedUsers(), `viewers ${counted.join(', ')}`), 10_000);
+
     const resumed = await send(sender, 'after the restart');
     await eventually(() => assert.ok(remoteHears.some((m) => m.id === resumed.id), 'broadcasts across instances resume'), 10_000);
 

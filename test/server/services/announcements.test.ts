@@ -1,11 +1,13 @@
 /**
  * What the services announce, seen from a listener on `services.events` (the realtime layer
  * is one such listener): `messageStored` once per stored message, per room in seq order;
- * `rewardEarned` for non-zero awards only; typing clean-up on send; sessions and presence.
+ * `rewardEarned` for non-zero awards only; typing clean-up on send; sessions and presence,
+ * and what a presence resync changed.
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { DomainEventMap, DomainEventName } from '../../../server/services/events.ts';
+import { localPresence } from '../../../server/realtime/presence-keeping.ts';
 import { call, clientId, eventually, ok, send, startServer, type TestServer } from '../helpers.ts';
 
 describe('service announcements', () => {
@@ -89,5 +91,64 @@ describe('service announcements', () => {
         ],
       ),
     );
+  });
+
+  it('resyncs presence to the sockets it has: a stale entry goes, a socket missing comes back, a join or leave meanwhile keeps its answer', async () => {
+    const { hot, io, services } = t.server;
+    const real = await t.joined('Sync Sid');
+    const presence = record('presenceChanged');
+    const stats = record('statsChanged');
+    const user = (id: string) => ({ id, name: id, avatarUrl: null, badges: [] });
+    const sid = localPresence(io).find((e) => e.socketId === real.id)!;
+    assert.ok(sid, 'the socket is in the local presence');
+
+    // Hot state that drifted: a socket no instance has, and a socket this instance has but the
+    // store lost.
+    await hot.addPresence('lobby', user('ghost'), 'ghost-socket');
+    await hot.removePresence('lobby', sid.user.id, sid.socketId);
+    const before = await hot.occupancy('lobby');
+    await services.presence.resync(() => localPresence(io));
+    assert.deepEqual(
+      presence.map((p) => [p.user.id, p.change, p.connectionId]),
+      [
+        [sid.user.id, 'joined', sid.socketId],
+        ['ghost', 'left', 'ghost-socket'],
+      ],
+    );
+    assert.deepEqual(stats, [{ roomId: 'lobby' }]);
+    assert.equal(await hot.occupancy('lobby'), before, 'one came back, one went');
+
+    // A join and a leave while the sync runs: the sync sees the sockets as they were, and
+    // each keeps what it did.
+    presence.length = 0;
+    const arriving = { roomId: 'lobby', user: user('arriving'), socketId: 'arriving-socket' };
+    const leaving = { roomId: 'lobby', user: user('leaving'), socketId: 'leaving-socket' };
+    await hot.addPresence('lobby', arriving.user, arriving.socketId);
+    let calls = 0;
+    const during = () => (++calls === 1 ? [...localPresence(io), leaving] : [...localPresence(io), arriving]);
+    const count = await hot.occupancy('lobby');
+    await services.presence.resync(during);
+    assert.deepEqual(presence, [], 'nothing announced: the arrival and the departure announced themselves');
+    assert.equal(await hot.occupancy('lobby'), count, 'arriving still counted, leaving not added');
+    assert.deepEqual(await hot.removePresence('lobby', 'arriving', 'arriving-socket'), { last: true });
+    assert.deepEqual(await hot.removePresence('lobby', 'leaving', 'leaving-socket'), { last: false });
+
+    // Calls made before a run reads the sockets share it; calls made while it runs share the next.
+    const sync = hot.syncPresence.bind(hot);
+    let runs = 0;
+    hot.syncPresence = async (entries) => {
+      runs++;
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      return sync(entries);
+    };
+    const resync = () => services.presence.resync(() => localPresence(io));
+    try {
+      const first = [resync(), resync()];
+      await eventually(() => assert.equal(runs, 1));
+      await Promise.all([...first, resync(), resync(), resync()]);
+    } finally {
+      hot.syncPresence = sync;
+    }
+    assert.equal(runs, 2, 'one for the first two, one for the three made while it ran');
   });
 });

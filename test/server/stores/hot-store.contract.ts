@@ -142,6 +142,40 @@ export function hotStoreContract(name: string, makeStore: () => Promise<HotStore
       assert.equal(await s.occupancy('empty'), 0);
     });
 
+    it('syncs its presence to the sockets it is given, answering who arrived and who went', async () => {
+      const s = await store();
+      await s.addPresence('r', user('a'), 's1');
+      await s.addPresence('r', user('a'), 's2');
+      await s.addPresence('r', user('b'), 's3');
+      await s.addPresence('r2', user('c'), 's4');
+      const changes = await s.syncPresence([
+        { roomId: 'r', user: user('a'), socketId: 's2' },
+        { roomId: 'r', user: user('d'), socketId: 's5' },
+        { roomId: 'r', user: user('d'), socketId: 's6' },
+      ]);
+      const ids = (list: { roomId: string; user: UserRef; socketId: string }[]) =>
+        list.map((e) => `${e.roomId}/${e.user.id}/${e.socketId}`).sort();
+      assert.deepEqual(ids(changes.joined), ['r/d/s5'], "d's first socket only; a was there");
+      assert.deepEqual(ids(changes.left), ['r/b/s3', 'r2/c/s4'], "a kept s2, so a did not leave");
+      assert.deepEqual(changes.left.find((e) => e.user.id === 'b')?.user, user('b'), 'the user as they were added');
+      assert.equal(await s.occupancy('r'), 2);
+      assert.equal(await s.occupancy('r2'), 0);
+      assert.deepEqual(await s.removePresence('r', 'a', 's1'), { last: false }, 's1 was synced away already');
+      assert.deepEqual(await s.removePresence('r', 'd', 's5'), { last: false });
+      assert.deepEqual(await s.removePresence('r', 'd', 's6'), { last: true });
+      assert.deepEqual(await s.syncPresence([]), { joined: [], left: [{ roomId: 'r', user: user('a'), socketId: 's2' }] });
+      assert.equal(await s.occupancy('r'), 0);
+    });
+
+    it('answers a heartbeat for a lone instance with nothing reaped', async () => {
+      const s = await store();
+      await s.addPresence('r', user('a'), 's1');
+      await s.heartbeat(T0, 30_000);
+      const later = await s.heartbeat(T0 + 120_000, 30_000);
+      assert.deepEqual(later, { known: true, left: [] }, 'an instance never reaps itself');
+      assert.equal(await s.occupancy('r'), 1);
+    });
+
     it('lists typing users until they expire or stop', async () => {
       const s = await store();
       await s.setTyping('r', user('a'), T0 + 5000);
