@@ -55,15 +55,24 @@ describe('Redis faults', () => {
     instances.push(instance);
     return instance;
   };
-  const names = new Map<ChatClient, string>();
+  const placed = new Map<ChatClient, { name: string; instance: Instance }>();
   const client = async (instance: Instance, name: string) => {
     const socket = await connect(instance, await devToken(instance, name));
     sockets.push(socket);
-    names.set(socket, name);
+    placed.set(socket, { name, instance });
     return socket;
   };
-  /** Distinct users with a connected socket (every socket here joins the lobby). */
-  const connectedUsers = () => new Set(sockets.filter((s) => s.connected).map((s) => names.get(s))).size;
+  /** Distinct users with a connected socket (on `instance` only, when given; every socket here joins the lobby). */
+  const connectedUsers = (instance?: Instance) =>
+    new Set(sockets.filter((s) => s.connected && (!instance || placed.get(s)!.instance === instance)).map((s) => placed.get(s)!.name)).size;
+  /** The lobby's occupancy as a new viewer on `instance` sees it: its join ack, then each `room:stats`. */
+  const countFrom = async (instance: Instance, name: string) => {
+    const counter = await client(instance, name);
+    const counted: number[] = [];
+    counter.on('room:stats', (stats) => counted.push(stats.viewers));
+    counted.push((await join(counter)).stats.viewers);
+    return counted;
+  };
 
   let x: Instance;
   let y: Instance;
@@ -119,6 +128,10 @@ describe('Redis faults', () => {
     for (let i = 0; i < 5; i++) during.push(await send(sender, `during ${i}`));
     await eventually(() => assert.ok(during.every((d) => localHears.some((m) => m.id === d.id)), 'x’s own clients still hear x'));
     assert.deepEqual(await readiness(x).then((r) => r.checks.redis), 'down');
+    // Meanwhile x counts its own viewers, all of them (its memory was given its sockets as it
+    // switched), not only those who joined during an outage.
+    const alone = await countFrom(x, 'Counter Xia');
+    await eventually(() => assert.equal(alone.at(-1), connectedUsers(x), `viewers ${alone.join(', ')}`), 10_000);
 
     redis = await startRedis(redisPort);
     await eventually(async () => {
@@ -126,10 +139,7 @@ describe('Redis faults', () => {
     }, 15_000);
     // The new Redis holds no presence: each instance puts its sockets back, so the room counts
     // everyone again, not only who joined since.
-    const counter = await client(y, 'Counter Cy');
-    const counted: number[] = [];
-    counter.on('room:stats', (stats) => counted.push(stats.viewers));
-    counted.push((await join(counter)).stats.viewers);
+    const counted = await countFrom(y, 'Counter Cy');
     await eventually(() => assert.equal(counted.at(-1), connectedUsers(), `viewers ${counted.join(', ')}`), 10_000);
 
     const resumed = await send(sender, 'after the restart');
