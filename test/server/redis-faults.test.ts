@@ -5,10 +5,11 @@
  * - an instance started while Redis is down serves its own clients (hot state in its memory),
  *   says so on `/ready` (503, `redis: down`, `postgres: ok`), and joins the others when Redis
  *   returns (the Socket.IO adapter subscribes again: broadcasts cross both ways);
- * - a Redis restart mid-event: each instance keeps serving its own clients, broadcasts across
- *   instances resume when Redis is back, and a client on the other instance replays what it
- *   missed with `sinceSeq` (nothing missing, nothing twice); the room's occupancy counts every
- *   viewer again (each instance puts its sockets back into the new Redis).
+ * - a Redis restart mid-event: each instance keeps serving its own clients and counts all of
+ *   its own viewers meanwhile, broadcasts across instances resume when Redis is back, a client
+ *   on the other instance replays what it missed with `sinceSeq` (nothing missing, nothing
+ *   twice), and the room's occupancy counts every viewer again (each instance puts its sockets
+ *   back into the new Redis).
  */
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
