@@ -54,6 +54,8 @@ export interface Metrics {
   groupCommitMessages: Histogram;
   /** SQLite only: event-loop time of each WAL restart on the serving connection, in ms (`sqlite/checkpointer.ts`). */
   walRestartMs: Histogram;
+  /** With Redis: viewers (a user in a room) this instance took out of presence because their instance stopped its heartbeats. */
+  presenceReaped: Counter;
 }
 
 /**
@@ -117,6 +119,11 @@ export function createMetrics(): Metrics {
       name: 'live_chat_sqlite_wal_restart_ms',
       help: 'SQLite WAL restarts on the serving connection: event-loop time of each, in ms',
       buckets: ACK_MS_BUCKETS,
+      registers,
+    }),
+    presenceReaped: new Counter({
+      name: 'live_chat_presence_reaped_total',
+      help: 'Viewers (a user in a room) taken out of presence because their instance stopped its heartbeats',
       registers,
     }),
   };

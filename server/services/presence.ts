@@ -109,7 +109,7 @@ export interface PresenceService {
 export function createPresenceService(
   deps: ServiceContext & { identity: IdentityService; rooms: RoomService; restrictions: Restrictions },
 ): PresenceService {
-  const { config, ledger, hot, clock, logger, events, identity: ids, rooms, restrictions } = deps;
+  const { config, ledger, hot, clock, logger, metrics, events, identity: ids, rooms, restrictions } = deps;
   const typingChanged = (roomId: string, expiresInMs: number | null) => events.announce('typingChanged', { roomId, expiresInMs });
 
   /** Announces what a reap or a sync changed: each user's arrival or departure, then each room's occupancy. */
@@ -189,6 +189,10 @@ export function createPresenceService(
     },
     async heartbeat(local) {
       const { known, left } = await hot.heartbeat(clock(), config.presenceTimeoutMs);
+      if (left.length > 0) {
+        logger.warn({ viewers: left.length, timeoutMs: config.presenceTimeoutMs }, 'viewers of a silent instance taken out of presence');
+        metrics.presenceReaped.inc(left.length);
+      }
       announceChanges({ joined: [], left });
       if (!known) await service.resync(local);
     },

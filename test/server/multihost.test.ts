@@ -219,6 +219,12 @@ describe('three instances, one PostgreSQL, one Redis', () => {
     const ackedAtKill = acked.length;
     await eventually(() => assert.equal(viewers.at(-1), before - onlyOnC.length, `viewers ${viewers.slice(-5).join(', ')}`), 10_000);
     await eventually(() => assert.deepEqual([...new Set(gone)].sort(), onlyOnC, 'announced as gone: the users who were on c alone'));
+    // Reaped once, by one survivor, and counted there.
+    const reaped = async (instance: Instance) => {
+      const text = await (await fetch(`${instance.url}/metrics`)).text();
+      return Number(/^live_chat_presence_reaped_total (\d+)$/m.exec(text)?.[1]);
+    };
+    assert.equal((await reaped(a)) + (await reaped(b)), onlyOnC.length, 'live_chat_presence_reaped_total over the survivors');
     // The survivors keep serving: their senders keep getting acks.
     await eventually(() => assert.ok(acked.length >= ackedAtKill + 60, `${acked.length - ackedAtKill} acked after the kill`), 20_000);
     stop = true;
