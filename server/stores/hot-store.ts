@@ -1,7 +1,7 @@
 /**
- * Hot state: fast, shared, expendable (docs/server.md, "Economy"). Memory by default; a Redis store
- * will implement the same interface and run the same contract suite
- * (`test/server/stores/hot-store.contract.ts`).
+ * Hot state: fast, shared, expendable (docs/server.md, "Economy"). Memory by default; Redis
+ * (`redis-hot-store.ts`) when instances share it, behind `failover-hot-store.ts`. Both run the
+ * same contract suite (`test/server/stores/hot-store.contract.ts`).
  *
  * Everything here is either short-lived by nature (rate windows, presence, typing)
  * or a cache of what the ledger says (session leaderboards, the recent-message window).
