@@ -154,29 +154,41 @@ redis.call('PEXPIRE', KEYS[1], ${DAY_MS})
 return {joined, left}
 `;
 /**
- * KEYS: instances zset (id → last heartbeat, ms). ARGV: prefix, this instance's id, now,
- * timeout. Reaps every instance whose last heartbeat is older than the timeout, unless this
- * one's is too: after a Redis outage every instance is late, and the first to come back must
- * not take the others for dead before they have had a heartbeat's time to say otherwise.
+ * KEYS: instances zset (id → last heartbeat, ms), watch hash (id → when its current run of
+ * heartbeats began, ms). ARGV: prefix, this instance's id, now, timeout.
+ *
+ * Reaps every instance that has been silent for the timeout *while this one watched*: its
+ * last heartbeat, or the start of this one's current run of heartbeats if later, is older than
+ * the timeout. A run breaks when a heartbeat comes more than the timeout after the previous
+ * one. So after a Redis outage, when every instance is late, none takes the others for dead
+ * before they have had the timeout to say otherwise; an instance that died during the outage
+ * is reaped the timeout after Redis returned.
  */
 const HEARTBEAT = `${PRESENCE_BODY}
 local id, now, timeout = ARGV[2], tonumber(ARGV[3]), tonumber(ARGV[4])
 local last = redis.call('ZSCORE', KEYS[1], id)
+local since = tonumber(redis.call('HGET', KEYS[2], id))
+if last == false or since == nil or now - tonumber(last) > timeout then
+  since = now
+  redis.call('HSET', KEYS[2], id, now)
+end
 redis.call('ZADD', KEYS[1], now, id)
-redis.call('PEXPIRE', KEYS[1], ${DAY_MS})
+for i = 1, 2 do redis.call('PEXPIRE', KEYS[i], ${DAY_MS}) end
 redis.call('PEXPIRE', prefix .. 'instance:' .. id .. ':presence', ${DAY_MS})
 local left = {}
-if last == false or now - tonumber(last) > timeout then return {last == false and 0 or 1, left} end
 for _, dead in ipairs(redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', '(' .. (now - timeout))) do
-  local index = prefix .. 'instance:' .. dead .. ':presence'
-  for _, entry in ipairs(redis.call('SMEMBERS', index)) do
-    local user = leave(entry)
-    if user then table.insert(left, entry); table.insert(left, user) end
+  if now - math.max(tonumber(redis.call('ZSCORE', KEYS[1], dead)), since) > timeout then
+    local index = prefix .. 'instance:' .. dead .. ':presence'
+    for _, entry in ipairs(redis.call('SMEMBERS', index)) do
+      local user = leave(entry)
+      if user then table.insert(left, entry); table.insert(left, user) end
+    end
+    redis.call('DEL', index)
+    redis.call('ZREM', KEYS[1], dead)
+    redis.call('HDEL', KEYS[2], dead)
   end
-  redis.call('DEL', index)
-  redis.call('ZREM', KEYS[1], dead)
 end
-return {1, left}
+return {last == false and 0 or 1, left}
 `;
 
 /** KEYS: until zset, start-order zset, users hash, counter. */
@@ -322,6 +334,7 @@ export function createRedisHotStore(url: string, options: RedisHotStoreOptions =
     presenceUsers: (roomId: string) => `${p}presence:${roomId}:users`,
     ownPresence: `${p}instance:${instanceId}:presence`,
     instances: `${p}instances`,
+    watching: `${p}instances:since`,
     typing: (roomId: string) => ['until', 'order', 'users', 'n'].map((part) => `${p}typing:${roomId}:${part}`),
     recent: (roomId: string) => ['z', 'msg', 'id', 'seq'].map((part) => `${p}recent:${roomId}:${part}`),
     patches: (roomId: string) => `${p}recent:${roomId}:patch:`,
@@ -380,7 +393,7 @@ export function createRedisHotStore(url: string, options: RedisHotStoreOptions =
       return { joined: presenceEntries(joined), left: presenceEntries(left) };
     },
     async heartbeat(now, timeoutMs) {
-      const [known, left] = (await heartbeat([k.instances], [p, instanceId, now, timeoutMs])) as [number, string[]];
+      const [known, left] = (await heartbeat([k.instances, k.watching], [p, instanceId, now, timeoutMs])) as [number, string[]];
       return { known: known === 1, left: presenceEntries(left) };
     },
 

@@ -46,7 +46,8 @@ describe('three instances, one PostgreSQL, one Redis', () => {
     const dir = mkdtempSync(joinPath(tmpdir(), 'live-chat-host-'));
     dirs.push(dir);
     // Sends are rate limited per user per minute; these tests send in bursts on purpose.
-    // Heartbeats every 200 ms, reaping after 1 s of silence (defaults 5 s and 30 s).
+    // Heartbeats every 200 ms, reaping after 2 s of silence (defaults 5 s and 30 s): short
+    // for the kill -9 test, long enough that a survivor slowed by the load is not taken for dead.
     return {
       DATA_DIR: dir,
       DATABASE_URL: databaseUrl,
@@ -54,7 +55,7 @@ describe('three instances, one PostgreSQL, one Redis', () => {
       MESSAGES_PER_MINUTE: '100000',
       REPLAY_WINDOW: '5000',
       PRESENCE_HEARTBEAT_MS: '200',
-      PRESENCE_TIMEOUT_MS: '1000',
+      PRESENCE_TIMEOUT_MS: '2000',
     };
   };
   /** Who each socket is and where it is connected. */

@@ -60,17 +60,26 @@ describe('Redis presence across instances', () => {
     assert.deepEqual(await b.removePresence('r', 'u2', 'b-2'), { last: true });
   });
 
-  it('reaps nobody on the heartbeat that ends its own silence (Redis was away from everyone)', async () => {
+  it('after a silence of its own (Redis away from everyone), reaps only who stays silent for the timeout after it', async () => {
     const a = instance('reap3:', 'a');
     const b = instance('reap3:', 'b');
-    await a.heartbeat(T0, 30_000);
-    await b.heartbeat(T0, 30_000);
+    const c = instance('reap3:', 'c');
+    for (const s of [a, b, c]) await s.heartbeat(T0, 30_000);
     await a.addPresence('r', user('u1'), 'a-1');
-    assert.deepEqual(await b.heartbeat(T0 + 60_000, 30_000), { known: true, left: [] }, 'b was silent as long as a');
+    await c.addPresence('r', user('u3'), 'c-3');
+    // Redis was away for a minute; b comes back first, a a second later; c died meanwhile.
+    assert.deepEqual(await b.heartbeat(T0 + 60_000, 30_000), { known: true, left: [] }, 'b was silent as long as the others');
+    assert.deepEqual(await b.heartbeat(T0 + 60_500, 30_000), { known: true, left: [] }, 'nor does b reap half a second later');
     assert.deepEqual(await a.heartbeat(T0 + 61_000, 30_000), { known: true, left: [] });
+    assert.equal(await b.occupancy('r'), 2);
+    await a.heartbeat(T0 + 85_000, 30_000);
+    assert.deepEqual(await b.heartbeat(T0 + 89_000, 30_000), { known: true, left: [] }, 'c silent for 29 s since b watched again');
+    assert.deepEqual(
+      await b.heartbeat(T0 + 90_001, 30_000),
+      { known: true, left: [{ roomId: 'r', user: user('u3'), socketId: 'c-3' }] },
+      'c silent for 30 s since b watched: reaped; a beat 5 s ago',
+    );
     assert.equal(await b.occupancy('r'), 1);
-    await b.heartbeat(T0 + 66_000, 30_000);
-    assert.deepEqual((await b.heartbeat(T0 + 91_001, 30_000)).left, [{ roomId: 'r', user: user('u1'), socketId: 'a-1' }], 'a silent since 61 s');
   });
 
   it("leaves another instance's sockets alone when it syncs its own", async () => {
