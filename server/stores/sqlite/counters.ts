@@ -63,13 +63,6 @@ export function addCounters(db: Database.Database): void {
   backfillCounters(db);
 }
 
-/** A user's counters in one session; zeros before their first message in it. */
-export interface SessionUserCounts {
-  messages: number;
-  xp: number;
-  coins: number;
-}
-
 /** What one awarded message adds to the counters. */
 export interface CountedMessage {
   sessionId: string;
@@ -83,9 +76,6 @@ export interface CountedMessage {
 /** Prepared reads and writes of the counters over `db` (migrated to version 2 or later). */
 export function counters(db: Database.Database) {
   const q = {
-    session: db.prepare<[string, string], SessionUserCounts>(
-      'SELECT messages, xp, coins FROM session_user_counters WHERE session_id = ? AND user_id = ?',
-    ),
     countSession: db.prepare(
       `INSERT INTO session_user_counters (session_id, user_id, user_json, messages, xp, coins, last_seq)
        VALUES (@sessionId, @userId, @userJson, 1, @xp, @coins, @seq)
@@ -100,8 +90,6 @@ export function counters(db: Database.Database) {
     ),
   };
   return {
-    /** The user's counts in the session (zeros when none). */
-    session: (sessionId: string, userId: string): SessionUserCounts => q.session.get(sessionId, userId) ?? { messages: 0, xp: 0, coins: 0 },
     /** Chat XP of the user on `day` (0 when none). */
     dayXp: (userId: string, day: string): number => q.dayXp.get(userId, day)?.xp ?? 0,
     /**

@@ -67,6 +67,9 @@ function unboundedRead(db: Database.Database, prepare: (sql: string) => Database
   }[];
   const limitOne = /\bLIMIT 1\b/i.test(sql);
   for (const { detail } of rows) {
+    // A SELECT without FROM (one row) and the headers of its scalar subqueries, whose reads
+    // are the SEARCH lines that follow: not reads of their own.
+    if (/^(SCAN CONSTANT ROW|SCALAR SUBQUERY \d+)$/.test(detail)) continue;
     const pk = /^SEARCH (\w+) USING (?:INTEGER )?PRIMARY KEY \((.+)\)$/.exec(detail);
     if (pk) {
       const bound = pk[2]!.split(' AND ').map((c) => c.replace(/=\?$/, ''));
