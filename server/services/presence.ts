@@ -112,11 +112,18 @@ export function createPresenceService(
   const { config, ledger, hot, clock, logger, metrics, events, identity: ids, rooms, restrictions } = deps;
   const typingChanged = (roomId: string, expiresInMs: number | null) => events.announce('typingChanged', { roomId, expiresInMs });
 
-  /** Announces what a reap or a sync changed: each user's arrival or departure, then each room's occupancy. */
-  const announceChanges = ({ joined, left }: PresenceChanges) => {
-    for (const [list, change] of [[joined, 'joined'], [left, 'left']] as const) {
-      for (const { roomId, user, socketId } of list) events.announce('presenceChanged', { roomId, user, change, connectionId: socketId });
+  /**
+   * Announces what a reap or a sync changed, as {@link PresenceService.leave} does for one
+   * connection: each user's arrival or departure (a departed user stops typing too), then
+   * each room's occupancy.
+   */
+  const settle = async ({ joined, left }: PresenceChanges) => {
+    for (const { roomId, user, socketId } of joined) events.announce('presenceChanged', { roomId, user, change: 'joined', connectionId: socketId });
+    for (const { roomId, user, socketId } of left) {
+      await hot.clearTyping(roomId, user.id);
+      events.announce('presenceChanged', { roomId, user, change: 'left', connectionId: socketId });
     }
+    for (const roomId of new Set(left.map((e) => e.roomId))) typingChanged(roomId, null);
     for (const roomId of new Set([...joined, ...left].map((e) => e.roomId))) events.announce('statsChanged', { roomId });
   };
   /** The run of `resync` in progress, and the one queued behind it (shared by every call made meanwhile). */
@@ -132,9 +139,9 @@ export function createPresenceService(
     const before = new Set(synced.map(key));
     const current = local();
     const now = new Set(current.map(key));
-    for (const entry of current) if (!before.has(key(entry))) await hot.addPresence(entry.roomId, entry.user, entry.socketId);
-    for (const entry of synced) if (!now.has(key(entry))) await hot.removePresence(entry.roomId, entry.user.id, entry.socketId);
-    announceChanges({
+    for (const entry of current) if (!before.has(key(entry))) await service.enter(entry.roomId, entry.user, entry.socketId);
+    for (const entry of synced) if (!now.has(key(entry))) await service.exit(entry.roomId, entry.user.id, entry.socketId);
+    await settle({
       joined: changes.joined.filter((e) => now.has(key(e))),
       left: changes.left.filter((e) => !now.has(key(e))),
     });
@@ -193,7 +200,7 @@ export function createPresenceService(
         logger.warn({ viewers: left.length, timeoutMs: config.presenceTimeoutMs }, 'viewers of a silent instance taken out of presence');
         metrics.presenceReaped.inc(left.length);
       }
-      announceChanges({ joined: [], left });
+      await settle({ joined: [], left });
       if (!known) await service.resync(local);
     },
     resync(local) {

@@ -105,8 +105,11 @@ describe('service announcements', () => {
     // Hot state that drifted: a socket no instance has, and a socket this instance has but the
     // store lost.
     await hot.addPresence('lobby', user('ghost'), 'ghost-socket');
+    await hot.setTyping('lobby', user('ghost'), t.clock.now() + 60_000);
+    assert.ok((await services.presence.typing('lobby')).some((u) => u.id === 'ghost'), 'the ghost is typing');
     await hot.removePresence('lobby', sid.user.id, sid.socketId);
     const before = await hot.occupancy('lobby');
+    const typing = record('typingChanged');
     await services.presence.resync(() => localPresence(io));
     assert.deepEqual(
       presence.map((p) => [p.user.id, p.change, p.connectionId]),
@@ -117,6 +120,8 @@ describe('service announcements', () => {
     );
     assert.deepEqual(stats, [{ roomId: 'lobby' }]);
     assert.equal(await hot.occupancy('lobby'), before, 'one came back, one went');
+    assert.deepEqual(typing, [{ roomId: 'lobby', expiresInMs: null }], 'who went stops typing, as on a leave');
+    assert.ok(!(await services.presence.typing('lobby')).some((u) => u.id === 'ghost'));
 
     // A join and a leave while the sync runs: the sync sees the sockets as they were, and
     // each keeps what it did.
