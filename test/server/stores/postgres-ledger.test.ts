@@ -110,6 +110,44 @@ describe('PostgreSQL ledger shared by several instances', () => {
   });
 });
 
+describe('PostgreSQL migration 4: no per-row foreign-key checks on the chat append', () => {
+  it('drops the three keys of a version-3 database, keeps its rows and the other keys; the append still stores no row without its room and session', async () => {
+    const url = await postgres.createDatabase();
+    const pool = createPool(url, () => undefined);
+    const foreignKeys = async () =>
+      (await pool.query<{ name: string }>("SELECT conrelid::regclass || '.' || conname AS name FROM pg_constraint WHERE contype = 'f' ORDER BY 1")).rows.map((r) => r.name);
+    const ledger = createPostgresLedger({ connectionString: url });
+    try {
+      await migratePostgres(pool, PG_MIGRATIONS.slice(0, 3));
+      const before = await foreignKeys();
+      for (const key of ['messages.messages_room_id_fkey', 'messages.messages_session_id_fkey', 'session_users.session_users_session_id_fkey']) {
+        assert.ok(before.includes(key), `version 3 has ${key}`);
+      }
+      await pool.query(`INSERT INTO rooms (id, title, created_at) VALUES ('r', 'R', ${T0})`);
+      await pool.query(`INSERT INTO sessions (id, room_id, started_at) VALUES ('s_old', 'r', ${T0 - 1000})`);
+
+      // The ledger migrates to the newest version as it starts.
+      const first = await ledger.appendChatMessage(append('m1'));
+      assert.deepEqual(await foreignKeys(), before.filter((k) => !/^(messages\.messages_(room|session)_id|session_users\.session_users_session_id)_fkey$/.test(k)));
+      assert.equal(first.message.sessionId, 's_old', 'the rows of version 3 are read as before');
+      await assert.rejects(ledger.appendChatMessages([append('m2'), { ...append('m3'), roomId: 'nowhere' }]), /room nowhere does not exist/);
+      const started = await ledger.appendChatMessage({ ...append('m4'), needsNewSession: () => true });
+      assert.ok(started.sessionStarted, 'a session started in the transaction');
+      const orphans = await pool.query<{ n: number }>(
+        `SELECT (SELECT COUNT(*) FROM messages m WHERE NOT EXISTS (SELECT 1 FROM rooms WHERE id = m.room_id)
+                   OR NOT EXISTS (SELECT 1 FROM sessions WHERE id = m.session_id AND room_id = m.room_id))
+              + (SELECT COUNT(*) FROM session_users su WHERE NOT EXISTS (SELECT 1 FROM sessions WHERE id = su.session_id)) AS n`,
+      );
+      assert.equal(orphans.rows[0]!.n, 0, 'every message in its room and one of its sessions; every counter of a session');
+      const stored = await pool.query<{ client_id: string }>('SELECT client_id FROM messages ORDER BY seq');
+      assert.deepEqual(stored.rows.map((r) => r.client_id), ['m1', 'm4'], 'nothing of the failed batch');
+    } finally {
+      await ledger.close();
+      await pool.end();
+    }
+  });
+});
+
 describe('PostgreSQL ledger: one read per room and turn', () => {
   it('gives the calls of one turn one read, started after all of them; a later call reads again and sees later writes', async () => {
     const ledger = createPostgresLedger({ connectionString: await postgres.createDatabase() });
