@@ -208,7 +208,7 @@ export async function appendBatch(client: Client, inputs: readonly AppendChatMes
     let session = sessions.get(roomId)!;
     let started = false;
     if (session === null || input.needsNewSession(session)) {
-      session = await startIn(client, roomId, now);
+      session = await startIn(client, roomId, now, seqs.get(roomId)! + 1);
       sessions.set(roomId, session);
       started = true;
     }

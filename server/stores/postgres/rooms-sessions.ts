@@ -43,13 +43,20 @@ async function latest(client: Client | PgContext['pool'], roomId: string): Promi
   return rows[0] ? toSession(rows[0]) : null;
 }
 
-/** Ends the room's open session, if any, and starts a new one; inside the caller's transaction (room locked). */
-export async function startIn(client: Client, roomId: string, now: number): Promise<SessionRecord> {
+/**
+ * Ends the room's open session, if any, and starts a new one; inside the caller's transaction
+ * (room locked).
+ * @param firstSeq the seq the session's first message will get (`sessions.first_seq`, what a
+ *   recap reads its messages by; migration 5); default the room's stored last seq + 1. An
+ *   append that already took seqs in this transaction, not yet stored, passes its next one.
+ */
+export async function startIn(client: Client, roomId: string, now: number, firstSeq?: number): Promise<SessionRecord> {
   const open = await latest(client, roomId);
   if (open && open.endedAt === null) await client.query('UPDATE sessions SET ended_at = $1 WHERE id = $2', [now, open.id]);
   const { rows } = await client.query<SessionRow>(
-    `INSERT INTO sessions (id, room_id, started_at) VALUES ($1, $2, $3) RETURNING ${SESSION_COLUMNS}`,
-    [`s_${randomUUID()}`, roomId, now],
+    `INSERT INTO sessions (id, room_id, started_at, first_seq)
+     VALUES ($1, $2, $3, COALESCE($4::int8, (SELECT last_seq + 1 FROM rooms WHERE id = $2))) RETURNING ${SESSION_COLUMNS}`,
+    [`s_${randomUUID()}`, roomId, now, firstSeq ?? null],
   );
   return toSession(rows[0]!);
 }

@@ -2,7 +2,9 @@
  * What the PostgreSQL ledger keeps for session recaps (its migration 2): per UTC minute of a
  * session, the hearts given (counted by `addSessionLikes` in its transaction) and the
  * occupancy samples (peak, sum, count). Messages per minute and the chatters are read from
- * the messages when a recap is asked for: nothing is added to the send path.
+ * the messages when a recap is asked for, as one seq range of the session's room
+ * (`sessions.first_seq` up to the next session's, migration 5) through the room's
+ * `(room_id, seq)` index: nothing is added to the send path.
  */
 import type { UserRef } from 'live-chat-protocol';
 import type { Ledger } from '../ledger.ts';
@@ -10,6 +12,21 @@ import type { PgContext } from './context.ts';
 import type { Client } from './pool.ts';
 
 type SessionActivityQueries = Pick<Ledger, 'recordViewers' | 'sessionActivity'>;
+
+/**
+ * The messages of session $1: its room's from its first seq up to the next session's first
+ * seq (none for the newest), read through the room's (room_id, seq) index (the range worked
+ * out once, `MATERIALIZED`, so both bounds are the index scan's). The session id is
+ * checked too: a session a migration found without messages has its room's next seq of
+ * then as its first, after later sessions' messages.
+ */
+const SESSION_MESSAGES = `
+  WITH r AS MATERIALIZED (
+    SELECT s.room_id, COALESCE(s.first_seq, 1) AS from_seq,
+      COALESCE((SELECT n.first_seq FROM sessions n WHERE n.room_id = s.room_id AND n.ordinal > s.ordinal ORDER BY n.ordinal LIMIT 1),
+        ${Number.MAX_SAFE_INTEGER}) AS to_seq
+    FROM sessions s WHERE s.id = $1)
+  SELECT m.* FROM r JOIN messages m ON m.room_id = r.room_id AND m.seq >= r.from_seq AND m.seq < r.to_seq AND m.session_id = $1`;
 
 /** ms at the start of the UTC minute of `ms`. */
 const minuteOf = (ms: number): number => Math.floor(ms / 60_000) * 60_000;
@@ -43,7 +60,7 @@ export function sessionActivity(ctx: PgContext): SessionActivityQueries {
       const [byMinute, minutes, chatters] = await Promise.all([
         pool.query<{ minute: number; messages: number }>(
           `SELECT (created_at / 60000) * 60000 AS minute, COUNT(*) AS messages
-           FROM messages WHERE session_id = $1 GROUP BY 1 ORDER BY 1`,
+           FROM (${SESSION_MESSAGES}) m GROUP BY 1 ORDER BY 1`,
           [sessionId],
         ),
         pool.query<{ minute: number; hearts: number; viewers_peak: number; viewers_sum: number; viewers_samples: number }>(
@@ -53,7 +70,7 @@ export function sessionActivity(ctx: PgContext): SessionActivityQueries {
         pool.query<{ user_json: string; messages: number; coins: number; xp: number; first_seq: number }>(
           `SELECT user_id, MIN(user_json) AS user_json, COUNT(*) AS messages, SUM(reward_coins) AS coins, SUM(reward_xp) AS xp,
              MIN(seq) AS first_seq
-           FROM messages WHERE session_id = $1 GROUP BY user_id`,
+           FROM (${SESSION_MESSAGES}) m GROUP BY user_id`,
           [sessionId],
         ),
       ]);

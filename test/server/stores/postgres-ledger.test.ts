@@ -116,7 +116,7 @@ describe('PostgreSQL migration 4: no per-row foreign-key checks on the chat appe
     const pool = createPool(url, () => undefined);
     const foreignKeys = async () =>
       (await pool.query<{ name: string }>("SELECT conrelid::regclass || '.' || conname AS name FROM pg_constraint WHERE contype = 'f' ORDER BY 1")).rows.map((r) => r.name);
-    const ledger = createPostgresLedger({ connectionString: url });
+    let ledger: Ledger | undefined;
     try {
       await migratePostgres(pool, PG_MIGRATIONS.slice(0, 3));
       const before = await foreignKeys();
@@ -127,6 +127,7 @@ describe('PostgreSQL migration 4: no per-row foreign-key checks on the chat appe
       await pool.query(`INSERT INTO sessions (id, room_id, started_at) VALUES ('s_old', 'r', ${T0 - 1000})`);
 
       // The ledger migrates to the newest version as it starts.
+      ledger = createPostgresLedger({ connectionString: url });
       const first = await ledger.appendChatMessage(append('m1'));
       assert.deepEqual(await foreignKeys(), before.filter((k) => !/^(messages\.messages_(room|session)_id|session_users\.session_users_session_id)_fkey$/.test(k)));
       assert.equal(first.message.sessionId, 's_old', 'the rows of version 3 are read as before');
@@ -142,7 +143,56 @@ describe('PostgreSQL migration 4: no per-row foreign-key checks on the chat appe
       const stored = await pool.query<{ client_id: string }>('SELECT client_id FROM messages ORDER BY seq');
       assert.deepEqual(stored.rows.map((r) => r.client_id), ['m1', 'm4'], 'nothing of the failed batch');
     } finally {
-      await ledger.close();
+      await ledger?.close();
+      await pool.end();
+    }
+  });
+});
+
+describe('PostgreSQL migration 5: recaps by seq range, no per-message session index', () => {
+  it("fills a version-4 database's sessions' first seqs (an empty one's from its room), drops the index, and recaps as before; a session started in a batch starts at its message's seq", async () => {
+    const url = await postgres.createDatabase();
+    const pool = createPool(url, () => undefined);
+    let ledger: Ledger | undefined;
+    try {
+      await migratePostgres(pool, PG_MIGRATIONS.slice(0, 4));
+      const users = ['u1', 'u2'].map((id) => JSON.stringify({ id, name: id.toUpperCase(), avatarUrl: null, badges: [] }));
+      await pool.query(`INSERT INTO rooms (id, title, created_at, last_seq) VALUES ('r', 'R', ${T0}, 5)`);
+      // In ordinal order: s1 (seqs 1–3), s2 without messages, s3 (seqs 4–5).
+      for (const id of ['s1', 's2', 's3']) await pool.query(`INSERT INTO sessions (id, room_id, started_at) VALUES ($1, 'r', ${T0})`, [id]);
+      const rows: [number, string, number][] = [[1, 's1', 0], [2, 's1', 1], [3, 's1', 0], [4, 's3', 1], [5, 's3', 1]];
+      for (const [seq, session, who] of rows) {
+        await pool.query(
+          `INSERT INTO messages (id, room_id, seq, session_id, client_id, user_id, user_json, text, created_at, reward_xp)
+           VALUES ($1, 'r', $2, $3, $1, $4, $5, 'old', $6, 1)`,
+          [`m${seq}`, seq, session, `u${who + 1}`, users[who], T0 + seq * 60_000],
+        );
+      }
+
+      ledger = createPostgresLedger({ connectionString: url });
+      await ledger.ping();
+      const firstSeqs = await pool.query<{ id: string; first_seq: number }>('SELECT id, first_seq FROM sessions ORDER BY ordinal');
+      assert.deepEqual(firstSeqs.rows.map((r) => [r.id, r.first_seq]), [['s1', 1], ['s2', 6], ['s3', 4]]);
+      assert.equal((await pool.query("SELECT 1 FROM pg_indexes WHERE indexname = 'messages_by_session'")).rowCount, 0);
+
+      const s1 = await ledger.sessionActivity('s1');
+      assert.deepEqual(s1.messagesByMinute.map((m) => m.messages), [1, 1, 1], "s1's three, not s3's (its range reaches the empty s2's first seq)");
+      assert.deepEqual(s1.chatters.map((c) => [c.user.id, c.messages, c.xp, c.firstSeq]).sort(), [['u1', 2, 2, 1], ['u2', 1, 1, 2]]);
+      assert.deepEqual((await ledger.sessionActivity('s2')).chatters, []);
+      assert.deepEqual((await ledger.sessionActivity('s3')).chatters.map((c) => [c.user.id, c.messages, c.firstSeq]), [['u2', 2, 4]]);
+
+      const [, started] = await ledger.appendChatMessages([append('n1'), { ...append('n2'), needsNewSession: () => true }]);
+      assert.ok(started!.sessionStarted);
+      const { rows: fresh } = await pool.query<{ first_seq: number }>('SELECT first_seq FROM sessions WHERE id = $1', [started!.message.sessionId]);
+      assert.deepEqual([fresh[0]!.first_seq, started!.message.seq], [7, 7], 'its first seq is the seq of the message that started it');
+      assert.deepEqual((await ledger.sessionActivity(started!.message.sessionId)).chatters.map((c) => [c.user.id, c.messages]), [['u1', 1]]);
+      assert.equal(
+        (await ledger.sessionActivity('s3')).chatters.find((c) => c.user.id === 'u1')?.messages,
+        1,
+        'n1 went to the newest session of then (s3)',
+      );
+    } finally {
+      await ledger?.close();
       await pool.end();
     }
   });
