@@ -168,13 +168,12 @@ CREATE INDEX messages_by_session ON messages (session_id);
 /**
  * Migration 4 (issue 8): no per-row foreign-key check on the chat append. PostgreSQL checks a
  * foreign key with a query per inserted row that also locks the referenced row (`FOR KEY
- * SHARE`, which writes the session row's header, and WAL, at every message): with three such
- * keys, a message's rows took twice the time to write (64–85 → 34–38 µs a message of the
- * batch's write, 50-message batches over 100 rooms, `pg_stat_statements`). The append keeps what they
- * kept: it stores a message only in a room it holds locked (`FOR UPDATE`; an unknown room fails
- * the batch) and in that room's newest session or one it starts in the same transaction, and
- * no room, session or message is ever deleted. The other foreign keys stay (written off the
- * send path).
+ * SHARE`): with three such keys, a message's rows took twice the time to write (64–85 → 34–38
+ * µs a message of the batch's write, 50-message batches over 100 rooms, `pg_stat_statements`).
+ * The append keeps what they kept: it stores a message only in a room it holds locked (`FOR
+ * UPDATE`; an unknown room fails the batch) and in that room's newest session or one it starts
+ * in the same transaction, and no room, session or message is ever deleted. The other foreign
+ * keys stay (written off the send path).
  */
 const NO_APPEND_FOREIGN_KEYS = `
 ALTER TABLE messages DROP CONSTRAINT IF EXISTS messages_room_id_fkey;
