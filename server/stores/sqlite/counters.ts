@@ -83,15 +83,12 @@ export function counters(db: Database.Database) {
          user_json = excluded.user_json, messages = messages + 1, xp = xp + excluded.xp,
          coins = coins + excluded.coins, last_seq = MAX(last_seq, excluded.last_seq)`,
     ),
-    dayXp: db.prepare<[string, string], { xp: number }>('SELECT xp FROM user_day_chat_xp WHERE user_id = ? AND day = ?'),
     addDayXp: db.prepare(
       `INSERT INTO user_day_chat_xp (user_id, day, xp) VALUES (?, ?, ?)
        ON CONFLICT (user_id, day) DO UPDATE SET xp = xp + excluded.xp`,
     ),
   };
   return {
-    /** Chat XP of the user on `day` (0 when none). */
-    dayXp: (userId: string, day: string): number => q.dayXp.get(userId, day)?.xp ?? 0,
     /**
      * Counts one awarded message: its session counts and, when it earned XP, the day's chat
      * XP. (The coin time is written with the coin balance, by the caller.)

@@ -87,23 +87,20 @@ export function economy(db: Database.Database): { ledger: Economy; steps: Econom
        ON CONFLICT (user_id) DO UPDATE SET balance = balance + excluded.balance,
          last_chat_coin_at = MAX(COALESCE(last_chat_coin_at, excluded.last_chat_coin_at), excluded.last_chat_coin_at)`,
     ),
-    totalXp: db.prepare<[string], { total_xp: number }>('SELECT total_xp FROM xp_totals WHERE user_id = ?'),
     /**
      * Everything a chat award reads, in one statement (one call instead of four: 9.2 → 4.5 µs
      * a message, measured with better-sqlite3 on 1,000 users): the user's chat XP of the day,
      * total XP, coin balance and last chat coin time, and counts in the session. Each is a row
-     * by key (the counters' tables are `counters.ts`'s); null where there is none yet.
+     * by key (the counters' tables are `counters.ts`'s); null where there is none yet, and
+     * for a null `day` or `sessionId` (the standing and the audit read it so).
      */
-    awardState: db.prepare<{ userId: string; day: string; sessionId: string }, AwardStateRow>(
+    awardState: db.prepare<{ userId: string; day: string | null; sessionId: string | null }, AwardStateRow>(
       `SELECT (SELECT xp FROM user_day_chat_xp WHERE user_id = @userId AND day = @day) AS day_xp,
          (SELECT total_xp FROM xp_totals WHERE user_id = @userId) AS total_xp,
          (SELECT balance FROM coin_balances WHERE user_id = @userId) AS balance,
          (SELECT last_chat_coin_at FROM coin_balances WHERE user_id = @userId) AS last_chat_coin_at,
          (SELECT messages FROM session_user_counters WHERE session_id = @sessionId AND user_id = @userId) AS session_messages,
          (SELECT coins FROM session_user_counters WHERE session_id = @sessionId AND user_id = @userId) AS session_coins`,
-    ),
-    coins: db.prepare<[string], { balance: number; last_chat_coin_at: number | null }>(
-      'SELECT balance, last_chat_coin_at FROM coin_balances WHERE user_id = ?',
     ),
     sessionScores: db.prepare<[string], ScoreRow>(
       'SELECT user_id, user_json, coins, messages, last_seq FROM session_user_counters WHERE session_id = ?',
@@ -113,16 +110,13 @@ export function economy(db: Database.Database): { ledger: Economy; steps: Econom
     users: db.prepare<[], { user_id: string }>('SELECT user_id FROM xp_events UNION SELECT user_id FROM coin_events ORDER BY user_id'),
   };
   const count = counters(db);
-  const totalXpOf = (userId: string) => q.totalXp.get(userId)?.total_xp ?? 0;
-  /** The user's coin balance and last chat coin time (ms; null: never). */
-  const coinsOf = (userId: string) => {
-    const row = q.coins.get(userId);
-    return { balance: row?.balance ?? 0, lastCoinAt: row?.last_chat_coin_at ?? null };
-  };
+  /** The user's {@link AwardStateRow}; the day's and the session's columns null when not given. */
+  const stateOf = (userId: string, day: string | null = null, sessionId: string | null = null) =>
+    q.awardState.get({ userId, day, sessionId })!;
 
   const steps: EconomySteps = {
     decideChatAward({ userId, sessionId, now, day, decide }) {
-      const state = q.awardState.get({ userId, day, sessionId })!;
+      const state = stateOf(userId, day, sessionId);
       const dailyChatXp = state.day_xp ?? 0;
       const { xp, coins, coinReason } = decide({ dailyChatXp, lastCoinAt: state.last_chat_coin_at, now });
       return {
@@ -179,13 +173,13 @@ export function economy(db: Database.Database): { ledger: Economy; steps: Econom
 
   const ledger: Economy = {
     async userStanding(userId, day): Promise<UserStanding> {
-      const coins = coinsOf(userId);
+      const state = stateOf(userId, day);
       return {
         userId,
-        totalXp: totalXpOf(userId),
-        coinBalance: coins.balance,
-        dailyChatXp: count.dayXp(userId, day),
-        lastCoinAt: coins.lastCoinAt,
+        totalXp: state.total_xp ?? 0,
+        coinBalance: state.balance ?? 0,
+        dailyChatXp: state.day_xp ?? 0,
+        lastCoinAt: state.last_chat_coin_at,
       };
     },
     async sessionScores(sessionId) {
@@ -198,11 +192,12 @@ export function economy(db: Database.Database): { ledger: Economy; steps: Econom
       return q.users.all().map((r) => r.user_id);
     },
     async audit(userId): Promise<UserAudit> {
+      const state = stateOf(userId);
       return {
         userId,
-        totalXp: totalXpOf(userId),
+        totalXp: state.total_xp ?? 0,
         xpEventsSum: q.xpSum.get(userId)!.s,
-        coinBalance: coinsOf(userId).balance,
+        coinBalance: state.balance ?? 0,
         coinEventsSum: q.coinSum.get(userId)!.s,
       };
     },
