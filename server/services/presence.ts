@@ -111,6 +111,9 @@ export function createPresenceService(
 ): PresenceService {
   const { config, ledger, hot, clock, logger, metrics, events, identity: ids, rooms, restrictions } = deps;
   const typingChanged = (roomId: string, expiresInMs: number | null) => events.announce('typingChanged', { roomId, expiresInMs });
+  /** A user's first connection in a room arrived (`joined`) or their last went (`left`). */
+  const presenceChanged = (change: 'joined' | 'left', { roomId, user, socketId }: PresenceEntry) =>
+    events.announce('presenceChanged', { roomId, user, change, connectionId: socketId });
 
   /**
    * Announces what a reap or a sync changed, as {@link PresenceService.leave} does for one
@@ -118,11 +121,9 @@ export function createPresenceService(
    * each room's occupancy.
    */
   const settle = async ({ joined, left }: PresenceChanges) => {
-    for (const { roomId, user, socketId } of joined) events.announce('presenceChanged', { roomId, user, change: 'joined', connectionId: socketId });
-    for (const { roomId, user, socketId } of left) {
-      await hot.clearTyping(roomId, user.id);
-      events.announce('presenceChanged', { roomId, user, change: 'left', connectionId: socketId });
-    }
+    await Promise.all(left.map((e) => hot.clearTyping(e.roomId, e.user.id)));
+    for (const entry of joined) presenceChanged('joined', entry);
+    for (const entry of left) presenceChanged('left', entry);
     for (const roomId of new Set(left.map((e) => e.roomId))) typingChanged(roomId, null);
     for (const roomId of new Set([...joined, ...left].map((e) => e.roomId))) events.announce('statsChanged', { roomId });
   };
@@ -164,14 +165,14 @@ export function createPresenceService(
         await service.exit(roomId, user.id, connection.id);
         throw new AppError('internal', 500, 'The socket disconnected while joining');
       }
-      if (first) events.announce('presenceChanged', { roomId, user, change: 'joined', connectionId: connection.id });
+      if (first) presenceChanged('joined', { roomId, user, socketId: connection.id });
       events.announce('statsChanged', { roomId });
     },
     async leave(connection, user, roomId) {
       if (!(await connection.unsubscribe(roomId))) return;
       const { last } = await service.exit(roomId, user.id, connection.id);
       if (last) {
-        events.announce('presenceChanged', { roomId, user, change: 'left', connectionId: connection.id });
+        presenceChanged('left', { roomId, user, socketId: connection.id });
         typingChanged(roomId, null);
       }
       events.announce('statsChanged', { roomId });
