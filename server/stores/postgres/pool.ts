@@ -113,10 +113,11 @@ export async function transaction<T>(pool: Pool, work: (client: Client, defer: D
 }
 
 /**
- * Makes the statements `send` makes on `client` go out in ONE socket write: node-postgres
- * writes each statement as it is made (pipelined connections), one system call and one
- * loopback packet each, which was a third of the process's CPU time in the append (measured
- * in process: 8 statements a round trip). Answers what `send` answers.
+ * Makes the statements `send` makes on `client` go out in ONE socket write (the socket corked
+ * meanwhile): node-postgres writes each statement as it is made (pipelined connections), one
+ * system call and one packet each. Measured in process on the append (100 rooms, batches of
+ * 50 messages, ten statements a batch in two round trips): node's CPU 133 → 66 µs a message.
+ * Answers what `send` answers; `send` must make its statements synchronously.
  */
 export function together<R>(client: Client, send: () => R): R {
   const socket = client.connection.stream;
