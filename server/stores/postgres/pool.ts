@@ -79,23 +79,16 @@ export async function transaction<T>(pool: Pool, work: (client: Client, defer: D
       const defer: Defer = (send) => void deferred.push(send);
       const [begin, running] = together(client, () => {
         const begin = client.query('BEGIN');
-        // Observed at once: it may fail while the work still awaits its own statements, and an
-        // unobserved rejection would stop the process. Its error is thrown below.
+        // Observed at once: an unobserved rejection would stop the process while the work
+        // still awaits its own statements. Its error is thrown with the COMMIT's below.
         begin.catch(() => undefined);
         return [begin, work(client, defer)] as const;
       });
-      let result: T;
-      try {
-        result = await running;
-      } catch (err) {
-        // A failed BEGIN is the cause of what failed in the work after it ("current
-        // transaction is aborted").
-        const cause = causeOf(await Promise.allSettled([begin]));
-        throw cause ? cause.reason : err;
-      }
+      const result = await running;
       // When a deferred statement fails, PostgreSQL answers the COMMIT after it with a
-      // rollback, and the statement's error is thrown.
-      await together(client, () => inOrder([...deferred.map((send) => send()), client.query('COMMIT')]));
+      // rollback, and the statement's error is thrown (BEGIN's too: the work's statements
+      // did not then run in a transaction).
+      await together(client, () => inOrder([begin, ...deferred.map((send) => send()), client.query('COMMIT')]));
       return result;
     } catch (err) {
       await client.query('ROLLBACK').catch(() => {
