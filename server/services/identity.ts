@@ -34,8 +34,14 @@ export const DEV_TOKEN_TTL_S = 12 * 3600;
 /** Clock skew allowed when checking `exp` and `nbf`, in seconds. */
 export const CLOCK_TOLERANCE_S = 30;
 
+/**
+ * Control characters and unpaired UTF-16 surrogates: not text. A user id holding one could
+ * not be stored as PostgreSQL text (NUL) or JSON (a lone surrogate), so its token is refused.
+ */
+const NOT_TEXT = /[\p{Cc}\p{Cs}]/u;
+
 const claimsSchema = z.object({
-  sub: z.string().min(1).max(128),
+  sub: z.string().min(1).max(128).refine((sub) => !NOT_TEXT.test(sub)),
   name: z.string().optional(),
   picture: z.string().optional(),
   roles: z.array(z.unknown()).optional(),

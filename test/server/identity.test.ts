@@ -67,6 +67,20 @@ describe('tokens', () => {
     assert.equal(ack.me.user.avatarUrl, null);
   });
 
+  it('refuses a user id that is not text (a control character, an unpaired surrogate), and takes any other', async () => {
+    for (const sub of ['nul\u0000id', 'tab\tid', 'lone\ud800id']) {
+      const token = await sign({ name: 'Odd' }, { iat: nowS, exp: nowS + 600, sub });
+      assert.equal(await connectError(t, token), 'unauthorized', JSON.stringify(sub));
+      const res = await http(t, 'GET', '/api/rooms', { token });
+      assert.equal(res.status, 401, JSON.stringify(sub));
+      assert.equal(res.body.error.code, 'unauthorized');
+    }
+    const sub = 'ok "quoted" \\ {a,b} 😀 é';
+    const token = await sign({ name: 'Odd' }, { iat: nowS, exp: nowS + 600, sub });
+    const ack = await call(await t.connect(token), 'room:join', { roomId: 'lobby' });
+    assert.equal(ack.me.user.id, sub);
+  });
+
   it('refuses a forged token: connect_error unauthorized, HTTP 401', async () => {
     const forged = await sign({ name: 'Mallory', roles: ['host'] }, {
       iat: nowS,
