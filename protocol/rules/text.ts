@@ -11,6 +11,18 @@ const CONTROLS = /[\u0000-\u001f\u007f-\u009f]/g;
 /** Unpaired UTF-16 surrogates, which are not text. */
 const LONE_SURROGATES = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
 
+/** A control character or an unpaired surrogate (one match, no state between calls). */
+const NOT_TEXT = new RegExp(`${CONTROLS.source}|${LONE_SURROGATES.source}`);
+
+/**
+ * True when `s` holds no control character (line breaks and tabs included) and no unpaired
+ * surrogate: what {@link normalizeText} would strip. For ids, which are refused, not cleaned
+ * (a token's `sub`, docs/protocol.md "Identity").
+ */
+export function isText(s: string): boolean {
+  return !NOT_TEXT.test(s);
+}
+
 /**
  * Cleans raw message text: line breaks and tabs become spaces, other control characters and
  * unpaired surrogates are removed, the result is NFC-normalised and trimmed. Emoji (with

@@ -17,7 +17,7 @@ import { z } from 'zod';
 import type { Config } from '../config.ts';
 import { refuse } from '../errors.ts';
 import { slugify } from './text.ts';
-import { BADGES, type Badge, type UserRef } from 'live-chat-protocol';
+import { BADGES, isText, type Badge, type UserRef } from 'live-chat-protocol';
 
 /** The caller as the services see them. */
 export interface Identity {
@@ -34,14 +34,10 @@ export const DEV_TOKEN_TTL_S = 12 * 3600;
 /** Clock skew allowed when checking `exp` and `nbf`, in seconds. */
 export const CLOCK_TOLERANCE_S = 30;
 
-/**
- * Control characters and unpaired UTF-16 surrogates: not text. A user id holding one could
- * not be stored as PostgreSQL text (NUL) or JSON (a lone surrogate), so its token is refused.
- */
-const NOT_TEXT = /[\p{Cc}\p{Cs}]/u;
-
 const claimsSchema = z.object({
-  sub: z.string().min(1).max(128).refine((sub) => !NOT_TEXT.test(sub)),
+  // A user id holding a control character or an unpaired surrogate could not be stored as
+  // PostgreSQL text (NUL) or JSON (a lone surrogate): its token is refused.
+  sub: z.string().min(1).max(128).refine(isText),
   name: z.string().optional(),
   picture: z.string().optional(),
   roles: z.array(z.unknown()).optional(),

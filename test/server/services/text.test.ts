@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { AppError } from '../../../server/errors.ts';
-import { normalizeText, textLength } from 'live-chat-protocol';
+import { isText, normalizeText, textLength } from 'live-chat-protocol';
 import { checkMessageText, slugify } from '../../../server/services/text.ts';
 
 const code = (fn: () => unknown) => {
@@ -20,6 +20,12 @@ describe('message text', () => {
     assert.equal(normalizeText('\u0000 a\tb\r\nc\u0085\u009f\uD800 '), 'a b c');
     assert.equal(normalizeText('e\u0301'), '\u00e9', 'NFC');
     assert.equal(normalizeText('👩‍👩‍👧 ok 👍🏽'), '👩‍👩‍👧 ok 👍🏽');
+  });
+
+  it('tells text from what normalising would strip, the same on every call', () => {
+    for (const s of ['nul\u0000', 'tab\t', 'del\u007f', 'c1\u0085', 'lone\uD800', '\uDC00low']) assert.equal(isText(s), false, JSON.stringify(s));
+    for (const s of ['plain', 'é 中文 😀👍🏽 "q" \\ {a,b}', '\u2028']) assert.equal(isText(s), true, JSON.stringify(s));
+    assert.deepEqual([isText('a\u0000'), isText('a\u0000')], [false, false]);
   });
 
   it('counts code points and applies 1..max', () => {
