@@ -105,14 +105,47 @@ export const toMessage = (r: MessageRow): StoredMessage => ({
   reactions: r.reactions_json ? (JSON.parse(r.reactions_json) as ReactionCounts) : {},
 });
 
+/** What an append decided for a message beyond its input: the ids, the award and the quote as stored. */
+export interface AppendedParts {
+  id: string;
+  seq: number;
+  sessionId: string;
+  /** `JSON.stringify(input.user)`, as stored. */
+  userJson: string;
+  award: AwardSnapshot | null;
+  replyTo: ReplyQuote | null;
+}
+
+type AppendedInput = Pick<AppendChatMessageInput, 'roomId' | 'user' | 'clientId' | 'guest' | 'text' | 'now'>;
+
+/**
+ * The `messages` row an append stores (both ledgers; {@link toMessage} reads it back), the
+ * columns it writes by name; `guest` as the ledger's {@link Flag}. Likes, deleted and
+ * reactions keep their column defaults.
+ */
+export const newMessageRow = <F extends Flag>(input: AppendedInput, stored: AppendedParts, guest: F) => ({
+  id: stored.id,
+  room_id: input.roomId,
+  seq: stored.seq,
+  session_id: stored.sessionId,
+  client_id: input.clientId,
+  user_id: input.user.id,
+  user_json: stored.userJson,
+  guest,
+  text: input.text,
+  created_at: input.now,
+  reward_xp: stored.award?.xp ?? 0,
+  reward_coins: stored.award?.coins ?? 0,
+  award_json: stored.award ? JSON.stringify(stored.award) : null,
+  reply_to: stored.replyTo?.id ?? null,
+  reply_json: stored.replyTo ? JSON.stringify(stored.replyTo) : null,
+});
+
 /**
  * A message as an append has just stored it (both ledgers): no reactions yet, not deleted.
  * `user` is read back from `userJson`, the stored copy, so the answer shares nothing with the input.
  */
-export const appendedMessage = (
-  input: Pick<AppendChatMessageInput, 'roomId' | 'clientId' | 'guest' | 'text' | 'now'>,
-  stored: { id: string; seq: number; sessionId: string; userJson: string; award: AwardSnapshot | null; replyTo: ReplyQuote | null },
-): StoredMessage => ({
+export const appendedMessage = (input: AppendedInput, stored: AppendedParts): StoredMessage => ({
   id: stored.id,
   seq: stored.seq,
   roomId: input.roomId,

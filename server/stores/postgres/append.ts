@@ -32,7 +32,7 @@ import type { AppendChatMessageInput, AppendChatMessageResult, AwardSnapshot, Se
 import { CHAT_KIND } from './economy.ts';
 import { inOrder, type Client, type Defer } from './pool.ts';
 import { startIn } from './rooms-sessions.ts';
-import { appendedMessage, SESSION_COLUMNS, toMessage, toSession, type MessageRow, type SessionRow } from './rows.ts';
+import { appendedMessage, newMessageRow, SESSION_COLUMNS, toMessage, toSession, type MessageRow, type SessionRow } from './rows.ts';
 
 /** Map key of several parts (ids never hold a NUL). */
 const key = (...parts: string[]) => parts.join('\u0000');
@@ -248,24 +248,9 @@ export async function appendBatch(client: Client, inputs: readonly AppendChatMes
       const original = await client.query<{ deleted: boolean }>(REPLY_ORIGINAL([roomId, replyTo.id]));
       if (!original.rows[0] || original.rows[0].deleted) replyTo = { ...replyTo, text: '' };
     }
-    messageRows.push({
-      id,
-      room_id: roomId,
-      seq,
-      session_id: session.id,
-      client_id: input.clientId,
-      user_id: userId,
-      user_json: userJson,
-      guest: input.guest,
-      text: input.text,
-      created_at: now,
-      reward_xp: award?.xp ?? 0,
-      reward_coins: award?.coins ?? 0,
-      award_json: award ? JSON.stringify(award) : null,
-      reply_to: replyTo?.id ?? null,
-      reply_json: replyTo ? JSON.stringify(replyTo) : null,
-    });
-    const message = appendedMessage(input, { id, seq, sessionId: session.id, userJson, award, replyTo });
+    const stored = { id, seq, sessionId: session.id, userJson, award, replyTo };
+    messageRows.push(newMessageRow(input, stored, input.guest));
+    const message = appendedMessage(input, stored);
     byClientId.set(key(roomId, userId, input.clientId), message);
     results.push({ message, duplicate: false, sessionStarted: started ? session : null });
   }

@@ -19,7 +19,7 @@ import type { ReplyQuote } from 'live-chat-protocol';
 import type { AppendChatMessageInput, AppendChatMessageResult, Ledger, SessionRecord } from '../ledger.ts';
 import type { EconomySteps } from './economy.ts';
 import type { RoomSessionSteps } from './rooms-sessions.ts';
-import { appendedMessage, toMessage, type MessageRow } from '../rows.ts';
+import { appendedMessage, newMessageRow, toMessage, type MessageRow } from '../rows.ts';
 
 type Messages = Pick<
   Ledger,
@@ -36,8 +36,8 @@ export function messages(db: Database.Database, rooms: RoomSessionSteps, economy
     insertMessage: db.prepare(
       `INSERT INTO messages (id, room_id, seq, session_id, client_id, user_id, user_json, guest, text,
          created_at, reward_xp, reward_coins, award_json, reply_to, reply_json)
-       VALUES (@id, @roomId, @seq, @sessionId, @clientId, @userId, @userJson, @guest, @text,
-         @createdAt, @xp, @coins, @awardJson, @replyTo, @replyJson)
+       VALUES (@id, @room_id, @seq, @session_id, @client_id, @user_id, @user_json, @guest, @text,
+         @created_at, @reward_xp, @reward_coins, @award_json, @reply_to, @reply_json)
        ON CONFLICT (room_id, user_id, client_id) DO NOTHING`,
     ),
     before: db.prepare<[string, number, number], MessageRow>(
@@ -92,30 +92,15 @@ export function messages(db: Database.Database, rooms: RoomSessionSteps, economy
       ? economy.decideChatAward({ userId: input.user.id, sessionId: session.id, now, day: input.day, decide: input.decide })
       : null;
     const replyTo = input.replyTo ? quoteAsStored(roomId, input.replyTo) : null;
-    const inserted = q.insertMessage.run({
-      id,
-      roomId,
-      seq,
-      sessionId: session.id,
-      clientId: input.clientId,
-      userId: input.user.id,
-      userJson,
-      guest: input.guest ? 1 : 0,
-      text: input.text,
-      createdAt: now,
-      xp: award?.xp ?? 0,
-      coins: award?.coins ?? 0,
-      awardJson: award ? JSON.stringify(award) : null,
-      replyTo: replyTo?.id ?? null,
-      replyJson: replyTo ? JSON.stringify(replyTo) : null,
-    });
+    const stored = { id, seq, sessionId: session.id, userJson, award, replyTo };
+    const inserted = q.insertMessage.run(newMessageRow(input, stored, input.guest ? 1 : 0));
     // Taken (room, user, clientId): stored before, or earlier in this batch. Nothing was written.
     if (inserted.changes === 0) return duplicateOf(input)!;
 
     batch.seqs.set(roomId, seq);
     batch.changed.add(roomId);
     if (award) economy.recordChatAward({ roomId, user: input.user, messageId: id, seq, now, day: input.day, award });
-    const message = appendedMessage(input, { id, seq, sessionId: session.id, userJson, award, replyTo });
+    const message = appendedMessage(input, stored);
     return { message, duplicate: false, sessionStarted: started ? session : null };
   }
 
