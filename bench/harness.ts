@@ -169,11 +169,11 @@ export async function startLiveChat(name: string, env: Record<string, string>): 
 }
 
 /** bench/baseline-server.js on a free port. */
-export async function startBaseline(): Promise<Target> {
+export async function startBaseline(name = 'bare Socket.IO', env: Record<string, string> = {}): Promise<Target> {
   const port = await freePort();
   const child = spawn(process.execPath, [join(repoRoot, 'bench', 'baseline-server.js')], {
     cwd: repoRoot,
-    env: { ...process.env, PORT: String(port) },
+    env: { ...process.env, ...env, PORT: String(port) },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   await new Promise<void>((resolve, reject) => {
@@ -181,7 +181,7 @@ export async function startBaseline(): Promise<Target> {
     child.once('exit', (code) => reject(new Error(`baseline exited with ${code}`)));
   });
   return {
-    name: 'bare Socket.IO',
+    name,
     bare: true,
     url: `http://127.0.0.1:${port}`,
     pid: child.pid!,

@@ -12,7 +12,8 @@
  * - join storm: STORM guests join a room with 100 messages of history at once (ROUNDS times)
  * - fan-out: one sender, FANOUT receivers, stepped rates (messages/s), each step at least 100 messages
  * - throughput: 8 senders in one room, 100 senders in 100 rooms, closed loop, then half the peak
- *   (ROUNDS times each)
+ *   (ROUNDS times each); with PostgreSQL, also against the bare server acking after a commit of
+ *   each group of messages (`BASELINE_DATABASE_URL`): what that database's round trip alone costs
  * - a user with 20,000 messages in the session against a fresh user (send path, in process)
  * - idle memory per connection, cold start to /health, the widget bundle
  *
@@ -79,6 +80,12 @@ const dataDir = mkdtempSync(join(tmpdir(), 'live-chat-bench-'));
 let postgres: PostgresFixture | null = null;
 let postgresNote = '';
 const targets: Target[] = [];
+/**
+ * The bare server acking after a PostgreSQL commit of each group of messages (throughput
+ * only): the floor of any server that acks after committing to that database on this machine.
+ */
+const FLOOR = 'bare + PostgreSQL commit';
+let floor: Target | null = null;
 const pool = await LoadPool.start(WORKERS);
 const sender = await LoadPool.start(1);
 try {
@@ -89,6 +96,7 @@ try {
       postgresBin();
       postgres = await startPostgres();
       targets.push(await startLiveChat('live-chat (PostgreSQL)', { DATA_DIR: join(dataDir, 'pg'), DATABASE_URL: await postgres.createDatabase('bench') }));
+      if (runs('throughput')) floor = await startBaseline(FLOOR, { BASELINE_DATABASE_URL: await postgres.createDatabase('bench_floor') });
     } catch (err) {
       postgresNote = `PostgreSQL skipped: ${(err as Error).message.split('\n')[0]}`;
     }
@@ -97,7 +105,7 @@ try {
    * The targets in round `round`'s order: each round starts with the next one, so no server
    * always runs first (warm-up, the previous run's garbage and disconnects land on all alike).
    */
-  const inTurn = (round: number) => targets.map((_, i) => targets[(i + round) % targets.length]!);
+  const inTurn = (round: number, list = targets) => list.map((_, i) => list[(i + round) % list.length]!);
   const step = (what: string) => console.error(`[bench ${((Date.now() - started) / 1000).toFixed(0)} s, load ${load()}] ${what}`);
 
   for (const t of runs('memory') ? targets : []) {
@@ -143,7 +151,7 @@ try {
   ] as const;
   for (const [senders, rooms] of runs('throughput') ? throughputRuns : []) {
     for (let round = 0; round < ROUNDS; round++) {
-      for (const t of inTurn(round)) {
+      for (const t of inTurn(round, floor ? [...targets, floor] : targets)) {
         step(`throughput ${senders} senders / ${rooms} rooms, round ${round + 1}/${ROUNDS}: ${t.name}`);
         const tag = `${t.name.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '')}-${round}`;
         const tp = await throughput(t, pool, senders, rooms, STEP_MS, tag);
@@ -168,6 +176,7 @@ try {
   await pool.close();
   await sender.close();
   for (const t of targets) await t.stop();
+  await floor?.stop();
 }
 
 try {
@@ -204,7 +213,7 @@ const bundleNote = existsSync(bundle)
     })()
   : 'widget bundle: not built';
 
-const names = ['bare Socket.IO', 'live-chat (SQLite)', 'live-chat (PostgreSQL)'].filter((n) => targets.some((t) => t.name === n));
+const names = ['bare Socket.IO', 'live-chat (SQLite)', 'live-chat (PostgreSQL)', FLOOR].filter((n) => [...targets, floor].some((t) => t?.name === n));
 const fmt = (x: number | undefined) => (x === undefined || Number.isNaN(x) ? '–' : x >= 100 ? Math.round(x).toLocaleString('en') : x.toFixed(x >= 10 ? 1 : 2));
 const ours = names.filter((n) => n !== 'bare Socket.IO');
 console.log(`\n| measure (${new Date(started).toISOString().slice(0, 10)}, node ${process.version}, ${WORKERS} load processes) | unit | bare Socket.IO | ${ours.map((n) => `${n} | × bare`).join(' | ')} |`);
