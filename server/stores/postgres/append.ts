@@ -6,14 +6,13 @@
  * in the order sent.
  *
  * Inside the caller's transaction (READ COMMITTED):
- * 1. (sent with BEGIN, one round trip, ONE call: {@link STATE}) lock the batch's rooms
- *    (`FOR UPDATE`, in id order) and read their seq: every append to these rooms, on any
- *    instance, waits for this transaction; lock the earning users' rows (an upsert, in id
- *    order, after the rooms: no cycle with any other append) and read their totals; then read
- *    the rooms' newest sessions, the users' chat XP of the day, the stored messages with the
- *    batch's (room, user, clientId) keys and the session counters of (room's newest session,
- *    user). Each statement of the call starts after the one before it has its locks, so it
- *    sees what their previous holder committed;
+ * 1. (sent with BEGIN, one round trip) lock the batch's rooms (`FOR UPDATE`, in id order) and
+ *    read their seq and newest session: every append to these rooms, on any instance, waits
+ *    for this transaction; lock the earning users' rows (an upsert, in id order, after the
+ *    rooms: no cycle with any other append) and read their totals, their chat XP of the day,
+ *    the stored messages with the batch's (room, user, clientId) keys and the session
+ *    counters of (room's newest session, user). Each statement starts after the one before it
+ *    has its locks, so it sees what their previous holder committed;
  * 2. decide every message in arrival order in memory, exactly as the rules would one by one:
  *    a stored or earlier-in-batch `clientId` answers that message (nothing written, no seq),
  *    a session starts when the rule says so (a query, rare), the award rule sees what the
@@ -31,9 +30,9 @@
 import { v7 as timeOrderedUuid } from 'uuid';
 import type { AppendChatMessageInput, AppendChatMessageResult, AwardSnapshot, SessionRecord, StoredMessage } from '../ledger.ts';
 import { CHAT_KIND } from './economy.ts';
-import type { Client, Defer } from './pool.ts';
+import { inOrder, type Client, type Defer } from './pool.ts';
 import { startIn } from './rooms-sessions.ts';
-import { appendedMessage, newMessageRow, toMessage, toSession, type MessageRow, type SessionRow } from './rows.ts';
+import { appendedMessage, newMessageRow, SESSION_COLUMNS, toMessage, toSession, type MessageRow, type SessionRow } from './rows.ts';
 
 /** Map key of several parts (ids never hold a NUL). */
 const key = (...parts: string[]) => parts.join('\u0000');
@@ -47,7 +46,6 @@ const statement =
   (values: unknown[]): { name: string; text: string; values: unknown[] } => ({ name: `append-${name}`, text, values });
 
 /**
- * The append's transaction settings, sent with its BEGIN (`transaction`'s `settings`).
  * Plans every statement of the append once per connection (`force_generic_plan`), as key
  * look-ups through the indexes whatever the tables' statistics (no sequential scan, hash or
  * merge join: this transaction only). Every statement looks up at most a batch's keys, so
@@ -58,16 +56,37 @@ const statement =
  * instead cost more than running it: measured in process (one room, batches of 8), the
  * backend's CPU went from 271 to 98 µs a message and the batch from 2.95 to 1.37 ms.
  */
-export const PLAN_SETTINGS =
+const PLAN_SETTINGS =
   "SET LOCAL plan_cache_mode = 'force_generic_plan'; SET LOCAL enable_seqscan = off; SET LOCAL enable_hashjoin = off; SET LOCAL enable_mergejoin = off";
+const LOCK_ROOMS = statement('lock-rooms', 'SELECT id, last_seq FROM rooms WHERE id = ANY($1::text[]) ORDER BY id COLLATE "C" FOR UPDATE');
+const LATEST_SESSIONS = statement(
+  'latest-sessions',
+  `SELECT DISTINCT ON (room_id) ${SESSION_COLUMNS} FROM sessions WHERE room_id = ANY($1::text[]) ORDER BY room_id, ordinal DESC`,
+);
+const LOCK_USERS = statement(
+  'lock-users',
+  `INSERT INTO users (id) SELECT unnest($1::text[]) ORDER BY 1 ON CONFLICT (id) DO UPDATE SET id = excluded.id
+   RETURNING id, total_xp, coin_balance, last_coin_at`,
+);
+const USER_DAYS = statement(
+  'user-days',
+  'SELECT user_id, day, chat_xp FROM user_days WHERE (user_id, day) IN (SELECT * FROM unnest($1::text[], $2::text[]))',
+);
+const STORED = statement(
+  'stored',
+  'SELECT * FROM messages WHERE (room_id, user_id, client_id) IN (SELECT * FROM unnest($1::text[], $2::text[], $3::text[]))',
+);
 /**
- * Step 1 in one call (migration 6, `live_chat_append_state`): the rooms locked and their seq,
- * the earning users locked and their totals, then the rooms' newest sessions, the users' chat
- * XP of the day, the stored messages with the batch's (room, user, clientId) keys and the
- * session counters of (room's newest session, user). One statement, not six: node-postgres
- * ends each statement with a Sync, and PostgreSQL answers each Sync with a socket write.
+ * The session counters of (room's newest session, user): keyed by room, so that it needs no
+ * answer of an earlier statement and goes out with them (it runs after them, rooms locked).
  */
-const STATE = statement('state', 'SELECT live_chat_append_state($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[]) AS state');
+const SESSION_COUNTERS = statement(
+  'session-counters',
+  `SELECT s.id AS session_id, su.user_id, su.messages, su.coins
+   FROM (SELECT DISTINCT room_id, user_id FROM unnest($1::text[], $2::text[]) AS k(room_id, user_id)) AS k
+   CROSS JOIN LATERAL (SELECT id FROM sessions WHERE room_id = k.room_id ORDER BY ordinal DESC LIMIT 1) AS s
+   JOIN session_users su ON su.session_id = s.id AND su.user_id = k.user_id`,
+);
 const REPLY_ORIGINAL = statement('reply-original', 'SELECT deleted FROM messages WHERE room_id = $1 AND id = $2 FOR SHARE');
 /**
  * Every write of a batch (step 3): each table is written by one part, no part reads what
@@ -123,15 +142,7 @@ interface UserState {
   last_coin_at: number | null;
 }
 
-/** What step 1 reads (see {@link STATE}): each a JSON array of rows. */
-interface AppendState {
-  rooms: { id: string; last_seq: number }[];
-  users: (UserState & { id: string })[];
-  sessions: SessionRow[];
-  days: { user_id: string; day: string; chat_xp: number }[];
-  stored: MessageRow[];
-  counters: { session_id: string; user_id: string; messages: number; coins: number }[];
-}
+const NO_ROWS = Promise.resolve({ rows: [] as never[] });
 
 /**
  * Appends `inputs` in order inside the caller's transaction (see the module comment).
@@ -142,21 +153,32 @@ interface AppendState {
 export async function appendBatch(client: Client, inputs: readonly AppendChatMessageInput[], defer: Defer): Promise<AppendChatMessageResult[]> {
   const roomIds = [...new Set(inputs.map((i) => i.roomId))];
   const earning = [...new Set(inputs.filter((i) => i.decide).map((i) => i.user.id))].sort();
-  const { rows } = await client.query<{ state: AppendState }>(
-    STATE([roomIds, earning, inputs.map((i) => i.roomId), inputs.map((i) => i.user.id), inputs.map((i) => i.clientId), inputs.map((i) => i.day)]),
-  );
-  const state = rows[0]!.state;
-  if (state.rooms.length !== roomIds.length) {
-    const found = new Set(state.rooms.map((r) => r.id));
+  // Sent together, one round trip: PostgreSQL runs them in this order, so the reads after a
+  // lock see what the lock's previous holder committed.
+  const [, rooms, latest, locked, days, stored, counters] = await inOrder([
+    client.query(PLAN_SETTINGS),
+    client.query<{ id: string; last_seq: number }>(LOCK_ROOMS([roomIds])),
+    client.query<SessionRow>(LATEST_SESSIONS([roomIds])),
+    earning.length === 0 ? NO_ROWS : client.query<UserState & { id: string }>(LOCK_USERS([earning])),
+    earning.length === 0
+      ? NO_ROWS
+      : client.query<{ user_id: string; day: string; chat_xp: number }>(USER_DAYS([inputs.map((i) => i.user.id), inputs.map((i) => i.day)])),
+    client.query<MessageRow>(STORED([inputs.map((i) => i.roomId), inputs.map((i) => i.user.id), inputs.map((i) => i.clientId)])),
+    client.query<{ session_id: string; user_id: string; messages: number; coins: number }>(
+      SESSION_COUNTERS([inputs.map((i) => i.roomId), inputs.map((i) => i.user.id)]),
+    ),
+  ]);
+  if (rooms.rows.length !== roomIds.length) {
+    const found = new Set(rooms.rows.map((r) => r.id));
     throw new Error(`room ${roomIds.find((id) => !found.has(id))} does not exist`);
   }
-  const seqs = new Map(state.rooms.map((r) => [r.id, r.last_seq]));
+  const seqs = new Map(rooms.rows.map((r) => [r.id, r.last_seq]));
   const sessions = new Map<string, SessionRecord | null>(roomIds.map((id) => [id, null]));
-  for (const row of state.sessions) sessions.set(row.room_id, toSession(row));
-  const users = new Map<string, UserState>(state.users.map(({ id, ...user }) => [id, user]));
-  const dailyXp = new Map(state.days.map((r) => [key(r.user_id, r.day), r.chat_xp]));
-  const byClientId = new Map<string, StoredMessage>(state.stored.map((r) => [key(r.room_id, r.user_id, r.client_id), toMessage(r)]));
-  const sessionCounts = new Map(state.counters.map((r) => [key(r.session_id, r.user_id), { messages: r.messages, coins: r.coins }]));
+  for (const row of latest.rows) sessions.set(row.room_id, toSession(row));
+  const users = new Map<string, UserState>(locked.rows.map(({ id, ...state }) => [id, state]));
+  const dailyXp = new Map(days.rows.map((r) => [key(r.user_id, r.day), r.chat_xp]));
+  const byClientId = new Map<string, StoredMessage>(stored.rows.map((r) => [key(r.room_id, r.user_id, r.client_id), toMessage(r)]));
+  const sessionCounts = new Map(counters.rows.map((r) => [key(r.session_id, r.user_id), { messages: r.messages, coins: r.coins }]));
 
   // messages; XP events; coin events; session counters (the last per session and user wins).
   const messageRows: object[] = [];

@@ -6,7 +6,7 @@
  * history.
  */
 import type { Ledger, StoredMessage } from '../ledger.ts';
-import { appendBatch, PLAN_SETTINGS } from './append.ts';
+import { appendBatch } from './append.ts';
 import type { PgContext } from './context.ts';
 import { transaction } from './pool.ts';
 import { toMessage, type MessageRow } from './rows.ts';
@@ -30,12 +30,12 @@ export function messages(ctx: PgContext): Messages {
   return {
     async appendChatMessage(input) {
       await ctx.ready;
-      return (await transaction(pool, (client, defer) => appendBatch(client, [input], defer), PLAN_SETTINGS))[0]!;
+      return (await transaction(pool, (client, defer) => appendBatch(client, [input], defer)))[0]!;
     },
     async appendChatMessages(inputs) {
       if (inputs.length === 0) return [];
       await ctx.ready;
-      return transaction(pool, (client, defer) => appendBatch(client, inputs, defer), PLAN_SETTINGS);
+      return transaction(pool, (client, defer) => appendBatch(client, inputs, defer));
     },
     async findMessageByClientId(roomId, userId, clientId) {
       await ctx.ready;

@@ -198,56 +198,6 @@ UPDATE sessions s SET first_seq = COALESCE(
 DROP INDEX messages_by_session;
 `;
 
-/**
- * Migration 6 (issue 8): what a chat append reads before it decides, in ONE call
- * (`append.ts`, step 1), instead of six statements each answered on its own: node-postgres
- * ends every statement of a pipelined connection with a Sync, and PostgreSQL answers each
- * Sync with a write of its own to the socket, so a batch's first round trip was eight
- * answers, now two. A function of storage only (no rule: the award and session rules stay in
- * the server). In order, each statement of a VOLATILE function seeing what was committed when
- * it started (READ COMMITTED):
- * 1. lock the rooms `room_ids` (`FOR UPDATE`, in id order) and read their seq;
- * 2. when `earning` is not empty, lock those users' rows (an upsert, in id order, after the
- *    rooms) and read their totals;
- * 3. then, as one statement started after both: the rooms' newest sessions, the chat XP of
- *    the (user, day) keys (only when `earning` is not empty), the stored messages with the
- *    (room, user, clientId) keys, and the counters of (room's newest session, user).
- * Answers `{ rooms, users, sessions, days, stored, counters }`, each a JSON array of rows.
- */
-const APPEND_STATE = `
-CREATE FUNCTION live_chat_append_state(room_ids TEXT[], earning TEXT[], key_rooms TEXT[], key_users TEXT[], key_clients TEXT[], key_days TEXT[])
-RETURNS JSON LANGUAGE plpgsql VOLATILE AS $$
-DECLARE
-  locked_rooms JSON;
-  locked_users JSON := '[]';
-BEGIN
-  SELECT COALESCE(json_agg(r), '[]') INTO locked_rooms
-  FROM (SELECT id, last_seq FROM rooms WHERE id = ANY(room_ids) ORDER BY id COLLATE "C" FOR UPDATE) AS r;
-  IF cardinality(earning) > 0 THEN
-    WITH u AS (
-      INSERT INTO users (id) SELECT unnest(earning) ORDER BY 1 ON CONFLICT (id) DO UPDATE SET id = excluded.id
-      RETURNING id, total_xp, coin_balance, last_coin_at)
-    SELECT COALESCE(json_agg(u), '[]') INTO locked_users FROM u;
-  END IF;
-  RETURN json_build_object(
-    'rooms', locked_rooms,
-    'users', locked_users,
-    'sessions', (SELECT COALESCE(json_agg(s), '[]') FROM (
-      SELECT DISTINCT ON (room_id) id, room_id, started_at, ended_at, likes FROM sessions
-      WHERE room_id = ANY(room_ids) ORDER BY room_id, ordinal DESC) AS s),
-    'days', CASE WHEN cardinality(earning) = 0 THEN '[]'::JSON ELSE (SELECT COALESCE(json_agg(d), '[]') FROM (
-      SELECT user_id, day, chat_xp FROM user_days WHERE (user_id, day) IN (SELECT * FROM unnest(key_users, key_days))) AS d) END,
-    'stored', (SELECT COALESCE(json_agg(m), '[]') FROM (
-      SELECT * FROM messages WHERE (room_id, user_id, client_id) IN (SELECT * FROM unnest(key_rooms, key_users, key_clients))) AS m),
-    'counters', (SELECT COALESCE(json_agg(c), '[]') FROM (
-      SELECT s.id AS session_id, su.user_id, su.messages, su.coins
-      FROM (SELECT DISTINCT room_id, user_id FROM unnest(key_rooms, key_users) AS k(room_id, user_id)) AS k
-      CROSS JOIN LATERAL (SELECT id FROM sessions WHERE room_id = k.room_id ORDER BY ordinal DESC LIMIT 1) AS s
-      JOIN session_users su ON su.session_id = s.id AND su.user_id = k.user_id) AS c));
-END
-$$;
-`;
-
 /** The PostgreSQL ledger's migrations, oldest first. Append new ones; never edit one that has shipped. */
 export const PG_MIGRATIONS: readonly PgMigration[] = [
   { version: 1, name: 'initial schema with running counters', up: INITIAL_SCHEMA },
@@ -255,7 +205,6 @@ export const PG_MIGRATIONS: readonly PgMigration[] = [
   { version: 3, name: 'replies and reactions (likes become ❤️ reactions)', up: PG_REPLIES_AND_REACTIONS_SCHEMA },
   { version: 4, name: 'no per-row foreign-key checks on the chat append', up: NO_APPEND_FOREIGN_KEYS },
   { version: 5, name: 'session seq ranges; no per-message session index', up: SESSION_SEQ_RANGES },
-  { version: 6, name: "the chat append's reads in one call", up: APPEND_STATE },
 ];
 
 const VERSION_TABLE = `CREATE TABLE IF NOT EXISTS schema_migrations (

@@ -62,8 +62,7 @@ export function sqlState(err: unknown): string | undefined {
 
 /**
  * Runs `work` in one transaction (READ COMMITTED, the default: every statement sees what is
- * committed when it starts; row locks order the writers) on one pooled connection, with
- * `settings` (`SET LOCAL …` statements, constant text) in force from its start. BEGIN
+ * committed when it starts; row locks order the writers) on one pooled connection. BEGIN
  * goes out with the statements `work` makes before its first `await`, and the statements it
  * hands to `defer` with the COMMIT: one round trip and one socket write each ({@link together},
  * on the pool's pipelined connections). The answer comes once the COMMIT has.
@@ -71,7 +70,7 @@ export function sqlState(err: unknown): string | undefined {
  *   nothing of the transaction is stored), or the last serialization failure / deadlock
  *   after {@link MAX_ATTEMPTS} runs.
  */
-export async function transaction<T>(pool: Pool, work: (client: Client, defer: Defer) => Promise<T>, settings?: string): Promise<T> {
+export async function transaction<T>(pool: Pool, work: (client: Client, defer: Defer) => Promise<T>): Promise<T> {
   for (let attempt = 1; ; attempt++) {
     const client = await pool.connect();
     let broken = false;
@@ -79,8 +78,7 @@ export async function transaction<T>(pool: Pool, work: (client: Client, defer: D
       const deferred: (() => Promise<unknown>)[] = [];
       const defer: Defer = (send) => void deferred.push(send);
       const [begin, running] = together(client, () => {
-        // With settings, one simple query (`BEGIN; SET LOCAL …`): one answer for them all.
-        const begin = client.query(settings ? `BEGIN; ${settings}` : 'BEGIN');
+        const begin = client.query('BEGIN');
         // Observed at once: an unobserved rejection would stop the process while the work
         // still awaits its own statements. Its error is thrown with the COMMIT's below.
         begin.catch(() => undefined);
