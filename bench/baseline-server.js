@@ -9,8 +9,9 @@
 //   user, createdAt…), emits `message:new` to the room and acks `{ ok, message }`: a bare echo.
 //
 // With BASELINE_DATABASE_URL (`postgres://…`) it is the floor of a server that acks after a
-// PostgreSQL commit: messages that arrive while a commit runs, or in the same turn of the event
-// loop (at most 64), are inserted in ONE transaction, sent in one round trip (BEGIN, one INSERT of
+// PostgreSQL commit: live-chat's group committer (server/dist, so build the server first)
+// batches what arrives while a commit runs, or in the same turn of the event loop (at most
+// 64), and each batch is inserted in ONE transaction, sent in one round trip (BEGIN, one INSERT of
 // the rows as JSON, COMMIT on a pipelined connection), and emitted and acked once it has
 // committed; seq stays in memory (one process). No rule, no lock, no read: what the database's
 // round trip and commit alone cost.
@@ -62,64 +63,60 @@ io.on('connection', (socket) => {
       io.to(roomId).emit('message:new', message);
       if (typeof ack === 'function') ack({ ok: true, message });
     };
-    if (database) commit(message, deliver);
+    if (commit) commit(message).then(deliver);
     else deliver();
   });
 });
 
-const database = process.env.BASELINE_DATABASE_URL
-  ? new pg.Pool({ connectionString: process.env.BASELINE_DATABASE_URL, max: 4, pipeline: true })
-  : null;
-/** Messages waiting for the next commit: { message, deliver }. */
-let waiting = [];
-let committing = false;
-let scheduled = false;
+/** Ends the database pool, if any, as the process stops. */
+let stopDatabase = async () => {};
+/**
+ * With BASELINE_DATABASE_URL: the server's own group committer (built in server/dist, which
+ * the bench's live-chat servers build before this one starts), the same batching as
+ * live-chat's, over a "ledger" that inserts a batch in one transaction and one socket write
+ * (`together`, as the PostgreSQL ledger sends a round trip's statements).
+ */
+const commit = process.env.BASELINE_DATABASE_URL ? await databaseCommitter(process.env.BASELINE_DATABASE_URL) : null;
 
-function commit(message, deliver) {
-  waiting.push({ message, deliver });
-  if (committing || scheduled) return;
-  scheduled = true;
-  setImmediate(commitNext);
-}
-
-async function commitNext() {
-  scheduled = false;
-  if (committing || waiting.length === 0) return;
-  committing = true;
-  const batch = waiting.slice(0, 64);
-  waiting = waiting.slice(batch.length);
-  const rows = batch.map(({ message: m }) => ({ id: m.id, room_id: m.roomId, seq: m.seq, client_id: m.clientId, text: m.text, created_at: Date.now() }));
-  const client = await database.connect();
-  try {
-    const socket = client.connection.stream;
-    socket.cork();
-    const sent = [
-      client.query('BEGIN'),
-      client.query(
-        `INSERT INTO bare_messages (id, room_id, seq, client_id, text, created_at)
-         SELECT id, room_id, seq, client_id, text, created_at FROM json_populate_recordset(NULL::bare_messages, $1::json)`,
-        [JSON.stringify(rows)],
-      ),
-      client.query('COMMIT'),
-    ];
-    socket.uncork();
-    await Promise.all(sent);
-    for (const { deliver } of batch) deliver();
-  } catch (err) {
-    console.error('baseline commit failed', err);
-    process.exit(1);
-  } finally {
-    client.release();
-    committing = false;
-    if (waiting.length > 0) commitNext();
-  }
-}
-
-if (database) {
+async function databaseCommitter(connectionString) {
+  const { createGroupCommitter } = await import('../server/dist/services/group-commit.js');
+  const { together } = await import('../server/dist/stores/postgres/pool.js');
+  const database = new pg.Pool({ connectionString, max: 4, pipeline: true });
   await database.query(`CREATE TABLE IF NOT EXISTS bare_messages (id uuid PRIMARY KEY, room_id text NOT NULL, seq integer NOT NULL,
     client_id text NOT NULL, text text NOT NULL, created_at bigint NOT NULL, UNIQUE (room_id, seq))`);
+  const insert = async (messages) => {
+    const rows = messages.map((m) => ({ id: m.id, room_id: m.roomId, seq: m.seq, client_id: m.clientId, text: m.text, created_at: Date.now() }));
+    const client = await database.connect();
+    try {
+      await Promise.all(
+        together(client, () => [
+          client.query('BEGIN'),
+          client.query(
+            `INSERT INTO bare_messages (id, room_id, seq, client_id, text, created_at)
+             SELECT id, room_id, seq, client_id, text, created_at FROM json_populate_recordset(NULL::bare_messages, $1::json)`,
+            [JSON.stringify(rows)],
+          ),
+          client.query('COMMIT'),
+        ]),
+      );
+      return messages;
+    } finally {
+      client.release();
+    }
+  };
+  const committer = createGroupCommitter(
+    { appendChatMessages: insert },
+    { windowMs: 0, maxBatch: 64, committed: () => {}, failed: () => {} },
+  );
+  stopDatabase = () => database.end();
+  return (message) =>
+    committer.append(message).catch((err) => {
+      console.error('baseline commit failed', err);
+      process.exit(1);
+    });
 }
+
 http.listen(Number(process.env.PORT), '127.0.0.1', () => console.log('listening'));
-const stop = () => io.close(() => (database ? database.end() : Promise.resolve()).then(() => process.exit(0)));
+const stop = () => io.close(() => stopDatabase().then(() => process.exit(0)));
 process.on('SIGTERM', stop);
 process.on('SIGINT', stop);

@@ -149,9 +149,10 @@ try {
     [8, 1],
     [100, 100],
   ] as const;
+  const throughputTargets = floor ? [...targets, floor] : targets;
   for (const [senders, rooms] of runs('throughput') ? throughputRuns : []) {
     for (let round = 0; round < ROUNDS; round++) {
-      for (const t of inTurn(round, floor ? [...targets, floor] : targets)) {
+      for (const t of inTurn(round, throughputTargets)) {
         step(`throughput ${senders} senders / ${rooms} rooms, round ${round + 1}/${ROUNDS}: ${t.name}`);
         const tag = `${t.name.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '')}-${round}`;
         const tp = await throughput(t, pool, senders, rooms, STEP_MS, tag);
