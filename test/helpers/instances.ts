@@ -27,11 +27,13 @@ export interface Instance {
 const bin = join(repoRoot, 'server', 'bin.js');
 
 /**
- * Starts `node server/bin.js` on a free port of 127.0.0.1 with `env` on top of a test env
- * (NODE_ENV=test, LOG_LEVEL=info) and resolves on its `listening` log line (≤ 30 s).
- * @throws when the compiled server is missing, or the process exits or stays silent.
+ * Runs `node server/bin.js` with `env` on top of a test env (NODE_ENV=test, HOST=127.0.0.1,
+ * PORT=0: a free port, LOG_LEVEL=info), its output collected.
+ * @returns the process, everything it printed so far, and its exit code once it has exited
+ *   and its pipes are drained ('close').
+ * @throws when the compiled server is missing.
  */
-export async function startInstance(name: string, env: Record<string, string>): Promise<Instance> {
+export function runInstance(env: Record<string, string>): { child: ChildProcess; output(): string; closed: Promise<number | null> } {
   if (!existsSync(join(repoRoot, 'server', 'dist', 'cli.js'))) throw new Error('server/dist is missing: run `npx tsc -b server` first');
   const child = spawn(process.execPath, [bin], {
     cwd: repoRoot,
@@ -41,10 +43,21 @@ export async function startInstance(name: string, env: Record<string, string>): 
   let output = '';
   child.stdout!.on('data', (d) => (output += d));
   child.stderr!.on('data', (d) => (output += d));
+  const closed = new Promise<number | null>((resolve) => child.once('close', (code) => resolve(code)));
+  return { child, output: () => output, closed };
+}
+
+/**
+ * Starts `node server/bin.js` ({@link runInstance}) and resolves on its `listening` log line
+ * (≤ 30 s).
+ * @throws when the compiled server is missing, or the process exits or stays silent.
+ */
+export async function startInstance(name: string, env: Record<string, string>): Promise<Instance> {
+  const { child, output } = runInstance(env);
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   const deadline = Date.now() + 30_000;
   for (;;) {
-    const listening = output
+    const listening = output()
       .split('\n')
       .map((line) => {
         try {
@@ -59,7 +72,7 @@ export async function startInstance(name: string, env: Record<string, string>): 
         name,
         url: listening.url.replace('localhost', '127.0.0.1'),
         child,
-        output: () => output,
+        output,
         async stop(signal: NodeJS.Signals = 'SIGTERM') {
           if (child.exitCode === null && child.signalCode === null) child.kill(signal);
           await exited;
@@ -68,7 +81,7 @@ export async function startInstance(name: string, env: Record<string, string>): 
     }
     if (child.exitCode !== null || Date.now() > deadline) {
       child.kill('SIGKILL');
-      throw new Error(`instance ${name} did not start:\n${output}`);
+      throw new Error(`instance ${name} did not start:\n${output()}`);
     }
     await new Promise((r) => setTimeout(r, 50));
   }

@@ -3,8 +3,9 @@
  * `/usr/lib/postgresql/<version>/bin`, or `POSTGRES_BIN`): `initdb -A trust` into a temporary
  * folder, then `postgres` on a free loopback port with `fsync=off` (tests only) and its socket
  * in that folder. As root it runs as the `postgres` user (PostgreSQL refuses root). One server
- * per test file; `createDatabase()` gives each test (or the file) its own database; `stop()`
- * kills the server by pid and removes the folder.
+ * per test file; `createDatabase()` gives each test (or the file) its own database; `halt()`
+ * and `restart()` make an outage (the data and the port kept); `stop()` kills the server by pid
+ * and removes the folder.
  */
 import { execFileSync, spawn } from 'node:child_process';
 import { chownSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
@@ -19,7 +20,14 @@ export interface PostgresFixture {
   port: number;
   /** Creates a new empty database and answers its URL. */
   createDatabase(name?: string): Promise<string>;
-  /** Kills the server (SIGKILL by pid when SIGTERM is not enough) and removes its folder. */
+  /**
+   * Stops the server as an outage would (a fast shutdown: open transactions roll back, clients
+   * are disconnected; SIGKILL after 5 s) and keeps its data and port for {@link restart}.
+   */
+  halt(): Promise<void>;
+  /** Starts the halted server again on the same port and data; resolves once it answers (≤ 30 s). */
+  restart(): Promise<void>;
+  /** Stops the server (a fast shutdown; SIGKILL after 5 s) and removes its folder. */
   stop(): Promise<void>;
 }
 
@@ -54,34 +62,52 @@ export async function startPostgres(): Promise<PostgresFixture> {
     stdio: 'pipe',
   });
   const port = await freePort();
-  const child = spawn(
-    join(bin, 'postgres'),
-    ['-D', data, '-p', String(port), '-k', dir, '-c', 'listen_addresses=127.0.0.1', '-c', 'fsync=off', '-c', 'max_connections=300'],
-    { ...user, stdio: ['ignore', 'pipe', 'pipe'] },
-  );
-  let output = '';
-  child.stdout!.on('data', (d) => (output += d));
-  child.stderr!.on('data', (d) => (output += d));
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   const url = `postgres://postgres@127.0.0.1:${port}/postgres`;
-  const deadline = Date.now() + 30_000;
-  for (;;) {
-    if (child.exitCode !== null) throw new Error(`postgres exited with ${child.exitCode}:\n${output}`);
-    const probe = new pg.Client({ connectionString: url });
-    try {
-      await probe.connect();
-      await probe.query('SELECT 1');
-      await probe.end();
-      break;
-    } catch {
-      await probe.end().catch(() => undefined);
+
+  /** Starts the postmaster on `port` over `data` and resolves once it answers a query. */
+  const launch = async () => {
+    const child = spawn(
+      join(bin, 'postgres'),
+      ['-D', data, '-p', String(port), '-k', dir, '-c', 'listen_addresses=127.0.0.1', '-c', 'fsync=off', '-c', 'max_connections=300'],
+      { ...user, stdio: ['ignore', 'pipe', 'pipe'] },
+    );
+    let output = '';
+    child.stdout!.on('data', (d) => (output += d));
+    child.stderr!.on('data', (d) => (output += d));
+    const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+    const deadline = Date.now() + 30_000;
+    for (;;) {
+      if (child.exitCode !== null) throw new Error(`postgres exited with ${child.exitCode}:\n${output}`);
+      const probe = new pg.Client({ connectionString: url });
+      try {
+        await probe.connect();
+        await probe.query('SELECT 1');
+        await probe.end();
+        break;
+      } catch {
+        await probe.end().catch(() => undefined);
+      }
+      if (Date.now() > deadline) {
+        child.kill('SIGKILL');
+        throw new Error(`postgres did not accept connections within 30 s:\n${output}`);
+      }
+      await new Promise((r) => setTimeout(r, 100));
     }
-    if (Date.now() > deadline) {
-      child.kill('SIGKILL');
-      throw new Error(`postgres did not accept connections within 30 s:\n${output}`);
+    return { child, exited };
+  };
+  let running: Awaited<ReturnType<typeof launch>> | null = await launch();
+  /** Fast shutdown (SIGINT: roll back, disconnect clients; SIGKILL after 5 s); the folder stays. */
+  const halt = async () => {
+    if (!running) return;
+    const { child, exited } = running;
+    running = null;
+    if (child.exitCode === null && child.signalCode === null) {
+      child.kill('SIGINT');
+      const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
+      await exited;
+      clearTimeout(timer);
     }
-    await new Promise((r) => setTimeout(r, 100));
-  }
+  };
 
   return {
     url,
@@ -96,13 +122,13 @@ export async function startPostgres(): Promise<PostgresFixture> {
       }
       return `postgres://postgres@127.0.0.1:${port}/${name}`;
     },
+    halt,
+    async restart() {
+      if (running) throw new Error('postgres is running: halt() it first');
+      running = await launch();
+    },
     async stop() {
-      if (child.exitCode === null && child.signalCode === null) {
-        child.kill('SIGINT'); // "fast" shutdown: roll back and disconnect clients
-        const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
-        await exited;
-        clearTimeout(timer);
-      }
+      await halt();
       rmSync(dir, { recursive: true, force: true });
     },
   };

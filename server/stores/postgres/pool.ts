@@ -41,7 +41,8 @@ export type Client = pg.PoolClient;
  * A pool over `connectionString` (`postgres://user:pass@host:port/db`).
  * @param max the most connections this process opens (default 10).
  * @param onError idle-connection errors (a restarted database): logged, never thrown; the pool
- *   replaces the connection on the next query.
+ *   replaces the connection on the next query. A checked-out connection's error fails its
+ *   statements instead (its transaction rolls back), never the process.
  */
 export function createPool(connectionString: string, onError: (err: Error) => void, max = 10): Pool {
   // A database that does not answer fails a checkout after CONNECT_TIMEOUT_MS instead of
@@ -52,6 +53,12 @@ export function createPool(connectionString: string, onError: (err: Error) => vo
   // them one after another, in order.
   const pool = new Pool({ connectionString, max, types: parsers, connectionTimeoutMillis: CONNECT_TIMEOUT_MS, pipeline: true });
   pool.on('error', onError);
+  // A connection checked out of the pool (a transaction under way) that the database drops
+  // emits 'error' on its client, which node-postgres leaves to the caller: unheard, Node stops
+  // the process (test/server/postgres-faults.test.ts). Its statements fail as well, so the
+  // transaction sees the error and rolls back; this listener only keeps the event from being
+  // unhandled. An idle connection's error still reaches `onError` through the pool.
+  pool.on('connect', (client) => client.on('error', () => undefined));
   return pool;
 }
 
