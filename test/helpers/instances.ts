@@ -53,8 +53,7 @@ export function runInstance(env: Record<string, string>): { child: ChildProcess;
  * @throws when the compiled server is missing, or the process exits or stays silent.
  */
 export async function startInstance(name: string, env: Record<string, string>): Promise<Instance> {
-  const { child, output } = runInstance(env);
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const { child, output, closed } = runInstance(env);
   const deadline = Date.now() + 30_000;
   for (;;) {
     const listening = output()
@@ -75,7 +74,7 @@ export async function startInstance(name: string, env: Record<string, string>): 
         output,
         async stop(signal: NodeJS.Signals = 'SIGTERM') {
           if (child.exitCode === null && child.signalCode === null) child.kill(signal);
-          await exited;
+          await closed;
         },
       };
     }
@@ -85,6 +84,12 @@ export async function startInstance(name: string, env: Record<string, string>): 
     }
     await new Promise((r) => setTimeout(r, 50));
   }
+}
+
+/** `GET /ready` of `instance`: its status code and its checks by name (`ok` or `down`). */
+export async function readiness(instance: { url: string }): Promise<{ status: number; checks: Record<string, string> }> {
+  const res = await fetch(`${instance.url}/ready`);
+  return { status: res.status, checks: ((await res.json()) as { checks: Record<string, string> }).checks };
 }
 
 /** A dev token for `name` (sub `dev-<slug>`: the same user on every instance sharing the JWT secret). */

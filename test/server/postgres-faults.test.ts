@@ -1,7 +1,7 @@
 /**
  * PostgreSQL faults, with a real PostgreSQL halted and restarted on the same port and data
  * (`test/helpers/postgres.ts`) and the server as a separate process (`node server/bin.js`;
- * build first with `npx tsc -b server`), as docs/server.md ("Failures") says they go:
+ * build first with `npx tsc -b server`), as docs/server.md ("Failure behaviour") says they go:
  * - PostgreSQL stopped mid-event, under a stream of sends and with a burst's transaction under
  *   way (its dropped connection once stopped the process: an unheard 'error' of a checked-out
  *   node-postgres client, `server/stores/postgres/pool.ts`): every send answers, stored or
@@ -14,29 +14,35 @@
  * - an instance that cannot reach PostgreSQL when it starts exits 1 naming `DATABASE_URL`.
  */
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { rmSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
-import type { JoinAck, Message, SendAck } from 'live-chat-protocol';
-import { ACK_TIMEOUT_MS, connect, devToken, heard, joinRoom, request, runInstance, startInstance, type ChatClient, type Instance } from '../helpers/instances.ts';
+import type { Message, SendAck } from 'live-chat-protocol';
+import {
+  ACK_TIMEOUT_MS,
+  connect,
+  devToken,
+  heard,
+  joinRoom,
+  readiness,
+  request,
+  runInstance,
+  startInstance,
+  type ChatClient,
+  type Instance,
+} from '../helpers/instances.ts';
+import { tempDir } from './helpers.ts';
 import { eventually, freePort } from '../helpers/net.ts';
 import { startPostgres, type PostgresFixture } from '../helpers/postgres.ts';
 
 type Ack = ({ ok: true } & SendAck) | { ok: false; error: { code: string; message?: string } };
-
-const readiness = async (instance: Instance) => {
-  const res = await fetch(`${instance.url}/ready`);
-  return { status: res.status, checks: ((await res.json()) as { checks: Record<string, string> }).checks };
-};
 
 describe('PostgreSQL faults', () => {
   let postgres: PostgresFixture;
   const dirs: string[] = [];
   const instances: Instance[] = [];
   const sockets: ChatClient[] = [];
-  const tempDir = () => {
-    const dir = mkdtempSync(join(tmpdir(), 'live-chat-pg-fault-'));
+  const dataDir = () => {
+    const dir = tempDir();
     dirs.push(dir);
     return dir;
   };
@@ -53,7 +59,7 @@ describe('PostgreSQL faults', () => {
 
   it('stopped mid-event: each send stored or refused `internal`, /ready says so, and once it is back retries store once and nothing is counted twice', async () => {
     const instance = await startInstance('pg-fault', {
-      DATA_DIR: tempDir(),
+      DATA_DIR: dataDir(),
       DATABASE_URL: await postgres.createDatabase(),
       MESSAGES_PER_MINUTE: '100000',
     });
@@ -138,15 +144,15 @@ describe('PostgreSQL faults', () => {
 
     // History: each message once, under its own clientId, seqs one after another from the first.
     const late = await client('Outage Late');
-    const history = (await joinRoom(late, 'lobby', first.message.seq - 1)) as JoinAck;
-    const anns = history.messages.filter((m) => m.clientId !== undefined && stored.has(m.clientId));
+    const history = await joinRoom(late, 'lobby', first.message.seq - 1);
+    const anns = history.messages.filter((m) => stored.has(m.clientId));
     assert.deepEqual(anns.map((m) => m.clientId).sort(), [...all].sort());
     assert.deepEqual(
       anns.map((m) => m.seq),
       anns.map((_, i) => first.message.seq + i),
       'seqs run on without a gap or a repeat',
     );
-    for (const m of anns) assert.equal(m.id, stored.get(m.clientId!)!.message.id);
+    for (const m of anns) assert.equal(m.id, stored.get(m.clientId)!.message.id);
 
     // The viewer heard each stored message once.
     await eventually(() => assert.equal(viewerHears.filter((m) => stored.has(m.clientId ?? '')).length, all.length));
@@ -162,7 +168,7 @@ describe('PostgreSQL faults', () => {
 
   it('an instance that cannot reach PostgreSQL when it starts exits 1 naming DATABASE_URL', async () => {
     const nobody = await freePort();
-    const run = runInstance({ DATA_DIR: tempDir(), DATABASE_URL: `postgres://postgres@127.0.0.1:${nobody}/live_chat` });
+    const run = runInstance({ DATA_DIR: dataDir(), DATABASE_URL: `postgres://postgres@127.0.0.1:${nobody}/live_chat` });
     const code = await run.closed;
     const output = run.output();
     assert.equal(code, 1, output);

@@ -17,7 +17,7 @@ import { tmpdir } from 'node:os';
 import { join as joinPath } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Message, SendAck } from 'live-chat-protocol';
-import { connect, devToken, heard, joinRoom, sendMessage, startInstance, type ChatClient, type Instance } from '../helpers/instances.ts';
+import { connect, devToken, heard, joinRoom, readiness, sendMessage, startInstance, type ChatClient, type Instance } from '../helpers/instances.ts';
 import { eventually, freePort } from '../helpers/net.ts';
 import { startPostgres, type PostgresFixture } from '../helpers/postgres.ts';
 import { startRedis, type RedisFixture } from './redis-fixture.ts';
@@ -29,10 +29,6 @@ const send = async (socket: ChatClient, text: string): Promise<Message> => {
 };
 const join = (socket: ChatClient, sinceSeq?: number) => joinRoom(socket, 'lobby', sinceSeq);
 const inbox = heard;
-const readiness = async (instance: Instance) => {
-  const res = await fetch(`${instance.url}/ready`);
-  return { status: res.status, checks: ((await res.json()) as { checks: Record<string, string> }).checks };
-};
 
 describe('Redis faults', () => {
   let postgres: PostgresFixture;
