@@ -5,7 +5,9 @@
  * in that folder. As root it runs as the `postgres` user (PostgreSQL refuses root). One server
  * per test file; `createDatabase()` gives each test (or the file) its own database; `halt()`
  * and `restart()` make an outage (the data and the port kept); `stop()` kills the server by pid
- * and removes the folder.
+ * and removes the folder. `PG_SETTINGS` (space-separated `name=value`) adds server settings,
+ * for looking into a run: e.g. `shared_preload_libraries=auto_explain
+ * auto_explain.log_min_duration=2 logging_collector=on log_directory=/tmp/pglog`.
  */
 import { execFileSync, spawn } from 'node:child_process';
 import { chownSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
@@ -68,7 +70,7 @@ export async function startPostgres(): Promise<PostgresFixture> {
   const launch = async () => {
     const child = spawn(
       join(bin, 'postgres'),
-      ['-D', data, '-p', String(port), '-k', dir, '-c', 'listen_addresses=127.0.0.1', '-c', 'fsync=off', '-c', 'max_connections=300'],
+      ['-D', data, '-p', String(port), '-k', dir, '-c', 'listen_addresses=127.0.0.1', '-c', 'fsync=off', '-c', 'max_connections=300', ...(process.env.PG_SETTINGS ?? '').split(' ').filter(Boolean).flatMap((setting) => ['-c', setting])],
       { ...user, stdio: ['ignore', 'pipe', 'pipe'] },
     );
     let output = '';

@@ -10,7 +10,8 @@
  *    read their seq and newest session: every append to these rooms, on any instance, waits
  *    for this transaction; lock the earning users' rows (an upsert, in id order, after the
  *    rooms: no cycle with any other append) and read their totals, their chat XP of the day,
- *    the stored messages with the batch's (room, user, clientId) keys and the session
+ *    the stored messages with the batch's (user, clientId) pairs (those of the message's room
+ *    count) and the session
  *    counters of (room's newest session, user). Each statement starts after the one before it
  *    has its locks, so it sees what their previous holder committed;
  * 2. decide every message in arrival order in memory, exactly as the rules would one by one:
@@ -72,9 +73,16 @@ const USER_DAYS = statement(
   'user-days',
   'SELECT user_id, day, chat_xp FROM user_days WHERE (user_id, day) IN (SELECT * FROM unnest($1::text[], $2::text[]))',
 );
+/**
+ * The stored messages with the batch's (user, clientId) pairs, in any room (the caller keeps
+ * those of the message's room): it names only the leading columns of their unique index
+ * (migration 6), so no other index can serve it, whatever the statistics its cached plan was
+ * made with. With the room among its conditions, a plan could read the room's whole history
+ * through `(room_id, seq)` (`postgres-ledger.test.ts`).
+ */
 const STORED = statement(
   'stored',
-  'SELECT * FROM messages WHERE (room_id, user_id, client_id) IN (SELECT * FROM unnest($1::text[], $2::text[], $3::text[]))',
+  'SELECT * FROM messages WHERE (user_id, client_id) IN (SELECT * FROM unnest($1::text[], $2::text[]))',
 );
 /**
  * The session counters of (room's newest session, user): keyed by room, so that it needs no
@@ -87,7 +95,8 @@ const SESSION_COUNTERS = statement(
    CROSS JOIN LATERAL (SELECT id FROM sessions WHERE room_id = k.room_id ORDER BY ordinal DESC LIMIT 1) AS s
    JOIN session_users su ON su.session_id = s.id AND su.user_id = k.user_id`,
 );
-const REPLY_ORIGINAL = statement('reply-original', 'SELECT deleted FROM messages WHERE room_id = $1 AND id = $2 FOR SHARE');
+/** A reply's original, by its id alone (the primary key: no plan can take the room's index). */
+const REPLY_ORIGINAL = statement('reply-original', 'SELECT room_id, deleted FROM messages WHERE id = $1 FOR SHARE');
 /**
  * Every write of a batch (step 3): each table is written by one part, no part reads what
  * another writes, and a part whose rows are empty writes nothing. Each parameter is one
@@ -163,7 +172,7 @@ export async function appendBatch(client: Client, inputs: readonly AppendChatMes
     earning.length === 0
       ? NO_ROWS
       : client.query<{ user_id: string; day: string; chat_xp: number }>(USER_DAYS([inputs.map((i) => i.user.id), inputs.map((i) => i.day)])),
-    client.query<MessageRow>(STORED([inputs.map((i) => i.roomId), inputs.map((i) => i.user.id), inputs.map((i) => i.clientId)])),
+    client.query<MessageRow>(STORED([inputs.map((i) => i.user.id), inputs.map((i) => i.clientId)])),
     client.query<{ session_id: string; user_id: string; messages: number; coins: number }>(
       SESSION_COUNTERS([inputs.map((i) => i.roomId), inputs.map((i) => i.user.id)]),
     ),
@@ -248,8 +257,8 @@ export async function appendBatch(client: Client, inputs: readonly AppendChatMes
 
     let replyTo = input.replyTo ?? null;
     if (replyTo) {
-      const original = await client.query<{ deleted: boolean }>(REPLY_ORIGINAL([roomId, replyTo.id]));
-      if (!original.rows[0] || original.rows[0].deleted) replyTo = { ...replyTo, text: '' };
+      const [original] = (await client.query<{ room_id: string; deleted: boolean }>(REPLY_ORIGINAL([replyTo.id]))).rows;
+      if (!original || original.room_id !== roomId || original.deleted) replyTo = { ...replyTo, text: '' };
     }
     const stored = { id, seq, sessionId: session.id, userJson, award, replyTo };
     messageRows.push(newMessageRow(input, stored, input.guest));

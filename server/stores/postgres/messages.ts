@@ -16,14 +16,23 @@ type Messages = Pick<
   'appendChatMessage' | 'appendChatMessages' | 'findMessageByClientId' | 'getMessage' | 'messagesBefore' | 'messagesAfter' | 'deleteMessage'
 >;
 
-const BY_CLIENT_ID = 'SELECT * FROM messages WHERE room_id = $1 AND user_id = $2 AND client_id = $3';
+/*
+ * A message is looked up by the leading columns of one index only: by id (the primary key),
+ * or by user and clientId (their unique key, migration 6), its room checked on the row. With
+ * the room among the conditions, PostgreSQL may take the `(room_id, seq)` index when its
+ * statistics are stale (many small rooms analysed, then one grew) and read the room's whole
+ * history (`postgres-ledger.test.ts`).
+ */
+const BY_CLIENT_ID = 'SELECT * FROM messages WHERE user_id = $1 AND client_id = $2';
+const BY_ID = 'SELECT * FROM messages WHERE id = $1';
 
 /** The message methods over the ledger's pool. */
 export function messages(ctx: PgContext): Messages {
   const { pool } = ctx;
-  const one = async (sql: string, params: unknown[]): Promise<StoredMessage | null> => {
-    const { rows } = await pool.query<MessageRow>(sql, params);
-    return rows[0] ? toMessage(rows[0]) : null;
+  /** The message of room `roomId` among what `sql` answers for `params`, else null. */
+  const inRoom = async (roomId: string, sql: string, params: unknown[]): Promise<StoredMessage | null> => {
+    const row = (await pool.query<MessageRow>(sql, params)).rows.find((r) => r.room_id === roomId);
+    return row ? toMessage(row) : null;
   };
   const many = async (sql: string, params: unknown[]): Promise<StoredMessage[]> => (await pool.query<MessageRow>(sql, params)).rows.map(toMessage);
 
@@ -39,11 +48,11 @@ export function messages(ctx: PgContext): Messages {
     },
     async findMessageByClientId(roomId, userId, clientId) {
       await ctx.ready;
-      return one(BY_CLIENT_ID, [roomId, userId, clientId]);
+      return inRoom(roomId, BY_CLIENT_ID, [userId, clientId]);
     },
     async getMessage(roomId, messageId) {
       await ctx.ready;
-      return one('SELECT * FROM messages WHERE room_id = $1 AND id = $2', [roomId, messageId]);
+      return inRoom(roomId, BY_ID, [messageId]);
     },
     async messagesBefore(roomId, beforeSeq, limit) {
       await ctx.ready;
@@ -59,16 +68,14 @@ export function messages(ctx: PgContext): Messages {
     async deleteMessage(roomId, messageId) {
       await ctx.ready;
       return transaction<StoredMessage | null>(pool, async (client) => {
-        const { rows } = await client.query<MessageRow>("UPDATE messages SET deleted = TRUE, text = '' WHERE room_id = $1 AND id = $2 RETURNING *", [
-          roomId,
-          messageId,
-        ]);
-        if (!rows[0]) return null;
+        const found = await client.query<{ room_id: string }>('SELECT room_id FROM messages WHERE id = $1 FOR UPDATE', [messageId]);
+        if (found.rows[0]?.room_id !== roomId) return null;
+        const { rows } = await client.query<MessageRow>("UPDATE messages SET deleted = TRUE, text = '' WHERE id = $1 RETURNING *", [messageId]);
         await client.query(
           `UPDATE messages SET reply_json = jsonb_set(reply_json::jsonb, '{text}', '""')::text WHERE room_id = $1 AND reply_to = $2`,
           [roomId, messageId],
         );
-        return toMessage(rows[0]);
+        return toMessage(rows[0]!); // the row locked above
       });
     },
   };

@@ -52,12 +52,14 @@ export function reactions(ctx: PgContext): Pick<Ledger, 'toggleReaction' | 'togg
   const toggle = (roomId: string, messageId: string, userId: string, emoji: Reaction) =>
     transaction(pool, async (client) => {
       // The message row is the lock: toggles on one message run one at a time.
-      const found = await client.query<{ deleted: boolean; reactions_json: string | null }>(
-        'SELECT deleted, reactions_json FROM messages WHERE room_id = $1 AND id = $2 FOR UPDATE',
-        [roomId, messageId],
+      // By id alone, the room checked on the row: the primary key, whatever the statistics
+      // (`messages.ts`).
+      const found = await client.query<{ room_id: string; deleted: boolean; reactions_json: string | null }>(
+        'SELECT room_id, deleted, reactions_json FROM messages WHERE id = $1 FOR UPDATE',
+        [messageId],
       );
       const row = found.rows[0];
-      if (!row || row.deleted) return null;
+      if (!row || row.room_id !== roomId || row.deleted) return null;
       const removed = await client.query('DELETE FROM message_reactions WHERE message_id = $1 AND user_id = $2 AND emoji = $3', [
         messageId,
         userId,

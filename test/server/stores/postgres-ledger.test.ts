@@ -310,49 +310,108 @@ describe('PostgreSQL ledger: the pipelined append (append.ts)', () => {
     }
   });
 
-  it("the append's cached plans look rows up by index: a few rows read per append once the tables grew, before any ANALYZE", async () => {
+  /**
+   * Rows of each table read by ten appends of `u1` in room `r` (two of them replies to an early
+   * message), on a ledger of one connection whose cached plans are made first, while `setUp`
+   * left the tables as they are at the start of an event, and after 20,000 rows were added to
+   * each table the send path reads (the room's history, other users' rows). Autovacuum is off:
+   * no ANALYZE changes the statistics the plans were made with.
+   */
+  async function rowsReadByAppends(
+    setUp: (db: { pool: ReturnType<typeof createPool>; ledger: Ledger; url: string }) => Promise<void>,
+  ): Promise<Map<string, number>> {
     const url = await postgres.createDatabase();
     const ledger = createPostgresLedger({ connectionString: url, poolSize: 1 });
     const pool = createPool(url, () => undefined);
     const tables = ['messages', 'users', 'user_days', 'session_users', 'sessions', 'rooms'];
     try {
-      await ledger.createRoom(room);
-      // No ANALYZE during the test: the statistics stay those of empty tables, as at the start
-      // of an event on a new database.
+      await ledger.ping();
       for (const table of tables) await pool.query(`ALTER TABLE ${table} SET (autovacuum_enabled = false)`);
-      // Ten appends while the tables are tiny: the connection's cached plans are made now.
+      await ledger.createRoom(room);
+      await setUp({ pool, ledger, url });
+      // Ten appends: the connection's cached plans are made now.
       for (let i = 0; i < 10; i++) await ledger.appendChatMessage(append(`warm${i}`));
-      const { sessionId } = (await ledger.messagesAfter('r', 0, 1))[0]!;
+      const first = (await ledger.messagesAfter('r', 0, 1))[0]!;
       await pool.query(
         `INSERT INTO messages (id, room_id, seq, session_id, client_id, user_id, user_json, text, created_at)
          SELECT 'bulk' || n, 'r', 10 + n, $1, 'bulk' || n, 'u2', '{}', 'bulk', $2 FROM generate_series(1, 20000) AS n`,
-        [sessionId, T0],
+        [first.sessionId, T0],
       );
       await pool.query('UPDATE rooms SET last_seq = 20010 WHERE id = $1', ['r']);
       await pool.query(`INSERT INTO users (id) SELECT 'bulk' || n FROM generate_series(1, 20000) AS n`);
       await pool.query(`INSERT INTO user_days (user_id, day) SELECT 'bulk' || n, $1 FROM generate_series(1, 20000) AS n`, [utcDay(T0)]);
       await pool.query(
         `INSERT INTO session_users (session_id, user_id, user_json, guest, last_seq) SELECT $1, 'bulk' || n, '{}', false, 1 FROM generate_series(1, 20000) AS n`,
-        [sessionId],
+        [first.sessionId],
       );
       const rowsRead = async () => {
         // A backend reports its table statistics as it goes idle, when its last report is a
-        // second old: wait, then end one more statement on the ledger's one connection.
+        // second old: wait, then end one more statement (reading no table) on the ledger's one
+        // connection and on the test's own.
         await new Promise((r) => setTimeout(r, 1100));
-        await ledger.getRoomWithLatestSession('r');
+        await ledger.ping();
+        await pool.query('SELECT 1');
         const { rows } = await pool.query<{ relname: string; read: number }>(
           'SELECT relname, seq_tup_read + coalesce(idx_tup_fetch, 0) AS read FROM pg_stat_user_tables WHERE relname = ANY($1)',
           [tables],
         );
         return new Map(rows.map((r) => [r.relname, r.read]));
       };
+      const replyTo = { id: first.id, seq: first.seq, userId: 'u1', name: 'U1', text: first.text };
       const before = await rowsRead();
-      for (let i = 0; i < 10; i++) await ledger.appendChatMessage(append(`after${i}`));
+      for (let i = 0; i < 10; i++) await ledger.appendChatMessage({ ...append(`after${i}`), replyTo: i < 2 ? replyTo : null });
       const after = await rowsRead();
-      for (const table of tables) assert.ok(after.get(table)! - before.get(table)! < 100, `${table}: ${after.get(table)! - before.get(table)!} rows read by ten appends`);
+      return new Map(tables.map((table) => [table, after.get(table)! - before.get(table)!]));
     } finally {
       await pool.end();
       await ledger.close();
     }
+  }
+
+  const assertFewRowsRead = (read: Map<string, number>) => {
+    for (const [table, rows] of read) assert.ok(rows < 100, `${table}: ${rows} rows read by ten appends`);
+  };
+
+  it("the append's cached plans look rows up by index: a few rows read per append once the tables grew, planned on empty tables", async () => {
+    assertFewRowsRead(await rowsReadByAppends(async () => undefined));
+  });
+
+  it("the append's cached plans look rows up by index when they were made after an ANALYZE of 50 rooms of one message each", async () => {
+    assertFewRowsRead(
+      await rowsReadByAppends(async ({ pool, url }) => {
+        // Another instance's appends (this ledger's plans are not made yet), analysed: a room
+        // then looks as selective as a message's id (before migration 6, a reply's look-up of
+        // its original took the `(room_id, seq)` index and read the room's history).
+        const other = createPostgresLedger({ connectionString: url, poolSize: 1 });
+        try {
+          for (let i = 0; i < 50; i++) {
+            await other.createRoom({ ...room, id: `o${i}` });
+            await other.appendChatMessage({ ...append(`o${i}`), roomId: `o${i}`, user: { ...user, id: `ou${i}` } });
+          }
+        } finally {
+          await other.close();
+        }
+        await pool.query('ANALYZE');
+      }),
+    );
+  });
+
+  it("the append's cached plans look rows up by index when they were made while 100 rooms held a message each", async () => {
+    assertFewRowsRead(
+      await rowsReadByAppends(async ({ pool, ledger }) => {
+        // The start of an event over many rooms, with ids of real length: a room then looks as
+        // selective as a message's (room, user, clientId) key and as its id, and its
+        // `(room_id, seq)` index is the smaller one (before migration 6, the append's duplicate
+        // check and a reply's look-up took it, and read the room's history at every batch).
+        for (let i = 0; i < 100; i++) await ledger.createRoom({ ...room, id: `tp-r0-100-${i}` });
+        await pool.query(`INSERT INTO sessions (id, room_id, started_at, first_seq) SELECT 's-tp-r0-100-' || n, 'tp-r0-100-' || n, $1, 1 FROM generate_series(0, 99) AS n`, [T0]);
+        await pool.query(
+          `INSERT INTO messages (id, room_id, seq, session_id, client_id, user_id, user_json, text, created_at)
+           SELECT 'm' || n, 'tp-r0-100-' || n, 1, 's-tp-r0-100-' || n, gen_random_uuid()::text, 'user-0190f3a2-7c1e-7d8e-' || n, '{}', 'x', $1
+           FROM generate_series(0, 99) AS n`,
+          [T0],
+        );
+      }),
+    );
   });
 });
