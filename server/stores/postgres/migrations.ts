@@ -207,7 +207,8 @@ DROP INDEX messages_by_session;
  * rooms of a few messages each (the start of an event) read the room's whole history through
  * that index at every batch (`postgres-ledger.test.ts`; in the bench's 100 rooms, half of the
  * database's time on the append). The new index is built before the old one goes, in one
- * transaction: writes to `messages` wait while it is built.
+ * transaction that holds `messages` locked (ACCESS EXCLUSIVE: its reads and writes wait): 1.2 s
+ * for 1,000,000 messages (496 MB) on the test fixture's PostgreSQL, in a scratch script.
  */
 const CLIENT_ID_KEY = `
 ALTER TABLE messages ADD CONSTRAINT messages_user_client_room_key UNIQUE (user_id, client_id, room_id);

@@ -198,6 +198,64 @@ describe('PostgreSQL migration 5: recaps by seq range, no per-message session in
   });
 });
 
+describe('PostgreSQL migration 6: the clientId key led by user and clientId', () => {
+  it("rebuilds a version-5 database's key and keeps its rows; a clientId stays unique per room and user, the same one in another room a new message", async () => {
+    const url = await postgres.createDatabase();
+    const pool = createPool(url, () => undefined);
+    const uniqueKeys = async () =>
+      (
+        await pool.query<{ name: string; def: string }>(
+          "SELECT conname AS name, pg_get_constraintdef(oid) AS def FROM pg_constraint WHERE conrelid = 'messages'::regclass AND contype = 'u'",
+        )
+      ).rows.map((r) => `${r.name} ${r.def}`);
+    let ledger: Ledger | undefined;
+    try {
+      await migratePostgres(pool, PG_MIGRATIONS.slice(0, 5));
+      assert.ok((await uniqueKeys()).includes('messages_room_id_user_id_client_id_key UNIQUE (room_id, user_id, client_id)'));
+      const userJson = JSON.stringify(user);
+      for (const [room, lastSeq] of [['r', 1], ['r2', 1], ['r3', 0]] as const) {
+        await pool.query(`INSERT INTO rooms (id, title, created_at, last_seq) VALUES ($1, $1, ${T0}, $2)`, [room, lastSeq]);
+      }
+      // The same user and clientId in two rooms: two messages under either key.
+      for (const [id, room] of [['m1', 'r'], ['m2', 'r2']]) {
+        await pool.query(`INSERT INTO sessions (id, room_id, started_at, first_seq) VALUES ($1, $2, ${T0}, 1)`, [`s-${room}`, room]);
+        await pool.query(
+          `INSERT INTO messages (id, room_id, seq, session_id, client_id, user_id, user_json, text, created_at, reward_xp)
+           VALUES ($1, $2, 1, $3, 'c1', 'u1', $4, 'old', ${T0}, 1)`,
+          [id, room, `s-${room}`, userJson],
+        );
+      }
+
+      // The ledger migrates to the newest version as it starts.
+      ledger = createPostgresLedger({ connectionString: url });
+      await ledger.ping();
+      const keys = await uniqueKeys();
+      assert.ok(keys.includes('messages_user_client_room_key UNIQUE (user_id, client_id, room_id)'), keys.join('; '));
+      assert.ok(!keys.some((k) => k.startsWith('messages_room_id_user_id_client_id_key')), 'the old key is gone');
+
+      const retry = await ledger.appendChatMessage(append('c1'));
+      assert.deepEqual([retry.duplicate, retry.message.id], [true, 'm1'], "a retry in r answers r's message");
+      // One batch: a retry in r2, the clientId new in r3, and its retry in the same batch.
+      const [inR2, inR3, again] = await ledger.appendChatMessages([
+        { ...append('c1'), roomId: 'r2' },
+        { ...append('c1'), roomId: 'r3' },
+        { ...append('c1'), roomId: 'r3' },
+      ]);
+      assert.deepEqual([inR2!.duplicate, inR2!.message.id], [true, 'm2'], "r2's own message, not r's");
+      assert.deepEqual([inR3!.duplicate, inR3!.message.roomId, inR3!.message.seq], [false, 'r3', 1], 'stored in r3');
+      assert.deepEqual([again!.duplicate, again!.message.id], [true, inR3!.message.id], 'the batch answers its own earlier message');
+      assert.equal((await ledger.findMessageByClientId('r', 'u1', 'c1'))?.id, 'm1');
+      assert.equal((await ledger.findMessageByClientId('r3', 'u1', 'c1'))?.id, inR3!.message.id);
+      assert.equal(await ledger.findMessageByClientId('r4', 'u1', 'c1'), null, 'none in a room without it');
+      const { rows } = await pool.query<{ room_id: string; n: number }>('SELECT room_id, COUNT(*)::int AS n FROM messages GROUP BY room_id ORDER BY room_id');
+      assert.deepEqual(rows.map((r) => [r.room_id, r.n]), [['r', 1], ['r2', 1], ['r3', 1]], 'one message per room');
+    } finally {
+      await ledger?.close();
+      await pool.end();
+    }
+  });
+});
+
 describe('PostgreSQL ledger: one read per room and turn', () => {
   it('gives the calls of one turn one read, started after all of them; a later call reads again and sees later writes', async () => {
     const ledger = createPostgresLedger({ connectionString: await postgres.createDatabase() });
