@@ -131,7 +131,8 @@ export interface Target {
 /** The real server as `npm start` runs it (built when stale), with the bench's limits lifted. */
 export async function startLiveChat(name: string, env: Record<string, string>): Promise<Target> {
   const server: RunningServer = await startChatServer({
-    LOG_LEVEL: 'error',
+    // The default level, as a deployment logs (a line per message would be at debug).
+    LOG_LEVEL: 'info',
     MESSAGES_PER_MINUTE: '100000',
     ROOM_LIKES_PER_MINUTE: '100000',
     // BENCH_CPU_PROF=DIR: the server writes a V8 CPU profile (.cpuprofile) to DIR when it stops.

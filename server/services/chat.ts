@@ -250,7 +250,8 @@ export function createChatService(deps: ChatDeps): ChatService {
 
       const stored = result.message;
       metrics.messages.inc();
-      logger.info({ room: room.id, user: userId, seq: stored.seq }, 'message');
+      // A line per message at debug only: at info, a busy event's log would be mostly these.
+      logger.debug({ room: room.id, user: userId, seq: stored.seq }, 'message');
       if (result.sessionStarted) {
         logger.info({ room: room.id, session: result.sessionStarted.id }, 'session started (first message)');
         events.announce('sessionStarted', { roomId: room.id, session: result.sessionStarted });

@@ -125,12 +125,13 @@ export function createRewardService({ config, ledger, hot, clock, logger, metric
         if (a.xp !== 0 || a.coins !== 0) {
           metrics.xpAwarded.inc(a.xp);
           metrics.coinsAwarded.inc(a.coins);
-          logger.info({ ...fields, reason: a.coinReason }, 'award');
+          logger.debug({ ...fields, reason: a.coinReason }, 'award');
         }
         const level = levelReached(a);
         if (level !== null) {
           metrics.levelUps.inc();
-          logger.info({ ...fields, level }, 'level up');
+          // Not `level`: pino's own key, which a second `level` would shadow for log readers.
+          logger.info({ ...fields, levelReached: level }, 'level up');
         }
       }
       await hot.upsertScore(a.sessionId, {

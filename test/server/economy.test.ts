@@ -265,12 +265,12 @@ describe('rewards, levels and leaderboards', () => {
     });
     t = await startServer({
       config: { xpPerMessage: 25, dailyXpCap: 1000, coinCooldownSeconds: 0, leaderboardSize: 2, messagesPerMinute: 1000 },
-      logger: pino({ level: 'info' }, sink),
+      logger: pino({ level: 'debug' }, sink),
     });
   });
   after(() => t.destroy());
 
-  it("reports level-ups, sends the reward event to the earner's other sockets only (the sender has the ack), and logs awards", async () => {
+  it("reports level-ups, sends the reward event to the earner's other sockets only (the sender has the ack), and logs awards (a line per message at debug)", async () => {
     const token = await t.token('Level Lea');
     const tab1 = await t.connect(token);
     const tab2 = await t.connect(token);
@@ -295,12 +295,17 @@ describe('rewards, levels and leaderboards', () => {
     assert.deepEqual(tab1Rewards.map((r) => r.messageId), [second.reward.messageId], "tab 1's own reward came in its ack only");
     const award = logs.find((l) => l.msg === 'award' && l.user === 'dev-level-lea');
     assert.ok(award, 'an award log line');
+    // pino's numeric levels: a line per message at debug (20), the rare level-up at info (30).
+    const DEBUG = 20;
+    assert.equal(award.level, DEBUG, 'awards at debug');
     assert.deepEqual(
       Object.keys(award).filter((k) => ['user', 'room', 'session', 'xp', 'coins', 'seq'].includes(k)).sort(),
       ['coins', 'room', 'seq', 'session', 'user', 'xp'],
     );
-    assert.ok(logs.some((l) => l.msg === 'level up' && l.user === 'dev-level-lea' && l.level === 2));
-    assert.ok(logs.some((l) => l.msg === 'message' && l.room === 'lobby' && typeof l.seq === 'number'));
+    const INFO = 30;
+    assert.ok(logs.some((l) => l.msg === 'level up' && l.user === 'dev-level-lea' && l.levelReached === 2 && l.level === INFO));
+    const messageLines = logs.filter((l) => l.msg === 'message' && l.room === 'lobby' && typeof l.seq === 'number');
+    assert.ok(messageLines.length > 0 && messageLines.every((l) => l.level === DEBUG), 'a line per message, at debug');
   });
 
   it('ranks coins, then messages, then who got there first; pushes coalesced updates; joins carry the top N', async () => {
