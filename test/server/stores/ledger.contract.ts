@@ -444,11 +444,13 @@ export function ledgerContract(name: string, factory: () => Promise<LedgerFixtur
         assert.equal(await ledger.toggleLike('other', message.id, 'u2'), null, 'a message of another room');
       });
 
-      it('deletes: blank text, flagged, in place; awards stay; no more likes', async () => {
-        const ledger = await ledgerWith();
+      it('deletes: blank text, flagged, in place; awards stay; no more likes; only in its room', async () => {
+        const ledger = await ledgerWith('other');
         await ledger.appendChatMessage(append({ clientId: 'a' }));
         const { message } = await ledger.appendChatMessage(append({ clientId: 'b', user: user('u2') }));
-        await ledger.appendChatMessage(append({ clientId: 'c' }));
+        const { message: last } = await ledger.appendChatMessage(append({ clientId: 'c' }));
+        assert.equal(await ledger.deleteMessage('other', last.id), null, 'a message of another room');
+        assert.deepEqual(await ledger.getMessage('r', last.id), last, 'left as it was');
         const deleted = await ledger.deleteMessage('r', message.id);
         assert.deepEqual(deleted, { ...message, text: '', deleted: true });
         assert.deepEqual((await ledger.messagesAfter('r', 0, 10)).map((m) => [m.seq, m.deleted]), [
@@ -472,7 +474,7 @@ export function ledgerContract(name: string, factory: () => Promise<LedgerFixtur
       });
 
       it('stores a reply with its quote as handed in, reads it back everywhere, and blanks quotes when the original is deleted', async () => {
-        const ledger = await ledgerWith();
+        const ledger = await ledgerWith('other');
         const { message: original } = await ledger.appendChatMessage(append({ clientId: 'o', user: user('u2') }));
         const { message: other } = await ledger.appendChatMessage(append({ clientId: 'x' }));
         const first = await ledger.appendChatMessage(append({ clientId: 'r1', replyTo: quote(original) }));
@@ -496,6 +498,10 @@ export function ledgerContract(name: string, factory: () => Promise<LedgerFixtur
         // A reply whose original was deleted after the service read it stores a blank quote.
         const late = await ledger.appendChatMessage(append({ clientId: 'r4', replyTo: quote(original) }));
         assert.deepEqual(late.message.replyTo, blank);
+        // So does a quote of another room's message (the service refuses one; the ledger checks again).
+        const { message: elsewhere } = await ledger.appendChatMessage(append({ clientId: 'e', roomId: 'other' }));
+        const across = await ledger.appendChatMessages([append({ clientId: 'r5', replyTo: quote(elsewhere) })]);
+        assert.deepEqual(across[0]!.message.replyTo, { ...quote(elsewhere), text: '' });
       });
 
       it('toggles one of each reaction per user per message, counts in REACTIONS order, ❤️ is the like', async () => {
