@@ -9,7 +9,7 @@ import { after, before, describe, it } from 'node:test';
 import { decideAward, needsNewSession, utcDay, type UserRef } from 'live-chat-protocol';
 import type { AppendChatMessageInput, Ledger } from '../../../server/stores/ledger.ts';
 import { migratePostgres, PG_MIGRATIONS } from '../../../server/stores/postgres/migrations.ts';
-import { createPool, together, transaction } from '../../../server/stores/postgres/pool.ts';
+import { createPool, together, transaction, type Pool } from '../../../server/stores/postgres/pool.ts';
 import { createPostgresLedger } from '../../../server/stores/postgres/postgres-ledger.ts';
 import { startPostgres, type PostgresFixture } from '../../helpers/postgres.ts';
 import { ledgerContract } from './ledger.contract.ts';
@@ -47,6 +47,20 @@ const append = (clientId: string, text = clientId): AppendChatMessageInput => ({
   needsNewSession: (latest) => needsNewSession(latest, null, T0),
   decide: (state) => decideAward(rules, state),
 });
+
+/**
+ * Stores a message row as an older schema version held it, by hand (a ledger would migrate the
+ * database first): its text 'old', 1 XP.
+ */
+const insertOldMessage = (
+  pool: Pool,
+  m: { id: string; roomId: string; seq: number; sessionId: string; clientId: string; userId: string; userJson: string; createdAt: number },
+) =>
+  pool.query(
+    `INSERT INTO messages (id, room_id, seq, session_id, client_id, user_id, user_json, text, created_at, reward_xp)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, 'old', $8, 1)`,
+    [m.id, m.roomId, m.seq, m.sessionId, m.clientId, m.userId, m.userJson, m.createdAt],
+  );
 
 describe('PostgreSQL ledger shared by several instances', () => {
   const range = (n: number) => Array.from({ length: n }, (_, i) => i);
@@ -161,12 +175,9 @@ describe('PostgreSQL migration 5: recaps by seq range, no per-message session in
       // In ordinal order: s1 (seqs 1–3), s2 without messages, s3 (seqs 4–5).
       for (const id of ['s1', 's2', 's3']) await pool.query(`INSERT INTO sessions (id, room_id, started_at) VALUES ($1, 'r', ${T0})`, [id]);
       const rows: [number, string, number][] = [[1, 's1', 0], [2, 's1', 1], [3, 's1', 0], [4, 's3', 1], [5, 's3', 1]];
-      for (const [seq, session, who] of rows) {
-        await pool.query(
-          `INSERT INTO messages (id, room_id, seq, session_id, client_id, user_id, user_json, text, created_at, reward_xp)
-           VALUES ($1, 'r', $2, $3, $1, $4, $5, 'old', $6, 1)`,
-          [`m${seq}`, seq, session, `u${who + 1}`, users[who], T0 + seq * 60_000],
-        );
+      for (const [seq, sessionId, who] of rows) {
+        const id = `m${seq}`;
+        await insertOldMessage(pool, { id, roomId: 'r', seq, sessionId, clientId: id, userId: `u${who + 1}`, userJson: users[who]!, createdAt: T0 + seq * 60_000 });
       }
 
       ledger = createPostgresLedger({ connectionString: url });
@@ -212,18 +223,13 @@ describe('PostgreSQL migration 6: the clientId key led by user and clientId', ()
     try {
       await migratePostgres(pool, PG_MIGRATIONS.slice(0, 5));
       assert.ok((await uniqueKeys()).includes('messages_room_id_user_id_client_id_key UNIQUE (room_id, user_id, client_id)'));
-      const userJson = JSON.stringify(user);
       for (const [room, lastSeq] of [['r', 1], ['r2', 1], ['r3', 0]] as const) {
         await pool.query(`INSERT INTO rooms (id, title, created_at, last_seq) VALUES ($1, $1, ${T0}, $2)`, [room, lastSeq]);
       }
       // The same user and clientId in two rooms: two messages under either key.
       for (const [id, room] of [['m1', 'r'], ['m2', 'r2']]) {
         await pool.query(`INSERT INTO sessions (id, room_id, started_at, first_seq) VALUES ($1, $2, ${T0}, 1)`, [`s-${room}`, room]);
-        await pool.query(
-          `INSERT INTO messages (id, room_id, seq, session_id, client_id, user_id, user_json, text, created_at, reward_xp)
-           VALUES ($1, $2, 1, $3, 'c1', 'u1', $4, 'old', ${T0}, 1)`,
-          [id, room, `s-${room}`, userJson],
-        );
+        await insertOldMessage(pool, { id, roomId: room, seq: 1, sessionId: `s-${room}`, clientId: 'c1', userId: user.id, userJson: JSON.stringify(user), createdAt: T0 });
       }
 
       // The ledger migrates to the newest version as it starts.
