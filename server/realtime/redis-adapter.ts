@@ -42,7 +42,8 @@ async function closeClient(client: Redis): Promise<void> {
 /**
  * Opens the publish and subscribe connections for `createAdapter(pub, sub)`.
  * @param url `REDIS_URL`.
- * @param logger failures of adapter commands are logged at `warn`, re-subscriptions at `info`.
+ * @param logger failures of adapter commands are logged at `warn`; re-subscriptions after the
+ *   subscriber's connection was lost or refused at `info` (`redis adapter subscribing again`).
  */
 export function redisAdapterClients(url: string, logger: Logger): RedisAdapterClients {
   const pub = new Redis(url, { maxRetriesPerRequest: 2 });
@@ -91,17 +92,21 @@ export function redisAdapterClients(url: string, logger: Logger): RedisAdapterCl
     if (entry) entry.confirmed = true;
   }
 
+  /** True until the subscriber's connection is first lost or refused: a clean start logs nothing. */
+  let firstConnection = true;
   sub.on('ready', () => {
     // Made again every time: Redis ignores a subscription it already has, and the wrapper
     // above confirms each one when Redis answers.
     for (const command of ['subscribe', 'psubscribe'] as const) {
       const channels = [...wanted].filter(([, e]) => e.command === command).map(([c]) => c);
       if (channels.length === 0) continue;
-      logger.info({ channels: channels.length, command }, 'redis adapter subscribing again');
+      if (!firstConnection) logger.info({ channels: channels.length, command }, 'redis adapter subscribing again');
       void raw[command](...channels);
     }
+    firstConnection = false;
   });
   sub.on('close', () => {
+    firstConnection = false;
     for (const entry of wanted.values()) entry.confirmed = false;
   });
 

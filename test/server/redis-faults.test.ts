@@ -108,6 +108,9 @@ describe('Redis faults', () => {
     await eventually(() => assert.ok(bobHears.some((m) => m.id === fromY.id), 'x hears y: its adapter subscribed again'), 10_000);
     const fromX = await send(ann, 'from x');
     await eventually(() => assert.ok(cyHears.some((m) => m.id === fromX.id), 'y hears x'), 10_000);
+    // The log says what happened: x subscribed again once Redis came, y just started.
+    assert.match(x.output(), /redis adapter subscribing again/);
+    assert.doesNotMatch(y.output(), /redis adapter subscribing again/);
   });
 
   it('a Redis restart mid-event: each side keeps serving, broadcasts resume, the other side replays what it missed', async () => {
@@ -141,6 +144,7 @@ describe('Redis faults', () => {
 
     const resumed = await send(sender, 'after the restart');
     await eventually(() => assert.ok(remoteHears.some((m) => m.id === resumed.id), 'broadcasts across instances resume'), 10_000);
+    assert.match(y.output(), /redis adapter subscribing again/, 'y logs its subscriptions made again');
 
     // The remote client usually sees a hole before `resumed` and replays after the newest seq
     // it holds with nothing missing before it. When Redis came back within ioredis's retries,
