@@ -10,6 +10,7 @@
 import { z } from 'zod';
 import { XP_METADATA_LIMITS } from './rules/limits.ts';
 import { REACTIONS } from './rules/reactions.ts';
+import { isText, normalizeText } from './rules/text.ts';
 import {
   BADGES,
   type CreateRoomBody,
@@ -38,6 +39,24 @@ export const roomIdSchema = z
   .string()
   .regex(/^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/, 'roomId must be 1..64 letters, digits, - or _');
 
+/**
+ * An id a client names (a message, a reply's original, a user, a session, an XP event and its
+ * kind): 1..`max` UTF-16 units with no control character and no unpaired surrogate
+ * ({@link isText}). Neither is part of any id the server makes, and PostgreSQL text cannot
+ * store a NUL: such an id is refused `invalid` on both ledgers alike (docs/protocol.md,
+ * "Payloads").
+ */
+export const idSchema = (max: number) =>
+  z.string().min(1).max(max).refine(isText, 'must not hold control characters or unpaired surrogates');
+
+/**
+ * Text a person reads that is not a message (a room's title, a moderator's reason): cleaned
+ * as message text is ({@link normalizeText}: line breaks and tabs become spaces, other
+ * control characters and unpaired surrogates are dropped, NFC, trimmed), then `min..max`
+ * UTF-16 units.
+ */
+const plainTextSchema = (min: number, max: number) => z.string().transform(normalizeText).pipe(z.string().min(min).max(max));
+
 const isoDate = z.iso.datetime({ offset: true });
 
 export const joinSchema = z.object({
@@ -51,38 +70,38 @@ export const sendSchema = z.object({
   /** Raw text; the length rule (1..2000 after trim) is `checkText`, applied by the chat service. */
   text: z.string().max(100_000),
   /** The answered message's id; that it is a live message of the room is checked by the chat service. */
-  replyTo: z.string().min(1).max(64).optional(),
+  replyTo: idSchema(64).optional(),
 });
-export const messageLikeSchema = z.object({ roomId: roomIdSchema, messageId: z.string().min(1).max(64) });
+export const messageLikeSchema = z.object({ roomId: roomIdSchema, messageId: idSchema(64) });
 export const messageReactSchema = z.object({
   roomId: roomIdSchema,
-  messageId: z.string().min(1).max(64),
+  messageId: idSchema(64),
   emoji: z.enum(REACTIONS, { message: `emoji must be one of ${REACTIONS.join(' ')}` }),
 });
 export const roomLikeSchema = z.object({ roomId: roomIdSchema, count: z.number().int().min(1).max(50).optional() });
 export const typingSchema = z.object({ roomId: roomIdSchema });
 export const modDeleteSchema = messageLikeSchema;
 /** A moderator's reason, shown to the user: at most 200 characters after trim. */
-const reasonSchema = z.string().trim().max(200);
+const reasonSchema = plainTextSchema(0, 200);
 export const modTimeoutSchema = z.object({
   roomId: roomIdSchema,
-  userId: z.string().min(1).max(128),
+  userId: idSchema(128),
   seconds: z.number().int().min(1).max(7 * 24 * 3600),
   reason: reasonSchema.optional(),
 });
 export const modBanSchema = z.object({
   roomId: roomIdSchema,
-  userId: z.string().min(1).max(128),
+  userId: idSchema(128),
   reason: reasonSchema.optional(),
 });
-export const modUnbanSchema = z.object({ roomId: roomIdSchema, userId: z.string().min(1).max(128) });
-export const roomPinSchema = z.object({ roomId: roomIdSchema, messageId: z.string().min(1).max(64).nullable() });
+export const modUnbanSchema = z.object({ roomId: roomIdSchema, userId: idSchema(128) });
+export const roomPinSchema = z.object({ roomId: roomIdSchema, messageId: idSchema(64).nullable() });
 export const roomUpdateSchema = z.object({
   roomId: roomIdSchema,
   slowModeSeconds: z.number().int().min(0).max(3600).optional(),
   opensAt: isoDate.nullable().optional(),
   closesAt: isoDate.nullable().optional(),
-  title: z.string().trim().min(1).max(120).optional(),
+  title: plainTextSchema(1, 120).optional(),
 });
 export const sessionSchema = z.object({ roomId: roomIdSchema });
 
@@ -116,7 +135,7 @@ export const clientEventSchemas = {
 
 export const createRoomSchema = z.object({
   id: roomIdSchema.optional(),
-  title: z.string().trim().min(1).max(120),
+  title: plainTextSchema(1, 120),
   private: z.boolean().optional(),
   opensAt: isoDate.nullable().optional(),
   closesAt: isoDate.nullable().optional(),
@@ -164,9 +183,9 @@ const xpMetadataSchema = z
   });
 
 export const xpEventSchema = z.object({
-  id: z.string().min(1).max(128),
-  userId: z.string().min(1).max(128),
-  kind: z.string().min(1).max(64),
+  id: idSchema(128),
+  userId: idSchema(128),
+  kind: idSchema(64),
   delta: z.number().int().min(-1_000_000).max(1_000_000),
   roomId: roomIdSchema.optional(),
   metadata: xpMetadataSchema.optional(),

@@ -23,6 +23,7 @@ import { type LeaderboardEntry } from 'live-chat-protocol';
 import {
   createRoomSchema,
   devTokenSchema,
+  idSchema,
   messagesQuerySchema,
   moderationQuerySchema,
   roomIdSchema,
@@ -31,9 +32,10 @@ import {
 import type { Services } from '../services/index.ts';
 import { devUserId } from '../services/identity.ts';
 import { identityOf, sameSecret } from './auth.ts';
-import { z } from 'zod';
 
-const userIdSchema = z.string().min(1).max(128);
+/** User and session ids in a path or query: a malformed one names nothing (404). */
+const userIdSchema = idSchema(128);
+const sessionIdSchema = idSchema(128);
 
 /**
  * Builds the `/api` router (the table above; mount it under `/api` after {@link identify}).
@@ -83,6 +85,7 @@ export function apiRouter(config: Config, services: Services): Router {
     const room = await rooms.getVisible(identityOf(res), roomParam(req.params.roomId));
     const wanted = req.query.sessionId;
     if (wanted !== undefined && typeof wanted !== 'string') throw refuse.invalid('sessionId must be a string');
+    if (wanted && !sessionIdSchema.safeParse(wanted).success) throw refuse.notFound('No such session');
     const session = wanted ? await sessions.get(room, wanted) : await sessions.current(room);
     const entries: LeaderboardEntry[] = session ? await rewards.leaderboard(session.id, config.leaderboardSize) : [];
     res.json({ sessionId: session?.id ?? null, entries });
@@ -99,7 +102,7 @@ export function apiRouter(config: Config, services: Services): Router {
   router.get('/rooms/:roomId/sessions/:sessionId/recap', async (req, res) => {
     const roomId = roomParam(req.params.roomId);
     const sessionId = req.params.sessionId;
-    if (sessionId.length > 128) throw refuse.notFound('No such session');
+    if (!sessionIdSchema.safeParse(sessionId).success) throw refuse.notFound('No such session');
     res.json(await recap.recap(identityOf(res), roomId, sessionId));
   });
 

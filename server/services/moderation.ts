@@ -30,7 +30,7 @@ export function toWireRestriction(r: RestrictionRecord | null): Restriction | nu
   return r && { kind: r.kind, until: iso(r.until), reason: r.reason };
 }
 
-/** What a moderator gave as a reason: trimmed by the schema; empty means none. */
+/** What a moderator gave as a reason: cleaned by the schema (`plainTextSchema`); empty means none. */
 const reasonOf = (reason: string | undefined): string | null => (reason ? reason : null);
 
 /**
