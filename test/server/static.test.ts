@@ -200,6 +200,28 @@ describe('serving the bundle', () => {
     assert.equal(head.body.length, 0);
   });
 
+  it('answers a range within the file 206, one past its end 416 and a failed If-Match 412, without the file\'s encoding or cache lifetime', async () => {
+    for (const url of urls()) {
+      const part = await get(url, { 'accept-encoding': 'gzip', range: 'bytes=0-9' });
+      assert.equal(part.status, 206, url);
+      assert.equal(part.body.length, 10);
+      assert.equal(part.headers['content-range'], `bytes 0-9/${build.bytes.gzip}`);
+
+      const past = await get(url, { 'accept-encoding': 'gzip', range: 'bytes=99999999-' });
+      assert.equal(past.status, 416, url);
+      assert.equal(past.headers['content-range'], `bytes */${build.bytes.gzip}`);
+      const failed = await get(url, { 'accept-encoding': 'br', 'if-match': '"nope"' });
+      assert.equal(failed.status, 412, url);
+      for (const res of [past, failed]) {
+        assert.equal(res.headers['content-encoding'], undefined, 'the JSON body is not compressed');
+        assert.equal(res.headers['cache-control'], undefined, 'a refusal is not cached as the file');
+        assert.doesNotMatch(String(res.headers.etag), new RegExp(build.hash), 'not the file\'s ETag');
+        assert.match(String(res.headers['content-type']), /^application\/json/);
+        assert.equal(JSON.parse(res.body.toString()).error.code, 'invalid');
+      }
+    }
+  });
+
   it('answers 404 not_found for a hash that is not the current build', async () => {
     const other = build.hash === '00000000' ? '11111111' : '00000000';
     for (const name of [`live-chat.${other}.js`, `live-chat.${build.hash}.js.br`, 'live-chat.js.gz', 'bundle.json', 'esm/live-chat.js']) {
