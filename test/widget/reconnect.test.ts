@@ -57,6 +57,12 @@ describe('reconnect', () => {
     equal(path.join(' → '), 'connecting → online → reconnecting → online');
   });
 
+  it('says an empty room is empty once it is joined', async () => {
+    const { el } = await mount(emptyRoom());
+    await quiet(el);
+    match(text(part(el, 'empty')), /No messages yet/);
+  });
+
   it('sends the token attribute, and reconnects with a new one when it changes', async () => {
     const { el, fake } = await mount(emptyRoom(), { attrs: { token: 'token-1' } });
     equal(fake.tokens.join(), 'token-1');
@@ -84,6 +90,7 @@ describe('reconnect', () => {
     equal(err.detail.error.code, 'unauthorized');
     equal(err.detail.source, 'connect');
     match(text(part(el, 'banner')), /Sign in to chat/);
+    equal(part(el, 'empty'), undefined, 'no "No messages yet" under a refused connection: the room is not known to be empty');
   });
 
   it('an unknown room is an error, not a loop', async () => {
@@ -92,6 +99,7 @@ describe('reconnect', () => {
     equal((events.find((e) => e.type === 'lc-error') as LcErrorEvent).detail.error.code, 'not_found');
     match(text(part(el, 'banner')), /does not exist/);
     equal(joins(fake).length, 1);
+    equal(part(el, 'empty'), undefined, 'no "No messages yet" under an unknown room');
   });
 
   it('disconnects when removed from the page', async () => {

@@ -39,7 +39,7 @@ const NEAR_BOTTOM_PX = 48;
  * @csspart mention - A message that mentions me: `part="message mention"`, highlighted.
  * @csspart new-messages - The "New messages" pill shown while scrolled up.
  * @csspart mention-count - In the pill, "@2": unseen messages that mention me (those are `part="message mention"`).
- * @csspart empty - The empty-room text.
+ * @csspart empty - The empty-room text, once the room is joined (not while connecting or after a failed connect).
  * @csspart avatar - A message's round avatar.
  * @csspart author - The author's name.
  * @csspart badge - Every badge; also `badge-host`, `badge-winner`, `badge-moderator`.
@@ -76,6 +76,8 @@ export class LcMessageList extends LcElement {
   #anchor?: { key: string; offset: number };
   #outbox = this.watch((s) => s.outbox.$outbox);
   #me = this.watch((s) => s.me.$me);
+  /** The empty-room text only once the room is joined: not under a failed connect or an unknown room. */
+  #connection = this.watch((s) => s.connection.$connection);
   #liked = this.watch((s) => s.ui.$liked);
   #mine = this.watch((s) => s.ui.$mine);
   /** The rows and their shared toolbar. */
@@ -278,12 +280,18 @@ export class LcMessageList extends LcElement {
     </p>`;
   }
 
+  /** True once the room has been joined (`online`, or `reconnecting` after it was). */
+  #joined(): boolean {
+    const status = this.#connection.value?.status;
+    return status === 'online' || status === 'reconnecting';
+  }
+
   override render() {
     const { t } = this.locale;
     return html`<div class="log" role="log" aria-live="off" aria-label=${t.messages} tabindex="0" @scroll=${this.#onScroll}>
         <div class="items" @click=${this.#rows.onClick} @keydown=${this.#rows.onKeyDown} @pointerover=${this.#rows.onPointerOver}
           @pointerleave=${this.#rows.onPointerLeave} @focusin=${this.#rows.onFocusIn} @focusout=${this.#rows.onFocusOut}></div>
-        ${this.#items.length ? nothing : html`<p class="empty" part="empty">${t.empty}</p>`}
+        ${this.#items.length || !this.#joined() ? nothing : html`<p class="empty" part="empty">${t.empty}</p>`}
       </div>
       <div class="sr" role="status" aria-live="polite">${this.#announcement}</div>
       ${this.#renderHidden()}
