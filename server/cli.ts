@@ -40,7 +40,8 @@ await server.ready;
 server.http.listen(config.port, config.host, () => {
   const { port } = server.http.address() as AddressInfo;
   const host = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host;
-  logger.info({ url: `http://${host}:${port}`, port, dataDir: config.dataDir }, 'listening');
+  // An IPv6 address goes in brackets in a URL (RFC 3986): http://[::1]:3000.
+  logger.info({ url: `http://${host.includes(':') ? `[${host}]` : host}:${port}`, port, dataDir: config.dataDir }, 'listening');
 });
 
 let stopping = false;

@@ -6,6 +6,7 @@
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { rmSync } from 'node:fs';
+import { networkInterfaces } from 'node:os';
 import path from 'node:path';
 import { after, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
@@ -145,6 +146,18 @@ describe('live-chat-server process', { concurrency: true }, () => {
     const exit = await second.exited;
     assert.equal(exit.code, 0, second.output());
     assert.match(second.output(), /"msg":"stopped"/);
+  });
+
+  const ipv6 = Object.values(networkInterfaces()).some((list) => list?.some((i) => i.address === '::1'));
+  it('logs a URL that works for an IPv6 host: http://[::1]:port', { skip: !ipv6 && 'no IPv6 loopback here' }, async () => {
+    const dataDir = tempDir();
+    dirs.push(dataDir);
+    const p = await start(dataDir, { HOST: '::1' });
+    procs.push(p.child);
+    assert.match(p.url, /^http:\/\/\[::1\]:\d+$/);
+    assert.equal((await fetch(`${p.url}/health`)).status, 200);
+    p.child.kill('SIGTERM');
+    assert.equal((await p.exited).code, 0);
   });
 
   it('exits 1 naming the variable when a setting is bad', async () => {
