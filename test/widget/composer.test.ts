@@ -140,6 +140,7 @@ describe('composer', () => {
     const slot = part(el, 'composer-status')!.querySelector('slot')!;
     equal(slot.assignedElements({ flatten: true })[0], button, 'the page button shows in the composer');
     equal(part(el, 'xp'), undefined, 'no XP for guests');
+    equal(part<HTMLButtonElement>(el, 'heart-button')!.disabled, true, 'hearts need a sign-in too (the server refuses them unauthorized)');
   });
 
   it('rate_limited: inline error with the seconds, the text back in the input, lc-error', async () => {

@@ -186,7 +186,7 @@ export class LcComposer extends LcElement {
             )}
           </ul>
         </label>
-        <button class="round heart" part="heart-button" type="button" aria-label=${t.heart} ?disabled=${!room || status === 'error' || !!restriction} @click=${() => this.stores?.actions.heart()}>
+        <button class="round heart" part="heart-button" type="button" aria-label=${t.heart} ?disabled=${!room || status === 'error' || !!restriction || mode === 'guest'} @click=${() => this.stores?.actions.heart()}>
           ${icons.heart}
         </button>
         <button class="round send" part="send-button" type="submit" aria-label=${t.send} ?disabled=${!open || !draft.trim() || left < 0 || slowWait > 0}>
