@@ -29,7 +29,7 @@ const BOARD_PARTS = 'leaderboard-row,rank-up,leaderboard-gain,close-button';
  * `<live-chat server="https://chat.example.com" room="lobby"></live-chat>`; give it (or its
  * container) a height. It connects to the reference server over Socket.IO, shows the room's
  * header, messages, composer, session leaderboard and level-up toasts, and reconnects by
- * itself (DESIGN.md, "Wire contract"): messages typed offline wait and go out once.
+ * itself (docs/protocol.md): messages typed offline wait and go out once.
  *
  * Without a `server` (or a `transport`), it shows an error state and fires `lc-error`
  * (`source: 'setup'`) instead of throwing.

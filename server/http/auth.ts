@@ -1,7 +1,7 @@
 /**
  * HTTP identity: `Authorization: Bearer <token>` verified like the socket handshake. No
  * header: an anonymous caller (`res.locals.identity = null`). A forged or expired token:
- * 401 `unauthorized`, on every route.
+ * 401 `unauthorized`, on every route it is mounted on (`/api`, `app.ts`).
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { RequestHandler, Response } from 'express';

@@ -4,7 +4,7 @@ import type { Reward } from 'live-chat-protocol';
  * `lc-reward`: the user earned a reward (XP and/or coins) for a message; fired once per
  * message even though the server reports it both in the ack and as a `reward` event, and
  * other tabs of the same user get it too (deduplicated by `Reward.messageId`). `detail` is
- * the server's `Reward` (DESIGN.md). Bubbles, composed.
+ * the server's `Reward` (docs/protocol.md). Bubbles, composed.
  */
 export class LcRewardEvent extends Event {
   constructor(readonly detail: Reward) {

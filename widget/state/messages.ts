@@ -1,7 +1,7 @@
 import { atom } from 'nanostores';
 import type { Message } from 'live-chat-protocol';
 
-/** At most this many messages are held (and so rendered): DESIGN.md / issue 2, "200 nodes". */
+/** At most this many messages are held (and so rendered): issue 2, "200 nodes". */
 export const MAX_MESSAGES = 200;
 
 /** Messages by id, oldest first (ascending `seq`), the first or last `MAX_MESSAGES`. */
@@ -12,8 +12,8 @@ const slice = (byId: Map<string, Message>, keep: 'newest' | 'oldest'): Message[]
 
 /**
  * The room's messages, oldest first (ascending `seq`), at most {@link MAX_MESSAGES}.
- * Every write goes through an action here, which drops duplicates by `id` (DESIGN.md,
- * "On reconnect … the widget drops duplicates by id").
+ * Every write goes through an action here, which drops duplicates by `id` (docs/protocol.md,
+ * "Resume and idempotency": keep one per `id`).
  *
  * Scrollback (issue 10): `$older` is a window of at most 200 messages further back, shown
  * instead of the live ones while the reader pages back (`showOlder`); `follow()` returns to

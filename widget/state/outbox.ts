@@ -3,7 +3,7 @@ import type { UserRef } from 'live-chat-protocol';
 
 /** A message the user sent that the server has not acknowledged yet. */
 export interface PendingMessage {
-  /** The idempotency key: the same on every retry (DESIGN.md, `message:send`). */
+  /** The idempotency key: the same on every retry (docs/protocol.md, `message:send`). */
   clientId: string;
   roomId: string;
   text: string;

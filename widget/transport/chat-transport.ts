@@ -1,7 +1,7 @@
 import type { AckCallback, ClientToServerEvents, ErrorCode, Message, JoinAck, JoinPayload, LikesAck, MessageLikePayload, ModDeletePayload, ModTimeoutPayload, RoomAck, RoomLikePayload, RoomUpdatePayload, SendAck, SendPayload, ServerToClientEvents } from 'live-chat-protocol';
 
 /**
- * An error the widget can meet: a wire error code (DESIGN.md, "Wire contract") or one of the
+ * An error the widget can meet: a wire error code (docs/protocol.md) or one of the
  * client's own: `offline` (no connection, nothing was sent) and `timeout` (sent, no ack in
  * time; a retry with the same `clientId` is safe).
  */
@@ -28,7 +28,7 @@ export type TransportAck<T extends object = object> = ({ ok: true } & T) | { ok:
 export type TransportStatus = 'connected' | 'disconnected' | 'unauthorized' | 'closed';
 
 /**
- * The widget's only door to a chat server: the Socket.IO wire contract of DESIGN.md as
+ * The widget's only door to a chat server: the Socket.IO wire contract of docs/protocol.md as
  * methods. `createSocketTransport` talks to a real server; `FakeTransport` (stories, tests)
  * plays one in memory. Methods never throw: failures come back as `{ ok: false, error }`.
  */

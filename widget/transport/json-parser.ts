@@ -3,7 +3,7 @@
  * documented `parser` option. It writes and reads exactly the text format of the default
  * `socket.io-parser` (protocol 5: `<type>[<nsp>,][<id>][<json>]`), so the server keeps its
  * default parser; what it leaves out is binary attachments, which the live-chat wire
- * contract never uses (DESIGN.md: every payload is JSON).
+ * contract never uses (docs/protocol.md: every payload is JSON).
  *
  * Why: the default parser's binary support costs ~1.2 KB of the widget's 30 KB min+gzip
  * budget; vite.config.ts swaps this module in for `socket.io-parser` in the bundle.

@@ -16,7 +16,7 @@ const offline: ClientError = { code: 'offline', message: 'not connected' };
  *   cannot use the widget.
  * - Packets are coded by `json-parser.ts` (the default format, without binary attachments).
  * - The token is read through `connect(getToken)` on every (re)connection attempt and sent as the
- *   handshake's `auth: { token }` (DESIGN.md, "Identity").
+ *   handshake's `auth: { token }` (docs/protocol.md, "Identity").
  * - Calls made while disconnected answer `offline` at once instead of being buffered, so the
  *   widget's outbox is the only place where unsent messages wait.
  */
