@@ -32,6 +32,13 @@ import { createLedger, openDatabase } from './stores/sqlite-ledger.ts';
 import { createPostgresLedger } from './stores/postgres/postgres-ledger.ts';
 import { redisAdapterClients } from './realtime/redis-adapter.ts';
 
+/**
+ * For embedding: `loadConfig(env)` reads the same variables as the bin (docs/server.md,
+ * "Configuration"; unset ones take their defaults) into the {@link Config} that
+ * {@link createServer} takes, and throws {@link ConfigError} naming the first bad one.
+ */
+export { ConfigError, loadConfig, type Config } from './config.ts';
+
 export interface ServerDeps {
   /** ms since the epoch; every rule that depends on time reads it (default `Date.now`). */
   clock?: () => number;
