@@ -44,7 +44,7 @@ export const roomIdSchema = z
  * kind): 1..`max` UTF-16 units with no control character and no unpaired surrogate
  * ({@link isText}). Neither is part of any id the server makes, and PostgreSQL text cannot
  * store a NUL: such an id is refused `invalid` on both ledgers alike (docs/protocol.md,
- * "Payloads").
+ * "Client → server events").
  */
 export const idSchema = (max: number) =>
   z.string().min(1).max(max).refine(isText, 'must not hold control characters or unpaired surrogates');
@@ -81,7 +81,7 @@ export const messageReactSchema = z.object({
 export const roomLikeSchema = z.object({ roomId: roomIdSchema, count: z.number().int().min(1).max(50).optional() });
 export const typingSchema = z.object({ roomId: roomIdSchema });
 export const modDeleteSchema = messageLikeSchema;
-/** A moderator's reason, shown to the user: at most 200 characters after trim. */
+/** A moderator's reason, shown to the user: at most 200 characters once cleaned (empty: none). */
 const reasonSchema = plainTextSchema(0, 200);
 export const modTimeoutSchema = z.object({
   roomId: roomIdSchema,
