@@ -57,10 +57,18 @@ describe('reconnect', () => {
     equal(path.join(' → '), 'connecting → online → reconnecting → online');
   });
 
-  it('says an empty room is empty once it is joined', async () => {
-    const { el } = await mount(emptyRoom());
+  it('says an empty room is empty once it is joined, not while a room switch waits for its join', async () => {
+    const { el, fake } = await mount(emptyRoom());
     await quiet(el);
     match(text(part(el, 'empty')), /No messages yet/);
+    const release = fake.holdNext('join');
+    el.room = 'other';
+    await until(() => joins(fake).some((j) => j.roomId === 'other'), 'the join of the other room');
+    await quiet(el);
+    equal(part(el, 'empty'), undefined, 'the other room is not known to be empty yet');
+    release({ code: 'timeout', message: 'no answer' });
+    await quiet(el);
+    equal(part(el, 'empty'), undefined, 'nor after its join failed');
   });
 
   it('sends the token attribute, and reconnects with a new one when it changes', async () => {

@@ -76,8 +76,9 @@ export class LcMessageList extends LcElement {
   #anchor?: { key: string; offset: number };
   #outbox = this.watch((s) => s.outbox.$outbox);
   #me = this.watch((s) => s.me.$me);
-  /** The empty-room text only once the room is joined: not under a failed connect or an unknown room. */
+  /** The empty-room text only once the room is joined: not under a failed connect, an unknown room or a join under way. */
   #connection = this.watch((s) => s.connection.$connection);
+  #room = this.watch((s) => s.room.$room);
   #liked = this.watch((s) => s.ui.$liked);
   #mine = this.watch((s) => s.ui.$mine);
   /** The rows and their shared toolbar. */
@@ -280,10 +281,13 @@ export class LcMessageList extends LcElement {
     </p>`;
   }
 
-  /** True once the room has been joined (`online`, or `reconnecting` after it was). */
+  /**
+   * True once the room has been joined: connected (`online`, or `reconnecting` after it was)
+   * with the room's join answered (a room switch clears it until the new join is answered).
+   */
   #joined(): boolean {
     const status = this.#connection.value?.status;
-    return status === 'online' || status === 'reconnecting';
+    return (status === 'online' || status === 'reconnecting') && !!this.#room.value;
   }
 
   override render() {
