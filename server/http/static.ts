@@ -155,6 +155,9 @@ function sendBundle(req: Request, res: Response, next: NextFunction, dist: strin
     ...(encoding && { 'Content-Encoding': encoding.name }),
   });
   res.vary('Accept-Encoding');
+  // The ETag is the validator: the file is sent without a modification date, so an
+  // If-Unmodified-Since is ignored (RFC 9110, 13.1.4), not failed by send for want of one.
+  delete req.headers['if-unmodified-since'];
   res.sendFile(build.file + (encoding?.suffix ?? ''), { root: dist, lastModified: false }, (err) => {
     if (!err || res.headersSent) return;
     const refused = sendRefusal(err);
@@ -168,7 +171,7 @@ function sendBundle(req: Request, res: Response, next: NextFunction, dist: strin
 /**
  * send's own refusals of a request for a file, answered with their status (not 400): an
  * unsatisfiable `Range` (416, with send's `Content-Range` giving the file's size in bytes) and a
- * failed `If-Match` or `If-Unmodified-Since` (412). Null for any other error.
+ * failed `If-Match` (412). Null for any other error.
  */
 function sendRefusal(err: unknown): { status: 412 | 416; message: string; headers: Record<string, string> } | null {
   const { status, headers } = err as { status?: unknown; headers?: Record<string, string> };

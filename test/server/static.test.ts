@@ -200,7 +200,7 @@ describe('serving the bundle', () => {
     assert.equal(head.body.length, 0);
   });
 
-  it('answers a range within the file 206, one past its end 416 and a failed If-Match 412, without the file\'s encoding or cache lifetime', async () => {
+  it('answers a range within the file 206, one past its end 416 and a failed If-Match 412 (If-Unmodified-Since ignored), without the file\'s encoding or cache lifetime', async () => {
     for (const url of urls()) {
       const part = await get(url, { 'accept-encoding': 'gzip', range: 'bytes=0-9' });
       assert.equal(part.status, 206, url);
@@ -212,6 +212,8 @@ describe('serving the bundle', () => {
       assert.equal(past.headers['content-range'], `bytes */${build.bytes.gzip}`);
       const failed = await get(url, { 'accept-encoding': 'br', 'if-match': '"nope"' });
       assert.equal(failed.status, 412, url);
+      const unmodified = await get(url, { 'accept-encoding': 'br', 'if-unmodified-since': 'Wed, 01 Jan 2020 00:00:00 GMT' });
+      assert.equal(unmodified.status, 200, 'If-Unmodified-Since is ignored: the file has no modification date, its ETag validates it');
       for (const res of [past, failed]) {
         assert.equal(res.headers['content-encoding'], undefined, 'the JSON body is not compressed');
         assert.equal(res.headers['cache-control'], undefined, 'a refusal is not cached as the file');
