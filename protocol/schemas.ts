@@ -41,8 +41,8 @@ export const roomIdSchema = z
 
 /**
  * An id a client names (a message, a reply's original, a user, a session, an XP event and its
- * kind): 1..`max` UTF-16 units with no control character and no unpaired surrogate
- * ({@link isText}). Neither is part of any id the server makes, and PostgreSQL text cannot
+ * kind): 1..`max` characters (code points, as zod counts them) with no control character and
+ * no unpaired surrogate ({@link isText}). Neither is part of any id the server makes, and PostgreSQL text cannot
  * store a NUL: such an id is refused `invalid` on both ledgers alike (docs/protocol.md,
  * "Client → server events").
  */
@@ -53,7 +53,7 @@ export const idSchema = (max: number) =>
  * Text a person reads that is not a message (a room's title, a moderator's reason): cleaned
  * as message text is ({@link normalizeText}: line breaks and tabs become spaces, other
  * control characters and unpaired surrogates are dropped, NFC, trimmed), then `min..max`
- * UTF-16 units.
+ * characters (code points).
  */
 const plainTextSchema = (min: number, max: number) => z.string().transform(normalizeText).pipe(z.string().min(min).max(max));
 

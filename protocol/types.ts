@@ -323,7 +323,7 @@ export interface LeavePayload {
 export interface SendPayload {
   roomId: string;
   clientId: string;
-  /** Raw text, at most 100,000 UTF-16 units on the wire; the rule (1..2000 characters after normalisation) is `checkText`. */
+  /** Raw text, at most 100,000 characters (code points) on the wire; the rule (1..2000 characters after normalisation) is `checkText`. */
   text: string;
   /** The id of the message this one answers: a message of the same room, not deleted. */
   replyTo?: string;
