@@ -8,7 +8,7 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { call, http, ok, refused, send, startServer, type Client, type TestServer } from './helpers.ts';
+import { call, http, nextEvent, ok, refused, send, startServer, type Client, type TestServer } from './helpers.ts';
 import { startPostgres, type PostgresFixture } from '../helpers/postgres.ts';
 
 const NUL_ID = 'a\u0000b';
@@ -59,11 +59,19 @@ for (const ledger of ['SQLite', 'PostgreSQL'] as const) {
         history.body.messages.map((m: { text: string }) => m.text),
         ['an original'],
       );
+      // Nor was a refused moderation action logged.
+      const log = await http(t, 'GET', '/api/rooms/lobby/moderation', { token: hostToken });
+      assert.deepEqual(log.body.entries, []);
     });
 
     it('cleans a title and a reason as message text is, and refuses one left empty', async () => {
+      const announced = nextEvent(host, 'room:updated');
       const updated = ok(await call(host, 'room:update', { roomId: 'lobby', title: ' Launch\u0000\tnight\n' }));
       assert.equal(updated.room.title, 'Launch night');
+      assert.equal((await announced).title, 'Launch night', 'the broadcast says what is stored');
+      assert.equal((await http(t, 'GET', '/api/rooms/lobby')).body.room.title, 'Launch night');
+      // The length is checked after cleaning: 120 characters and some control characters fit.
+      ok(await call(host, 'room:update', { roomId: 'lobby', title: `${'x'.repeat(120)}\u0000\n` }));
       refused(await call(host, 'room:update', { roomId: 'lobby', title: '\u0000\u0001' }), 'invalid');
       refused(await call(host, 'room:update', { roomId: 'lobby', title: 'x'.repeat(121) }), 'too_long');
 
@@ -75,6 +83,8 @@ for (const ledger of ['SQLite', 'PostgreSQL'] as const) {
         log.body.entries.filter((e: { action: string }) => e.action !== 'room_update').map((e: { action: string; reason: string | null }) => [e.action, e.reason]),
       );
       assert.deepEqual(reasons, { timeout: 'too loud for now', ban: null });
+      const titles = log.body.entries.filter((e: { action: string }) => e.action === 'room_update').map((e: { details: { title: string } }) => e.details.title);
+      assert.ok(titles.includes('Launch night'), `the log says what is stored: ${JSON.stringify(titles)}`);
 
       const created = await http(t, 'POST', '/api/rooms', { token: hostToken, body: { title: 'Q\u0000&A\u0085time' } });
       assert.equal(created.status, 201, JSON.stringify(created.body));
@@ -82,6 +92,9 @@ for (const ledger of ['SQLite', 'PostgreSQL'] as const) {
       const empty = await http(t, 'POST', '/api/rooms', { token: hostToken, body: { title: '\u0000' } });
       assert.equal(empty.status, 400);
       assert.equal(empty.body.error.code, 'invalid');
+      const long = await http(t, 'POST', '/api/rooms', { token: hostToken, body: { title: 'x'.repeat(121) } });
+      assert.equal(long.status, 413);
+      assert.equal(long.body.error.code, 'too_long');
     });
 
     it('answers a malformed id in a path or query 404, and an XP event with one 400 naming it', async () => {
