@@ -159,23 +159,7 @@ function sendBundle(req: Request, res: Response, next: NextFunction, dist: strin
   // If-Unmodified-Since is ignored (RFC 9110, 13.1.4), not failed by send for want of one.
   delete req.headers['if-unmodified-since'];
   res.sendFile(build.file + (encoding?.suffix ?? ''), { root: dist, lastModified: false }, (err) => {
-    if (!err || res.headersSent) return;
-    const refused = sendRefusal(err);
-    if (!refused) return next(err);
-    // Not the file: no encoding or cache lifetime of it on the refusal.
-    for (const header of ['Content-Type', 'Content-Encoding', 'Cache-Control', 'ETag']) res.removeHeader(header);
-    res.set(refused.headers).status(refused.status).json({ error: refuse.invalid(refused.message).toWire() });
+    // send's 412 and 416 answer as themselves, without the file's headers (`errors.ts`).
+    if (err && !res.headersSent) next(err);
   });
-}
-
-/**
- * send's own refusals of a request for a file, answered with their status (not 400): an
- * unsatisfiable `Range` (416, with send's `Content-Range` giving the file's size in bytes) and a
- * failed `If-Match` (412). Null for any other error.
- */
-function sendRefusal(err: unknown): { status: 412 | 416; message: string; headers: Record<string, string> } | null {
-  const { status, headers } = err as { status?: unknown; headers?: Record<string, string> };
-  if (status === 416) return { status, message: 'Range not satisfiable', headers: headers ?? {} };
-  if (status === 412) return { status, message: 'Precondition failed', headers: {} };
-  return null;
 }

@@ -200,7 +200,7 @@ describe('serving the bundle', () => {
     assert.equal(head.body.length, 0);
   });
 
-  it('answers a range within the file 206, one past its end 416 and a failed If-Match 412 (If-Unmodified-Since ignored), without the file\'s encoding or cache lifetime', async () => {
+  it('answers a range within the file 206, one past its end 416 and a failed If-Match 412 (If-Unmodified-Since ignored), without the file\'s encoding or cache lifetime; the demo\'s files too', async () => {
     for (const url of urls()) {
       const part = await get(url, { 'accept-encoding': 'gzip', range: 'bytes=0-9' });
       assert.equal(part.status, 206, url);
@@ -222,6 +222,11 @@ describe('serving the bundle', () => {
         assert.equal(JSON.parse(res.body.toString()).error.code, 'invalid');
       }
     }
+    // The demo's files (express.static) go through the same error handler.
+    const demo = await get(`${t.url}/`, { range: 'bytes=99999999-' });
+    assert.equal(demo.status, 416);
+    assert.match(String(demo.headers['content-range']), /^bytes \*\/\d+$/);
+    assert.match(String(demo.headers['content-type']), /^application\/json/);
   });
 
   it('answers 404 not_found for a hash that is not the current build', async () => {
