@@ -33,9 +33,8 @@ import type { Services } from '../services/index.ts';
 import { devUserId } from '../services/identity.ts';
 import { identityOf, sameSecret } from './auth.ts';
 
-/** User and session ids in a path or query: a malformed one names nothing (404). */
-const userIdSchema = idSchema(128);
-const sessionIdSchema = idSchema(128);
+/** A user or session id in a path or query: a malformed one names nothing (404). */
+const pathIdSchema = idSchema(128);
 
 /**
  * Builds the `/api` router (the table above; mount it under `/api` after {@link identify}).
@@ -85,7 +84,7 @@ export function apiRouter(config: Config, services: Services): Router {
     const room = await rooms.getVisible(identityOf(res), roomParam(req.params.roomId));
     const wanted = req.query.sessionId;
     if (wanted !== undefined && typeof wanted !== 'string') throw refuse.invalid('sessionId must be a string');
-    if (wanted && !sessionIdSchema.safeParse(wanted).success) throw refuse.notFound('No such session');
+    if (wanted && !pathIdSchema.safeParse(wanted).success) throw refuse.notFound('No such session');
     const session = wanted ? await sessions.get(room, wanted) : await sessions.current(room);
     const entries: LeaderboardEntry[] = session ? await rewards.leaderboard(session.id, config.leaderboardSize) : [];
     res.json({ sessionId: session?.id ?? null, entries });
@@ -102,12 +101,12 @@ export function apiRouter(config: Config, services: Services): Router {
   router.get('/rooms/:roomId/sessions/:sessionId/recap', async (req, res) => {
     const roomId = roomParam(req.params.roomId);
     const sessionId = req.params.sessionId;
-    if (!sessionIdSchema.safeParse(sessionId).success) throw refuse.notFound('No such session');
+    if (!pathIdSchema.safeParse(sessionId).success) throw refuse.notFound('No such session');
     res.json(await recap.recap(identityOf(res), roomId, sessionId));
   });
 
   router.get('/users/:userId/xp', async (req, res) => {
-    const userId = userIdSchema.safeParse(req.params.userId);
+    const userId = pathIdSchema.safeParse(req.params.userId);
     if (!userId.success) throw refuse.notFound('No such user');
     res.json(await rewards.progress(userId.data));
   });

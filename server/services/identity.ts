@@ -17,7 +17,8 @@ import { z } from 'zod';
 import type { Config } from '../config.ts';
 import { refuse } from '../errors.ts';
 import { slugify } from './text.ts';
-import { BADGES, isText, type Badge, type UserRef } from 'live-chat-protocol';
+import { BADGES, type Badge, type UserRef } from 'live-chat-protocol';
+import { idSchema } from 'live-chat-protocol/schemas';
 
 /** The caller as the services see them. */
 export interface Identity {
@@ -37,7 +38,7 @@ export const CLOCK_TOLERANCE_S = 30;
 const claimsSchema = z.object({
   // A user id holding a control character or an unpaired surrogate could not be stored as
   // PostgreSQL text (NUL) or JSON (a lone surrogate): its token is refused.
-  sub: z.string().min(1).max(128).refine(isText),
+  sub: idSchema(128),
   name: z.string().optional(),
   picture: z.string().optional(),
   roles: z.array(z.unknown()).optional(),
