@@ -92,21 +92,20 @@ export function redisAdapterClients(url: string, logger: Logger): RedisAdapterCl
     if (entry) entry.confirmed = true;
   }
 
-  /** True until the subscriber's connection is first lost or refused: a clean start logs nothing. */
-  let firstConnection = true;
+  /** Set once the subscriber's connection was lost or refused: a clean start logs nothing. */
+  let lost = false;
   sub.on('ready', () => {
     // Made again every time: Redis ignores a subscription it already has, and the wrapper
     // above confirms each one when Redis answers.
     for (const command of ['subscribe', 'psubscribe'] as const) {
       const channels = [...wanted].filter(([, e]) => e.command === command).map(([c]) => c);
       if (channels.length === 0) continue;
-      if (!firstConnection) logger.info({ channels: channels.length, command }, 'redis adapter subscribing again');
+      if (lost) logger.info({ channels: channels.length, command }, 'redis adapter subscribing again');
       void raw[command](...channels);
     }
-    firstConnection = false;
   });
   sub.on('close', () => {
-    firstConnection = false;
+    lost = true;
     for (const entry of wanted.values()) entry.confirmed = false;
   });
 
